@@ -1,0 +1,3 @@
+from maliterm.cli import main
+
+main()

@@ -1,0 +1,226 @@
+"""The `maliterm` command: the TUI by default, and commands for scripting and printing."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+import orjson
+from rich.console import Console
+
+from maliterm.errors import MalitermError
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def fail(exc: MalitermError) -> None:
+    for line in exc.lines():
+        err.print(line, markup=False, highlight=False)
+    sys.exit(1)
+
+
+def print_json(data: object) -> None:
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def db_option(f):
+    """`--db PATH` on every command (MALITERM_DB too); a command's own wins over the group's."""
+    return click.option("--db", "db", type=click.Path(path_type=Path, dir_okay=True), default=None,
+                        help="Database file (default: $MALITERM_DB, else the shipped db.json).")(f)
+
+
+def json_option(f):
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON (see README).")(f)
+
+
+def db_path(ctx: click.Context, db: Path | None) -> Path | None:
+    return db or (ctx.find_root().params.get("db"))
+
+
+def handles_errors(f):
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        try:
+            return f(*args, **kwargs)
+        except MalitermError as exc:
+            fail(exc)
+    return wrapper
+
+
+def open_store(ctx: click.Context, db: Path | None, read_only: bool = True):
+    from maliterm.store import Store
+
+    return Store.open(db_path(ctx, db), read_only=read_only)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@db_option
+@click.option("--read-only", is_flag=True, help="Open the TUI without allowing edits.")
+@click.version_option(package_name="maliterm")
+@click.pass_context
+@handles_errors
+def main(ctx: click.Context, db: Path | None, read_only: bool) -> None:
+    """maliterm: timeline, dossiers and lineage of an armed conflict, offline.
+
+    With no command, opens the TUI on --db (default: the shipped db.json).
+    """
+    if ctx.invoked_subcommand is None:
+        from maliterm.store import default_path, load_valid
+        from maliterm.ui.app import make_app
+
+        path = db or default_path()
+        # Refuse an invalid file before the screen is taken over, so the messages stay readable.
+        load_valid(path)
+        make_app(path, read_only=read_only).run()
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@db_option
+@click.pass_context
+@handles_errors
+def validate(ctx: click.Context, path: Path | None, db: Path | None) -> None:
+    """Check a database file; print every problem, or the record counts."""
+    from maliterm.store import Store
+
+    store = Store.open(path or db_path(ctx, db), read_only=True)
+    from maliterm.render import counts_table
+
+    out.print(f"{store.path}: valid", markup=False)
+    out.print(counts_table(store.counts()))
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--title", default="", help="A title for the new database.")
+@handles_errors
+def init(path: Path, title: str) -> None:
+    """Create an empty, valid database at PATH (never overwrites)."""
+    from maliterm.store import init as init_db
+
+    init_db(path, title)
+    out.print(f"created {path}", markup=False)
+
+
+@main.command()
+@click.argument("name")
+@db_option
+@json_option
+@click.pass_context
+@handles_errors
+def show(ctx: click.Context, name: str, db: Path | None, as_json: bool) -> None:
+    """The dossier of an actor, event, place or source, by name, alias or id."""
+    store = open_store(ctx, db)
+    table, rec = store.resolve(name)
+    if as_json:
+        rid = rec["id"]
+        print_json({
+            "table": table,
+            "record": rec,
+            "relations": store.relations_of(rid) if table == "actors" else [],
+            "events": (store.events_by_actor.get(rid, []) if table == "actors"
+                       else store.events_by_place.get(rid, []) if table == "places" else []),
+            "actors": [{"actor": a, "role": r} for a, r in store.event_actors(rid)] if table == "events" else [],
+            "quotes": store.quotes_by_speaker.get(rid, []) if table == "actors" else [],
+        })
+        return
+    from maliterm.render import dossier
+
+    out.print(dossier(store, table, rec))
+
+
+@main.command()
+@click.option("--actor", help="Only events this actor took part in (name, alias or id).")
+@click.option("--place", help="Only events at this place.")
+@click.option("--type", "etype", help="Only events of this type.")
+@click.option("--from", "start", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "end", help="To this date.")
+@db_option
+@json_option
+@click.pass_context
+@handles_errors
+def timeline(ctx, actor, place, etype, start, end, db, as_json) -> None:
+    """Events in date order, optionally filtered."""
+    from maliterm.timeline import EventFilter, filter_events
+
+    store = open_store(ctx, db)
+    for label, value in (("--from", start), ("--to", end)):
+        check_date(label, value)
+    f = EventFilter(
+        actor=store.resolve(actor, ("actors",))[1]["id"] if actor else None,
+        place=store.resolve(place, ("places",))[1]["id"] if place else None,
+        type=etype, start=start, end=end,
+    )
+    ids = filter_events(store, f)
+    if as_json:
+        print_json([store.event(e) for e in ids])
+        return
+    from maliterm.render import timeline_table
+
+    out.print(timeline_table(store, ids))
+    out.print(f"{len(ids)} events ({f.describe(store.name)})", style="dim", markup=False)
+
+
+def check_date(label: str, value: str | None) -> None:
+    from maliterm import dates
+
+    if value and (why := dates.problem(value)):
+        raise click.BadParameter(f"{why} (expected {dates.FORMAT_HINT})", param_hint=label)
+
+
+@main.command()
+@click.argument("actor", required=False)
+@click.option("--as-of", "as_of", help="Show the lineage as it stood on this date.")
+@db_option
+@json_option
+@click.pass_context
+@handles_errors
+def lineage(ctx, actor, as_of, db, as_json) -> None:
+    """Group lineage (splits, mergers, renamings) as a tree; ACTOR narrows it to one family."""
+    from maliterm.lineage import Lineage, node_json
+
+    check_date("--as-of", as_of)
+    store = open_store(ctx, db)
+    focus = store.resolve(actor, ("actors",))[1]["id"] if actor else None
+    lin = Lineage.of_store(store, as_of)
+    nodes = lin.forest(focus)
+    if as_json:
+        print_json({"as_of": as_of, "focus": focus, "roots": [node_json(lin, n) for n in nodes]})
+        return
+    from maliterm.render import lineage_tree
+
+    if not nodes:
+        what = f"{store.name(focus)} has no lineage" if focus else "No lineage"
+        out.print(f"{what}{' as of ' + as_of if as_of else ''}.", markup=False)
+        return
+    out.print(lineage_tree(lin, nodes, as_of))
+
+
+@main.command()
+@click.argument("text")
+@click.option("--limit", default=20, show_default=True, help="At most this many hits.")
+@db_option
+@json_option
+@click.pass_context
+@handles_errors
+def search(ctx, text, limit, db, as_json) -> None:
+    """Search names, aliases, summaries and titles (case, accents and typos forgiven)."""
+    store = open_store(ctx, db)
+    hits = store.search(text, limit)
+    if as_json:
+        print_json([{"score": round(h.score, 1), "table": h.table, "id": h.id, "name": store.name(h.id),
+                     "field": h.field, "matched": h.text} for h in hits])
+        return
+    if not hits:
+        out.print(f"No match for {text!r}.", markup=False)
+        sys.exit(1)
+    from maliterm.render import search_table
+
+    out.print(search_table(store, hits))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""Rich renderables for the CLI: dossiers, timelines, lineage trees, search results.
+
+All data text goes through `safe.literal`, never into markup strings.
+"""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from maliterm import dates
+from maliterm import model as m
+from maliterm.lineage import Lineage, Node
+from maliterm.safe import clean, literal
+from maliterm.timeline import casualty_summary
+
+
+def cites(store, citations: list[dict]) -> Text:
+    parts = []
+    for c in citations:
+        src = store.get(c["source"]) or {}
+        parts.append(clean(src.get("title", c["source"])) + (f", {clean(c['loc'])}" if c.get("loc") else ""))
+    return Text("[" + "; ".join(parts) + "]", style="dim")
+
+
+def fact_lines(store, facts: list[dict]) -> list[Text]:
+    out: list[Text] = []
+    for f in facts:
+        head = Text()
+        if f.get("date"):
+            head.append(dates.display(f["date"]) + "  ", style="cyan")
+        head.append_text(literal(f["about"], "bold"))
+        if f.get("contested"):
+            head.append("  CONTESTED", style="bold yellow")
+        out.append(head)
+        for i, c in enumerate(f["claims"], 1):
+            line = Text(f"  {'side ' + str(i) if f.get('contested') else '-'}: ", style="yellow" if f.get("contested") else "")
+            line.append_text(literal(c["text"]))
+            if "value" in c:
+                line.append(f"  = {clean(c['value'])}{' ' + clean(c['unit']) if c.get('unit') else ''}", style="green")
+            if c.get("by"):
+                line.append("  per ").append_text(literal(store.name(c["by"]), "italic"))
+            if c.get("credibility"):
+                line.append(f"  credibility {c['credibility']}", style="magenta")
+            line.append(" ").append_text(cites(store, c["cite"]))
+            out.append(line)
+    return out
+
+
+def relation_line(store, rid: str, rel: dict) -> Text:
+    outgoing = rel["from"] == rid
+    verb = m.RELATION_TYPES[rel["type"]][0] if outgoing else m.RELATION_INVERSE[rel["type"]]
+    other = rel["to"] if outgoing else rel["from"]
+    line = Text(f"{verb} ", style="cyan").append_text(literal(store.name(other), "bold"))
+    span = " – ".join(dates.display(d) for d in (rel.get("start"), rel.get("end")) if d)
+    if span:
+        line.append(f"  ({span})", style="dim")
+    if m.is_contested(rel):
+        line.append("  CONTESTED", style="bold yellow")
+    return line
+
+
+def dossier(store, table: str, rec: dict) -> Group:
+    """Everything we hold on one record, grouped for reading."""
+    rid = rec["id"]
+    parts: list = []
+    title = literal(m.label(table, rec), "bold underline")
+    kind = rec.get("kind") or rec.get("type") or table.rstrip("s")
+    title.append(f"  {kind}", style="dim")
+    if rec.get("descriptive_name"):
+        title.append("  (descriptive name: the sources give none)", style="italic dim")
+    if m.is_contested(rec):
+        title.append("  CONTESTED", style="bold yellow")
+    parts.append(title)
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    for label, key in (("Date", "date"), ("Active", "active"), ("Published", "published")):
+        if rec.get(key):
+            grid.add_row(label, dates.display(rec[key]))
+    for label, key in (("Aliases", "aliases"),):
+        if rec.get(key):
+            grid.add_row(label, literal(", ".join(rec[key])))
+    for label, key in (("Role", "role"), ("Nationality", "nationality"), ("Base", "base"),
+                       ("Author", "author"), ("Publisher", "publisher"), ("Reliability", "reliability"),
+                       ("URL", "url"), ("Notes", "notes")):
+        if rec.get(key):
+            grid.add_row(label, literal(rec[key]))
+    for label, key in (("Place", "place"), ("Country", "country"), ("Within", "within")):
+        if rec.get(key):
+            grid.add_row(label, literal(store.name(rec[key])))
+    if rec.get("summary"):
+        grid.add_row("Summary", literal(rec["summary"]))
+    if rec.get("cite"):
+        grid.add_row("Sources", cites(store, rec["cite"]))
+    parts.append(grid)
+
+    if table == "events":
+        actors = store.event_actors(rid)
+        if actors:
+            parts.append(Text("\nActors", style="bold"))
+            parts += [Text(f"  {role}: ", style="cyan").append_text(literal(store.name(a))) for a, role in actors]
+        if rec.get("casualties"):
+            parts.append(Text("\nCasualties", style="bold"))
+            for c in rec["casualties"]:
+                q = {"at_least": "at least ", "about": "about ", "more_than": "more than ", "up_to": "up to "}.get(c.get("qualifier", ""), "")
+                line = Text(f"  {q}{c['count']} {c['kind']}")
+                if c.get("who"):
+                    line.append(" (").append_text(literal(c["who"])).append(")")
+                if c.get("counted_by"):
+                    line.append(", counted by ").append_text(literal(c["counted_by"]))
+                parts.append(line.append(" ").append_text(cites(store, c["cite"])))
+    if rec.get("facts"):
+        parts.append(Text("\nFacts", style="bold"))
+        parts += fact_lines(store, rec["facts"])
+    rels = store.relations_of(rid) if table == "actors" else []
+    if rels:
+        parts.append(Text("\nRelations", style="bold"))
+        parts += [Text("  ").append_text(relation_line(store, rid, r)) for r in rels]
+    events = store.events_by_actor.get(rid, []) if table == "actors" else store.events_by_place.get(rid, []) if table == "places" else []
+    if events:
+        parts.append(Text("\nEvents", style="bold"))
+        parts += [event_line(store, e) for e in events]
+    quotes = store.quotes_by_speaker.get(rid, []) if table == "actors" else []
+    if quotes:
+        parts.append(Text("\nQuotations", style="bold"))
+        for q in quotes:
+            line = Text("  “").append_text(literal(q["text"], "italic")).append("”")
+            when = [dates.display(q["date"])] if q.get("date") else []
+            if q.get("role"):
+                when.insert(0, clean(q["role"]))
+            if when:
+                line.append(f"  ({', '.join(when)})", style="dim")
+            parts.append(line.append(" ").append_text(cites(store, q["cite"])))
+    return Group(*parts)
+
+
+def event_line(store, eid: str) -> Text:
+    ev = store.event(eid)
+    line = Text("  ").append(f"{dates.display(ev['date']):<12}", style="cyan").append(" ")
+    line.append_text(literal(ev["title"]))
+    if ev.get("place"):
+        line.append(" — ", style="dim").append_text(literal(store.name(ev["place"]), "dim"))
+    if cas := casualty_summary(ev):
+        line.append(f"  {cas}", style="red")
+    return line
+
+
+def timeline_table(store, ids: list[str]) -> Table:
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Date", style="cyan", no_wrap=True)
+    table.add_column("Event")
+    table.add_column("Place", style="dim")
+    table.add_column("Casualties", style="red", no_wrap=True)
+    for eid in ids:
+        ev = store.event(eid)
+        table.add_row(dates.display(ev["date"]), literal(ev["title"]),
+                      literal(store.name(ev["place"])) if ev.get("place") else "", casualty_summary(ev))
+    return table
+
+
+def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
+    tree = Tree(Text(f"Lineage{' as of ' + as_of if as_of else ''}", style="bold"), guide_style="dim")
+
+    def add(parent: Tree, node: Node) -> None:
+        label = literal(lin.name(node.id), "bold")
+        if node.edge:
+            verb = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}[node.edge.type]
+            label.append(f"  {verb}" + (f", {dates.display(node.edge.date)}" if node.edge.date else ""), style="cyan")
+        if len(node.parents) > 1:
+            label.append("  ← formed from ", style="yellow").append_text(
+                literal(" + ".join(lin.name(p) for p in node.parents), "yellow"))
+        if node.cycle:
+            label.append("  (cycle in the data)", style="red")
+        branch = parent.add(label)
+        for child in node.children:
+            add(branch, child)
+
+    for node in nodes:
+        add(tree, node)
+    return tree
+
+
+def search_table(store, hits) -> Table:
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    for col in ("Score", "Kind", "Name", "Matched", "Id"):
+        table.add_column(col)
+    for h in hits:
+        matched = literal(h.text[:60] + ("…" if len(h.text) > 60 else ""), "dim")
+        table.add_row(f"{h.score:.0f}", h.table.rstrip("s"), literal(store.name(h.id)), matched, literal(h.id, "dim"))
+    return table
+
+
+def counts_table(counts: dict[str, int]) -> Table:
+    table = Table(box=None, header_style="bold", pad_edge=False)
+    table.add_column("Table")
+    table.add_column("Records", justify="right")
+    for t, n in counts.items():
+        table.add_row(t, str(n))
+    return table

@@ -1,0 +1,110 @@
+"""Ranked, forgiving search over names, aliases, summaries and event titles.
+
+Case, accents and punctuation never matter (`sevare` finds Sévaré). Transliteration
+variants meet on a "skeleton" (no spaces, `ou` -> `u`, doubled letters single), so
+Mourabitoun, Murabitun and al-Murabitoun, or Belmokhtar and Bel Mokhtar, are one key.
+Typos fall to rapidfuzz. Exact and substring hits are found by `str.find` over one
+joined string per field (C speed), so the fuzzy pass only ranks what is left.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from maliterm import model as m
+from maliterm.folding import fold
+
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=262144)
+def skeleton(text: str) -> str:
+    return _DOUBLE.sub(r"\1", fold(text).replace(" ", "").replace("ou", "u"))
+
+
+@dataclass(frozen=True, order=True)
+class Hit:
+    score: float
+    table: str
+    id: str
+    field: str  # "name", "alias", "title" or "summary": where it matched
+    text: str  # the matched text, as in the data
+
+
+class _Column:
+    """One searchable field across all records, joined for fast substring scans."""
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = keys
+        self.blob = "\n".join(keys)
+        self.starts: list[int] = []
+        pos = 0
+        for k in keys:
+            self.starts.append(pos)
+            pos += len(k) + 1
+
+    def containing(self, needle: str, cap: int) -> list[int]:
+        """Indexes of keys that contain `needle`, at most `cap` of them."""
+        found: list[int] = []
+        if not needle:
+            return found
+        at = self.blob.find(needle)
+        while at != -1 and len(found) < cap:
+            i = bisect.bisect_right(self.starts, at) - 1
+            found.append(i)
+            at = self.blob.find(needle, self.starts[i] + len(self.keys[i]) + 1)
+        return found
+
+
+class SearchIndex:
+    def __init__(self, entries: list[tuple[str, str, str, str]]) -> None:
+        """`entries` are (table, id, field, text)."""
+        self.entries = entries
+        self.folded = _Column([fold(e[3]) for e in entries])
+        self.skeletons = _Column([skeleton(e[3]) if e[2] != "summary" else "" for e in entries])
+        # Typos are forgiven in names, not in prose: a summary's many words would match anything.
+        self.fuzzy_keys = [k if e[2] != "summary" else "" for e, k in zip(entries, self.folded.keys)]
+
+    @classmethod
+    def from_store(cls, store) -> "SearchIndex":
+        entries: list[tuple[str, str, str, str]] = []
+        for table in m.NAMED_TABLES:
+            for rid, rec in store.tables[table].items():
+                entries.append((table, rid, "title" if table == "events" else "name", m.label(table, rec)))
+                entries.extend((table, rid, "alias", a) for a in rec.get("aliases", ()))
+                if rec.get("summary"):
+                    entries.append((table, rid, "summary", rec["summary"]))
+        return cls(entries)
+
+    def query(self, text: str, limit: int = 20) -> list[Hit]:
+        q = fold(text)
+        if not q:
+            return []
+        best: dict[tuple[str, str], Hit] = {}
+
+        def offer(i: int, score: float) -> None:
+            table, rid, field, raw = self.entries[i]
+            if field == "summary":
+                score -= 25  # a word in a summary matters less than the name itself
+            hit = Hit(score, table, rid, field, raw)
+            if (cur := best.get((table, rid))) is None or cur.score < score:
+                best[(table, rid)] = hit
+
+        cap = max(limit * 20, 200)
+        for i in self.folded.containing(q, cap):
+            key = self.folded.keys[i]
+            offer(i, 100 if key == q else 96 if key.startswith(q) or f" {q}" in key else 90)
+        sq = skeleton(text)
+        if len(sq) >= 3:
+            for i in self.skeletons.containing(sq, cap):
+                offer(i, 100 if self.skeletons.keys[i] == sq else 88)
+        if len(best) < limit and len(q) >= 3:
+            for _, score, i in process.extract(q, self.fuzzy_keys, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=72):
+                offer(i, score * 0.85)
+        ranked = sorted(best.values(), key=lambda h: (-h.score, m.NAMED_TABLES.index(h.table), h.text))
+        return ranked[:limit]

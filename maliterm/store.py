@@ -1,0 +1,231 @@
+"""The one way in to the data: open a file once, index it, answer queries, save edits.
+
+Only this module (with `storage`) touches TinyDB. Records are the plain dicts from the
+file; indexes are built once at open and rebuilt after each edit.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tinydb.table import Document
+
+from maliterm import dates
+from maliterm import model as m
+from maliterm.errors import InvalidDatabase, NotFound, Problem, ReadOnly
+from maliterm.folding import fold
+from maliterm.storage import load_file, open_tinydb, save_atomic
+from maliterm.validate import validate
+
+DEFAULT_DB = Path(__file__).parent / "data" / "db.json"
+
+
+def default_path() -> Path:
+    """MALITERM_DB if set, else the dataset shipped with maliterm (the repo's db.json)."""
+    env = os.environ.get("MALITERM_DB")
+    return Path(env) if env else DEFAULT_DB.resolve()
+
+
+def empty_database(title: str = "") -> dict:
+    meta = {"id": "meta", "schema_version": m.SCHEMA_VERSION}
+    if title:
+        meta["title"] = title
+    return {"meta": {"meta": meta}, **{t: {} for t in m.TABLES if t != "meta"}}
+
+
+def init(path: Path, title: str = "") -> None:
+    """Create an empty valid database; never overwrite an existing file."""
+    if path.exists():
+        raise InvalidDatabase(f"{path} exists", [Problem(str(path), "", "already exists", "a new path (init never overwrites)")])
+    if not path.parent.is_dir():
+        raise InvalidDatabase(f"{path.parent} is not a folder",
+                              [Problem(str(path), "", f"folder {path.parent} does not exist", "an existing folder")])
+    save_atomic(path, empty_database(title))
+
+
+def load_valid(path: Path) -> dict:
+    """Read and validate a file; raises InvalidDatabase listing every problem."""
+    data = load_file(path)
+    problems = validate(data, str(path))
+    if problems:
+        raise InvalidDatabase(f"{path} is not a valid maliterm database", problems)
+    return data  # type: ignore[return-value]
+
+
+class Store:
+    """An open database: the records, their indexes, and the only write path."""
+
+    def __init__(self, path: Path, data: dict, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        self._db = open_tinydb(path, data, read_only)
+        self._index()
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None, read_only: bool = False) -> "Store":
+        p = Path(path) if path is not None else default_path()
+        return cls(p, load_valid(p), read_only)
+
+    # ---- indexes -------------------------------------------------------------------
+
+    def _index(self) -> None:
+        data = self._db.storage.read()
+        self.tables: dict[str, dict[str, dict]] = {t: data.get(t, {}) for t in m.TABLES}
+        self.table_of: dict[str, str] = {}
+        for t in m.TABLES[1:]:
+            for rid in self.tables[t]:
+                self.table_of[rid] = t
+        events = self.tables["events"]
+        key = dates.sort_key
+        self.event_order: list[str] = sorted(events, key=lambda e: (key(events[e]["date"]), events[e]["title"]))
+        self.event_keys = [key(events[e]["date"]) for e in self.event_order]
+        spans = (dates.parse(ev["date"]) for ev in events.values())
+        self.max_span_years = max((d.end or d.start).year - d.start.year for d in spans) if events else 0
+        self.event_pos = {e: i for i, e in enumerate(self.event_order)}
+        self.events_by_actor: dict[str, list[str]] = defaultdict(list)
+        self.events_by_place: dict[str, list[str]] = defaultdict(list)
+        for eid in self.event_order:
+            ev = events[eid]
+            for who in {a["actor"] for a in ev.get("actors", ())}:
+                self.events_by_actor[who].append(eid)
+            if ev.get("place"):
+                self.events_by_place[ev["place"]].append(eid)
+        self.relations_by_actor: dict[str, list[dict]] = defaultdict(list)
+        self.relations_by_event: dict[str, list[dict]] = defaultdict(list)
+        for rel in self.tables["relations"].values():
+            self.relations_by_actor[rel["from"]].append(rel)
+            if rel["type"] in m.EVENT_RELATION_TYPES:
+                self.relations_by_event[rel["to"]].append(rel)
+            else:
+                self.relations_by_actor[rel["to"]].append(rel)
+        for eid, rels in self.relations_by_event.items():
+            for rel in rels:  # a claim puts its claimant among the event's actors
+                if eid not in self.events_by_actor[rel["from"]]:
+                    self.events_by_actor[rel["from"]].append(eid)
+                    self.events_by_actor[rel["from"]].sort(key=self.event_pos.__getitem__)
+        self.quotes_by_speaker: dict[str, list[dict]] = defaultdict(list)
+        for q in self.tables["quotes"].values():
+            self.quotes_by_speaker[q["speaker"]].append(q)
+        self.by_name: dict[str, list[str]] = defaultdict(list)
+        for t in m.NAMED_TABLES:
+            for rid, rec in self.tables[t].items():
+                for name in (m.label(t, rec), *rec.get("aliases", ())):
+                    self.by_name[fold(name)].append(rid)
+        self._search = None
+
+    # ---- reading ---------------------------------------------------------------------
+
+    @property
+    def meta(self) -> dict:
+        return self.tables["meta"].get("meta", {})
+
+    @property
+    def title(self) -> str:
+        return self.meta.get("title") or self.path.name
+
+    def counts(self) -> dict[str, int]:
+        return {t: len(self.tables[t]) for t in m.TABLES if t != "meta"}
+
+    def get(self, rid: str) -> dict | None:
+        t = self.table_of.get(rid)
+        return self.tables[t][rid] if t else None
+
+    def actor(self, rid: str) -> dict:
+        return self.tables["actors"][rid]
+
+    def event(self, rid: str) -> dict:
+        return self.tables["events"][rid]
+
+    def name(self, rid: str) -> str:
+        """The display name of any record id; the id itself when it names nothing."""
+        t = self.table_of.get(rid)
+        return m.label(t, self.tables[t][rid]) if t else rid
+
+    def events_in_order(self) -> list[str]:
+        return self.event_order
+
+    def event_actors(self, eid: str) -> list[tuple[str, str]]:
+        """(actor id, role) for everyone in an event, claimants included."""
+        ev = self.event(eid)
+        out = [(a["actor"], a["role"]) for a in ev.get("actors", ())]
+        out += [(r["from"], "claimant") for r in self.relations_by_event.get(eid, ())]
+        return out
+
+    def relations_of(self, rid: str) -> list[dict]:
+        return self.relations_by_actor.get(rid, [])
+
+    def resolve(self, query: str, tables: Iterable[str] = m.NAMED_TABLES) -> tuple[str, dict]:
+        """Find one record by id, name or alias (folded); NotFound with suggestions otherwise."""
+        tables = tuple(tables)
+        if query in self.table_of and self.table_of[query] in tables:
+            return self.table_of[query], self.get(query)  # type: ignore[return-value]
+        for rid in self.by_name.get(fold(query), ()):
+            if self.table_of[rid] in tables:
+                return self.table_of[rid], self.get(rid)  # type: ignore[return-value]
+        # A fuzzy match is offered, never taken: a script must not act on a guess.
+        hits = [h for h in self.search(query, limit=8) if h.table in tables][:5]
+        raise NotFound(query, [f"{self.name(h.id)} ({h.id})" for h in hits])
+
+    def search(self, text: str, limit: int = 20):
+        from maliterm.search import SearchIndex
+
+        if self._search is None:
+            self._search = SearchIndex.from_store(self)
+        return self._search.query(text, limit)
+
+    # ---- writing ---------------------------------------------------------------------
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnly(f"{self.path} is open read-only")
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Every write inside is saved once, atomically, at the end; nothing on failure."""
+        self._check_writable()
+        try:
+            with self._db.storage.batch():
+                yield
+        finally:
+            self._index()
+
+    def put(self, table: str, record: dict) -> None:
+        """Insert or replace one record after validating the database as it would be."""
+        self._check_writable()
+        if table not in m.TABLES:
+            raise ValueError(f"unknown table {table!r}")
+        data = self._db.storage.read()
+        trial = {**data, table: {**data.get(table, {}), record["id"]: record}}
+        problems = validate(trial, str(self.path))
+        if problems:
+            raise InvalidDatabase(f"cannot save {table}/{record['id']}", problems)
+        with self.batch():
+            self._db.table(table).upsert(Document(record, doc_id=record["id"]))
+
+    def delete(self, table: str, rid: str) -> None:
+        """Delete one record; refuses when others still refer to it."""
+        self._check_writable()
+        data = self._db.storage.read()
+        trial = {**data, table: {k: v for k, v in data.get(table, {}).items() if k != rid}}
+        problems = validate(trial, str(self.path))
+        if problems:
+            raise InvalidDatabase(f"cannot delete {table}/{rid}: other records refer to it", problems)
+        with self.batch():
+            self._db.table(table).remove(doc_ids=[rid])
+
+    def events_between(self, start: str | None, end: str | None) -> list[str]:
+        """Events that may fall in [start, end], by binary search on the date order."""
+        lo = 0 if not start else bisect.bisect_left(self.event_keys, dates.sort_key(dates.earliest(start)))
+        hi = len(self.event_order) if not end else bisect.bisect_right(self.event_keys, dates.sort_key(dates.latest(end)))
+        head: list[str] = []
+        if start:
+            # A coarse date or a range sorts at its beginning, so it may start before `start`
+            # and still overlap it; only the last `max_span_years` before `lo` can.
+            back = bisect.bisect_left(self.event_keys, (dates.parse(start).start.year - self.max_span_years, 0, 0))
+            head = [e for e in self.event_order[back:lo] if dates.overlaps(self.event(e)["date"], start, end)]
+        return head + self.event_order[lo:hi]

@@ -1,0 +1,246 @@
+"""Check a loaded database against the data model, reporting every problem at once.
+
+Each problem names the file, the record (`table/id.field`), what is wrong and what
+was expected, so a person can fix a hand-edited file without reading our code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from maliterm import dates
+from maliterm import model as m
+from maliterm.errors import Problem
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+SLUG_HINT = "a slug: lower-case a-z, 0-9 and '-', at most 80 characters"
+
+# A check yields (path below the value, what is wrong, what was expected) for one value;
+# the path is "" for the value itself, ".field" or "[2]" (and so on) for its parts.
+Check = Callable[[object, "Context"], Iterator[tuple[str, str, str]]]
+
+
+class Context:
+    """What checks need beyond the value: the ids of every table, for references."""
+
+    def __init__(self, ids: dict[str, set[str]]) -> None:
+        self.ids = ids
+
+
+def _type_name(v: object) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false",
+            int: "a number", float: "a number", type(None): "null"}.get(type(v), type(v).__name__)
+
+
+def text(v, ctx):
+    if not isinstance(v, str):
+        yield "", f"is {_type_name(v)}", "a string"
+    elif not v.strip():
+        yield "", "is empty", "some text"
+
+
+def boolean(v, ctx):
+    if not isinstance(v, bool):
+        yield "", f"is {_type_name(v)}", "true or false"
+
+
+def date(v, ctx):
+    if not isinstance(v, str):
+        yield "", f"is {_type_name(v)}", f"a date string: {dates.FORMAT_HINT}"
+    elif why := dates.problem(v):
+        yield "", why, dates.FORMAT_HINT
+
+
+def one_of(choices: tuple) -> Check:
+    def check(v, ctx):
+        if v not in choices:
+            yield "", f"is {v!r}", "one of " + ", ".join(map(str, choices))
+    return check
+
+
+def ref(*tables: str) -> Check:
+    def check(v, ctx):
+        if not isinstance(v, str):
+            yield "", f"is {_type_name(v)}", f"the id of a record in {' or '.join(tables)}"
+        elif not any(v in ctx.ids.get(t, ()) for t in tables):
+            yield "", f"refers to {v!r}, which does not exist", f"the id of a record in {' or '.join(tables)}"
+    return check
+
+
+def list_of(item: Check, min_len: int = 0) -> Check:
+    def check(v, ctx):
+        if not isinstance(v, list):
+            yield "", f"is {_type_name(v)}", "a list"
+            return
+        if len(v) < min_len:
+            yield "", f"has {len(v)} items", f"at least {min_len}"
+        for i, x in enumerate(v):
+            for sub, what, expected in item(x, ctx):
+                yield f"[{i}]{sub}", what, expected
+    return check
+
+
+def obj(fields: dict[str, Check], required: tuple[str, ...] = ()) -> Check:
+    def check(v, ctx):
+        if not isinstance(v, dict):
+            yield "", f"is {_type_name(v)}", "an object"
+            return
+        yield from check_fields(v, fields, required, ctx)
+    return check
+
+
+def check_fields(record: dict, fields: dict[str, Check], required: tuple[str, ...], ctx) -> Iterator[tuple[str, str, str]]:
+    for name in required:
+        if name not in record:
+            yield f".{name}", "is missing", "a value"
+    for name, value in record.items():
+        spec = fields.get(name)
+        if spec is None:
+            yield f".{name}", "is not a known field", "one of " + ", ".join(sorted(fields))
+            continue
+        for sub, what, expected in spec(value, ctx):
+            yield f".{name}{sub}", what, expected
+
+
+def number(v, ctx):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        yield "", f"is {_type_name(v)}", "a number"
+
+
+def count(v, ctx):
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        yield "", f"is {v!r}", "a whole number, 0 or more"
+
+
+def value(v, ctx):
+    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+        yield "", f"is {_type_name(v)}", "a number or a string"
+
+
+def coords(v, ctx):
+    if not isinstance(v, dict) or set(v) != {"lat", "lon"}:
+        yield "", f"is {v!r}", "an object {\"lat\": number, \"lon\": number}"
+        return
+    lat, lon = v["lat"], v["lon"]
+    if not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (lat, lon)):
+        yield "", "has a non-number", "numbers"
+    elif not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        yield "", f"is out of range ({lat}, {lon})", "lat -90..90, lon -180..180"
+
+
+CITATION = obj({"source": ref("sources"), "loc": text}, ("source",))
+CITE = list_of(CITATION, 1)
+CLAIM = obj(
+    {"text": text, "cite": CITE, "value": value, "unit": text, "by": ref("actors"),
+     "credibility": one_of(m.CREDIBILITY_GRADES)},
+    ("text", "cite"),
+)
+
+
+def fact(v, ctx):
+    yield from obj({"about": text, "claims": list_of(CLAIM, 1), "date": date, "contested": boolean},
+                   ("about", "claims"))(v, ctx)
+    if isinstance(v, dict) and v.get("contested") and isinstance(v.get("claims"), list) and len(v["claims"]) < 2:
+        yield ".contested", "is true with one claim", "at least two claims, one for each side"
+
+
+FACTS = list_of(fact)
+ALIASES = list_of(text)
+
+COMMON = {"id": text, "cite": CITE, "facts": FACTS}
+
+SPECS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
+    "meta": ({"id": text, "schema_version": count, "title": text, "description": text},
+             ("schema_version",)),
+    "sources": ({"id": text, "title": text, "kind": one_of(m.SOURCE_KINDS), "author": text,
+                 "publisher": text, "published": date, "url": text,
+                 "reliability": one_of(m.RELIABILITY_GRADES), "notes": text},
+                ("title", "kind")),
+    "actors": ({**COMMON, "name": text, "kind": one_of(m.ACTOR_KINDS), "descriptive_name": boolean,
+                "aliases": ALIASES, "summary": text, "nationality": text, "base": text, "role": text,
+                "active": date},
+               ("name", "kind", "cite")),
+    "places": ({**COMMON, "name": text, "kind": one_of(m.PLACE_KINDS), "aliases": ALIASES,
+                "country": ref("places"), "within": ref("places"), "coords": coords, "summary": text},
+               ("name", "kind", "cite")),
+    "events": ({**COMMON, "date": date, "title": text, "summary": text, "type": one_of(m.EVENT_TYPES),
+                "place": ref("places"),
+                "actors": list_of(obj({"actor": ref("actors"), "role": one_of(m.EVENT_ROLES), "cite": CITE},
+                                      ("actor", "role"))),
+                "casualties": list_of(obj({"kind": one_of(m.CASUALTY_KINDS), "count": count,
+                                           "qualifier": one_of(m.CASUALTY_QUALIFIERS), "who": text,
+                                           "counted_by": text, "cite": CITE},
+                                          ("kind", "count", "cite")))},
+               ("date", "title", "cite")),
+    "relations": ({**COMMON, "from": ref("actors"), "type": one_of(tuple(m.RELATION_TYPES)), "to": text,
+                   "start": date, "end": date, "summary": text},
+                  ("from", "type", "to", "cite")),
+    "quotes": ({"id": text, "speaker": ref("actors"), "role": text, "text": text, "date": date,
+                "context": text, "cite": CITE},
+               ("speaker", "text", "cite")),
+}
+
+
+def _relation_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
+    """`to` points at an event for claims and at an actor otherwise; a group cannot split from itself."""
+    kind = rec.get("type")
+    target = ("events",) if kind in m.EVENT_RELATION_TYPES else ("actors",)
+    if "to" in rec:
+        for _, what, expected in ref(*target)(rec["to"], ctx):
+            yield ".to", what, expected
+    if rec.get("from") is not None and rec.get("from") == rec.get("to"):
+        yield ".to", "is the same as .from", "two different records"
+    start, end = rec.get("start"), rec.get("end")
+    if isinstance(start, str) and isinstance(end, str) and not dates.problem(start) and not dates.problem(end):
+        if dates.latest(end) < dates.earliest(start):
+            yield ".end", f"{end!r} is before .start {start!r}", "an end on or after the start"
+
+
+def validate(data: object, path: str) -> list[Problem]:
+    """Every problem in a loaded database, in file order; an empty list means it is valid."""
+    if not isinstance(data, dict):
+        return [Problem(path, "", f"the top level is {_type_name(data)}", "an object of tables")]
+    problems: list[Problem] = []
+    ids: dict[str, set[str]] = {}
+    owner: dict[str, str] = {}
+    for table, records in data.items():
+        if table == "_default" and records == {}:
+            continue  # TinyDB's own empty default table is harmless
+        if table not in SPECS:
+            problems.append(Problem(path, table, "is not a known table", "one of " + ", ".join(m.TABLES)))
+            continue
+        if not isinstance(records, dict):
+            problems.append(Problem(path, table, f"is {_type_name(records)}", "an object of records keyed by id"))
+            continue
+        ids[table] = set(records)
+        for key in records:
+            if table != "meta" and key in owner:
+                problems.append(Problem(path, f"{table}/{key}", f"duplicate id: also in {owner[key]}",
+                                        "ids unique across all tables"))
+            owner.setdefault(key, table)
+    if "meta" not in data:
+        problems.append(Problem(path, "meta", "is missing", f"a meta table with schema_version {m.SCHEMA_VERSION}"))
+    ctx = Context(ids)
+    for table, (fields, required) in SPECS.items():
+        records = data.get(table)
+        if not isinstance(records, dict):
+            continue
+        for key, rec in records.items():
+            where = f"{table}/{key}"
+            if not isinstance(rec, dict):
+                problems.append(Problem(path, where, f"is {_type_name(rec)}", "an object"))
+                continue
+            if not SLUG.match(key):
+                problems.append(Problem(path, where, f"id {key!r} is not a slug", SLUG_HINT))
+            if rec.get("id") != key:
+                problems.append(Problem(path, where + ".id", f"is {rec.get('id')!r}, not its key {key!r}",
+                                        "the same slug as the record's key"))
+            found = list(check_fields(rec, fields, required, ctx))
+            if table == "relations":
+                found += _relation_extra(rec, ctx)
+            if table == "meta" and isinstance(rec.get("schema_version"), int) and rec["schema_version"] > m.SCHEMA_VERSION:
+                found.append((".schema_version", f"is {rec['schema_version']}",
+                              f"{m.SCHEMA_VERSION} or lower: this file needs a newer maliterm"))
+            problems.extend(Problem(path, where + sub, what, expected) for sub, what, expected in found)
+    return problems
