@@ -64,7 +64,10 @@ def ref(*tables: str) -> Check:
         if not isinstance(v, str):
             yield "", f"is {_type_name(v)}", f"the id of a record in {' or '.join(tables)}"
         elif not any(v in ctx.ids.get(t, ()) for t in tables):
-            yield "", f"refers to {v!r}, which does not exist", f"the id of a record in {' or '.join(tables)}"
+            # Name the table it is in, if any: "does not exist" would send the reader looking for a typo.
+            elsewhere = next((t for t, ids in ctx.ids.items() if v in ids), None)
+            why = f"which is in {elsewhere}" if elsewhere else "which does not exist"
+            yield "", f"refers to {v!r}, {why}", f"the id of a record in {' or '.join(tables)}"
     return check
 
 
