@@ -127,6 +127,15 @@ def display(text: str | None) -> str:
     return parse(text).display() if text else "undated"
 
 
+def display_short(text: str | None) -> str:
+    """At most 14 columns for list views: a range shows its start and `…` (the dossier has the rest)."""
+    if not text:
+        return "undated"
+    d = parse(text)
+    start = f"c. {d.start.text()}" if d.start.approx else d.start.text()
+    return start + ("…" if d.end else "")
+
+
 def earliest(text: str) -> str:
     return parse(text).earliest()
 

@@ -62,49 +62,59 @@ def relation_line(store, rid: str, rel: dict) -> Text:
     return line
 
 
-def dossier(store, table: str, rec: dict) -> Group:
-    """Everything we hold on one record, grouped for reading."""
+Item = tuple[Text, "tuple[str, str] | None"]  # a line of a dossier and the record it opens, if any
+
+
+def dossier_items(store, table: str, rec: dict) -> list[Item]:
+    """Everything we hold on one record, line by line; lines that name a record can open it."""
     rid = rec["id"]
-    parts: list = []
-    title = literal(m.label(table, rec), "bold underline")
-    kind = rec.get("kind") or rec.get("type") or table.rstrip("s")
-    title.append(f"  {kind}", style="dim")
+    items: list[Item] = []
+
+    def add(text: Text, target: tuple[str, str] | None = None) -> None:
+        items.append((text, target))
+
+    def heading(name: str) -> None:
+        add(Text(""))
+        add(Text(name, style="bold underline"))
+
+    title = literal(m.label(table, rec), "bold")
+    title.append(f"  {rec.get('kind') or rec.get('type') or table.rstrip('s')}", style="dim")
     if rec.get("descriptive_name"):
         title.append("  (descriptive name: the sources give none)", style="italic dim")
     if m.is_contested(rec):
         title.append("  CONTESTED", style="bold yellow")
-    parts.append(title)
+    add(title)
 
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
+    def field(label: str, value: Text | str, target: tuple[str, str] | None = None) -> None:
+        line = Text(f"{label}: ", style="bold")
+        add(line.append_text(value if isinstance(value, Text) else Text(value)), target)
+
     for label, key in (("Date", "date"), ("Active", "active"), ("Published", "published")):
         if rec.get(key):
-            grid.add_row(label, dates.display(rec[key]))
-    for label, key in (("Aliases", "aliases"),):
-        if rec.get(key):
-            grid.add_row(label, literal(", ".join(rec[key])))
+            field(label, dates.display(rec[key]))
+    if rec.get("aliases"):
+        field("Aliases", literal(", ".join(rec["aliases"])))
     for label, key in (("Role", "role"), ("Nationality", "nationality"), ("Base", "base"),
                        ("Author", "author"), ("Publisher", "publisher"), ("Reliability", "reliability"),
                        ("URL", "url"), ("Notes", "notes")):
         if rec.get(key):
-            grid.add_row(label, literal(rec[key]))
+            field(label, literal(rec[key]))
     for label, key in (("Place", "place"), ("Country", "country"), ("Within", "within")):
         if rec.get(key):
-            grid.add_row(label, literal(store.name(rec[key])))
+            field(label, literal(store.name(rec[key])), ("places", rec[key]))
     if rec.get("summary"):
-        grid.add_row("Summary", literal(rec["summary"]))
+        add(literal(rec["summary"]))
     if rec.get("cite"):
-        grid.add_row("Sources", cites(store, rec["cite"]))
-    parts.append(grid)
+        add(cites(store, rec["cite"]))
 
     if table == "events":
         actors = store.event_actors(rid)
         if actors:
-            parts.append(Text("\nActors", style="bold"))
-            parts += [Text(f"  {role}: ", style="cyan").append_text(literal(store.name(a))) for a, role in actors]
+            heading("Actors")
+            for a, role in actors:
+                add(Text(f"  {role}: ", style="cyan").append_text(literal(store.name(a))), ("actors", a))
         if rec.get("casualties"):
-            parts.append(Text("\nCasualties", style="bold"))
+            heading("Casualties")
             for c in rec["casualties"]:
                 q = {"at_least": "at least ", "about": "about ", "more_than": "more than ", "up_to": "up to "}.get(c.get("qualifier", ""), "")
                 line = Text(f"  {q}{c['count']} {c['kind']}")
@@ -112,30 +122,40 @@ def dossier(store, table: str, rec: dict) -> Group:
                     line.append(" (").append_text(literal(c["who"])).append(")")
                 if c.get("counted_by"):
                     line.append(", counted by ").append_text(literal(c["counted_by"]))
-                parts.append(line.append(" ").append_text(cites(store, c["cite"])))
+                add(line.append(" ").append_text(cites(store, c["cite"])))
     if rec.get("facts"):
-        parts.append(Text("\nFacts", style="bold"))
-        parts += fact_lines(store, rec["facts"])
-    rels = store.relations_of(rid) if table == "actors" else []
-    if rels:
-        parts.append(Text("\nRelations", style="bold"))
-        parts += [Text("  ").append_text(relation_line(store, rid, r)) for r in rels]
-    events = store.events_by_actor.get(rid, []) if table == "actors" else store.events_by_place.get(rid, []) if table == "places" else []
+        heading("Facts")
+        for line in fact_lines(store, rec["facts"]):
+            add(line)
+    if table == "actors":
+        rels = store.relations_of(rid)
+        if rels:
+            heading("Relations")
+            for r in rels:
+                other = r["to"] if r["from"] == rid else r["from"]
+                add(Text("  ").append_text(relation_line(store, rid, r)), (store.table_of.get(other, "actors"), other))
+    events = (store.events_by_actor.get(rid, []) if table == "actors"
+              else store.events_by_place.get(rid, []) if table == "places" else [])
     if events:
-        parts.append(Text("\nEvents", style="bold"))
-        parts += [event_line(store, e) for e in events]
+        heading(f"Events ({len(events)})")
+        for e in events:
+            add(event_line(store, e), ("events", e))
     quotes = store.quotes_by_speaker.get(rid, []) if table == "actors" else []
     if quotes:
-        parts.append(Text("\nQuotations", style="bold"))
+        heading("Quotations")
         for q in quotes:
             line = Text("  “").append_text(literal(q["text"], "italic")).append("”")
-            when = [dates.display(q["date"])] if q.get("date") else []
-            if q.get("role"):
-                when.insert(0, clean(q["role"]))
+            when = [clean(q["role"])] if q.get("role") else []
+            if q.get("date"):
+                when.append(dates.display(q["date"]))
             if when:
                 line.append(f"  ({', '.join(when)})", style="dim")
-            parts.append(line.append(" ").append_text(cites(store, q["cite"])))
-    return Group(*parts)
+            add(line.append(" ").append_text(cites(store, q["cite"])))
+    return items
+
+
+def dossier(store, table: str, rec: dict) -> Group:
+    return Group(*(text for text, _ in dossier_items(store, table, rec)))
 
 
 def event_line(store, eid: str) -> Text:

@@ -1,0 +1,66 @@
+"""The command palette (ctrl+p): every actor, event, place and source, and every action."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from rich.text import Text
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from maliterm.safe import clean
+from maliterm.ui.messages import Target
+
+ACTIONS = (
+    ("Search…", "search", "Search names, aliases, titles and summaries"),
+    ("Filter the timeline…", "filter", "By actor, place, type or date range"),
+    ("Clear the timeline filter", "clear_filter", "Show every event"),
+    ("Jump to a year…", "jump_year", "Move the timeline to a year"),
+    ("Lineage as of a date…", "as_of", "Show the lineage as it stood on a date"),
+    ("Back", "back", "Previous selection"),
+    ("Forward", "forward", "Next selection"),
+    ("Zoom the focused pane", "zoom", "Maximise or restore"),
+    ("Next theme", "app.cycle_theme", "Dark, light, high contrast"),
+    ("Keys", "help", "Every key of every pane"),
+)
+
+
+class MalitermCommands(Provider):
+    """Records come from the store's search index, so the palette stays fast at 100k events."""
+
+    def _screen(self):
+        from maliterm.ui.screens.main import MainScreen
+
+        return next((s for s in self.app.screen_stack if isinstance(s, MainScreen)), None)
+
+    def _run(self, action: str) -> None:
+        screen = self._screen()
+        if screen is None:
+            return
+        if action == "clear_filter":
+            screen.query_one("#timeline").action_clear_filter()
+        elif action.startswith("app."):
+            self.app.run_action(action.removeprefix("app."))
+        else:
+            screen.run_action(action)
+
+    def _open(self, target: Target) -> None:
+        screen = self._screen()
+        if screen is not None:
+            screen._go(target)
+
+    async def discover(self) -> Hits:
+        for name, action, help_text in ACTIONS:
+            yield DiscoveryHit(name, partial(self._run, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action, help_text in ACTIONS:
+            if (score := matcher.match(name)) > 0:
+                yield Hit(score, matcher.highlight(name), partial(self._run, action), help=help_text)
+        store = getattr(self.app, "store", None)
+        if store is None or not query.strip():
+            return
+        for h in store.search(query, 15):
+            label = Text(f"{h.table.rstrip('s')}: ", style="dim").append(clean(store.name(h.id)))
+            yield Hit(min(h.score / 100, 1.0) * 0.99, label, partial(self._open, Target(h.table, h.id)),
+                      text=clean(store.name(h.id)), help=clean(h.text[:80]) if h.field == "summary" else None)

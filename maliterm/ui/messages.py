@@ -1,0 +1,37 @@
+"""Messages that cross panes. The main screen listens and coordinates; panes never reach into each other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something a person can select: a record of a table."""
+
+    table: str
+    id: str
+
+
+class Navigate(Message):
+    """Show this record in every pane; `remember` adds it to back/forward history."""
+
+    def __init__(self, target: Target, remember: bool = True, origin: str = "") -> None:
+        super().__init__()
+        self.target = target
+        self.remember = remember
+        self.origin = origin  # the pane it came from, which already shows it
+
+
+class StoreLoaded(Message):
+    def __init__(self, store) -> None:
+        super().__init__()
+        self.store = store
+
+
+class LoadProgress(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text

@@ -1,0 +1,122 @@
+"""The timeline pane: every event in date order, one line each, virtual at any size."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from maliterm import dates
+from maliterm.safe import literal
+from maliterm.timeline import EventFilter, casualty_summary, filter_events, year_index
+from maliterm.ui.messages import Navigate, Target
+from maliterm.ui.widgets.line_list import LineList
+
+
+class TimelinePane(Vertical, can_focus=False):
+    """Owns the event list and its filter; tells the screen what the person picks."""
+
+    BINDING_GROUP_TITLE = "Timeline"
+    BINDINGS = [
+        Binding("f", "screen.filter", "Filter", tooltip="Filter by actor, place, type or dates"),
+        Binding("F", "clear_filter", "Clear filter", show=False),
+        Binding("y", "screen.jump_year", "Year", tooltip="Jump to a year"),
+    ]
+    HELP = "Events in date order. A coarse date (a year, a month) heads its period; c. marks approximate dates."
+    allow_maximize = True
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.store = None
+        self.filter = EventFilter()
+        self.ids: list[str] = []
+        self.marked: set[str] = set()
+
+    def on_mount(self) -> None:
+        self.border_title = "1 Timeline"
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="timeline-status", classes="pane-status")
+        yield LineList(id="timeline-list")
+
+    @property
+    def list(self) -> LineList:
+        return self.query_one(LineList)
+
+    def show_store(self, store) -> None:
+        self.store = store
+        self.apply_filter(EventFilter())
+
+    def apply_filter(self, f: EventFilter, keep: str | None = None) -> None:
+        self.filter = f
+        self.ids = filter_events(self.store, f)
+        current = keep or self.current()
+        pos = {e: i for i, e in enumerate(self.ids)} if current else {}
+        self.list.set_rows(len(self.ids), self._row, self._target, pos.get(current, 0))
+        self._status()
+
+    def action_clear_filter(self) -> None:
+        self.apply_filter(EventFilter())
+
+    def current(self) -> str | None:
+        lst = self.list
+        return self.ids[lst.cursor] if self.ids and lst.cursor < len(self.ids) else None
+
+    def mark_actor(self, actor: str | None) -> None:
+        """Highlight the events of the actor shown in the dossier."""
+        self.marked = set(self.store.events_by_actor.get(actor, ())) if actor else set()
+        self.list._cache.clear()
+        self.list.refresh()
+        self._status()
+
+    def select_event(self, eid: str) -> None:
+        """Move the cursor to an event, widening the filter if it hides that event."""
+        if eid not in self.ids:
+            self.apply_filter(EventFilter(), keep=eid)
+        self.list.set_rows(len(self.ids), self._row, self._target, self.ids.index(eid))
+
+    def jump_to_year(self, year: int) -> None:
+        target = self.store.event_order[year_index(self.store, year)] if self.store.event_order else None
+        if target is None:
+            return
+        if target not in self.ids:
+            # the filter hides it: go to the first shown event on or after that year
+            later = [i for i, e in enumerate(self.ids) if dates.sort_key(self.store.event(e)["date"]) >= (year, 0, 0)]
+            self.list.cursor = later[0] if later else len(self.ids) - 1
+        else:
+            self.list.cursor = self.ids.index(target)
+
+    def _status(self) -> None:
+        text = Text(f"{len(self.ids)} events", style="bold")
+        if not self.filter.is_empty():
+            text.append(" · ").append_text(literal(self.filter.describe(self.store.name), "italic"))
+        if self.marked:
+            text.append(f" · ● {len(self.marked)} of the selected actor", style="dim")
+        self.query_one("#timeline-status", Static).update(text)
+
+    def _target(self, index: int) -> Target:
+        return Target("events", self.ids[index])
+
+    def _row(self, index: int) -> Text:
+        eid = self.ids[index]
+        ev = self.store.event(eid)
+        line = Text("● " if eid in self.marked else "  ", style="bold")
+        line.append(f"{dates.display_short(ev['date']):<14}", style="cyan")
+        line.append_text(literal(ev["title"], "bold" if eid in self.marked else ""))
+        if ev.get("place"):
+            line.append(" · ", style="dim").append_text(literal(self.store.name(ev["place"]), "dim"))
+        if cas := casualty_summary(ev):
+            line.append(f" · {cas}", style="red")
+        return line
+
+    def on_line_list_highlighted(self, event: LineList.Highlighted) -> None:
+        event.stop()
+        if event.target:
+            self.post_message(Navigate(event.target, remember=False, origin="timeline"))
+
+    def on_line_list_selected(self, event: LineList.Selected) -> None:
+        event.stop()
+        if event.target:
+            self.post_message(Navigate(event.target, origin="timeline"))

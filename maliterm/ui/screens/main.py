@@ -1,0 +1,229 @@
+"""The main screen: three linked panes, their coordination, and back/forward history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.screen import Screen
+from textual.widgets import Footer, Header, LoadingIndicator, Static
+
+from maliterm import dates
+from maliterm.errors import MalitermError
+from maliterm.ui.dialogs.filter import FilterScreen
+from maliterm.ui.dialogs.prompt import PromptScreen
+from maliterm.ui.dialogs.search import SearchScreen
+from maliterm.ui.messages import LoadProgress, Navigate, StoreLoaded, Target
+from maliterm.ui.panes.dossier import DossierPane
+from maliterm.ui.panes.relations import RelationsPane, RelationsTree
+from maliterm.ui.panes.timeline import TimelinePane
+from maliterm.ui.screens.help import HelpScreen
+from maliterm.ui.widgets.line_list import LineList
+
+NARROW = 120  # below this many columns the panes stack: timeline on top, dossier and tree below
+
+
+class MainScreen(Screen):
+    BINDINGS = [
+        Binding("slash", "search", "Search", tooltip="Search names, aliases, titles, summaries"),
+        Binding("left_square_bracket,alt+left", "back", "Back", tooltip="Back to the previous selection"),
+        Binding("right_square_bracket,alt+right", "forward", "Forward", show=False,
+                tooltip="Forward again after going back"),
+        Binding("z", "zoom", "Zoom", tooltip="Maximise the focused pane, or restore it"),
+        Binding("1", "focus_pane('timeline')", "Timeline", show=False, tooltip="Focus the timeline"),
+        Binding("2", "focus_pane('dossier')", "Dossier", show=False, tooltip="Focus the dossier"),
+        Binding("3", "focus_pane('relations')", "Relations", show=False, tooltip="Focus the relations tree"),
+    ]
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
+        super().__init__()
+        self.path = path
+        self.read_only = read_only
+        self.store = None
+        self.history: list[Target] = []
+        self.position = -1
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Container(id="loading"):
+            yield LoadingIndicator()
+            yield Static(f"Opening {self.path}…", id="loading-text", markup=False)
+        with Container(id="panes"):
+            yield TimelinePane(id="timeline", classes="pane")
+            yield DossierPane(id="dossier", classes="pane")
+            yield RelationsPane(id="relations", classes="pane")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#panes").display = False
+        self._apply_width(self.size.width)
+        self.load()
+
+    def on_resize(self, event) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+
+    # ---- loading -------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="Loading the database")
+    def load(self) -> None:
+        from maliterm.store import Store
+
+        try:
+            size = self.path.stat().st_size if self.path.is_file() else 0
+            self.post_message(LoadProgress(f"Opening {self.path} ({size / 1e6:.1f} MB): reading, checking, indexing…"))
+            store = Store.open(self.path, read_only=self.read_only)
+        except MalitermError as exc:
+            self.app.call_from_thread(self.app.exit, 1, "\n".join(exc.lines()))
+            return
+        self.post_message(StoreLoaded(store))
+
+    def on_load_progress(self, message: LoadProgress) -> None:
+        self.query_one("#loading-text", Static).update(message.text)
+
+    def on_store_loaded(self, message: StoreLoaded) -> None:
+        self.store = store = message.store
+        self.app.store = store
+        counts = store.counts()
+        self.app.title = f"maliterm · {store.title}"
+        self.app.sub_title = f"{store.path.name} · {counts['events']} events · {counts['actors']} actors"
+        self.query_one("#loading").display = False
+        self.query_one("#panes").display = True
+        self.query_one(TimelinePane).show_store(store)
+        self.query_one(RelationsPane).show_store(store)
+        self.query_one("#timeline-list", LineList).focus()
+        first = store.events_in_order()
+        if first:
+            self.show(Target("events", first[0]))
+
+    # ---- coordination --------------------------------------------------------------------
+
+    @on(Navigate)
+    def on_navigate(self, message: Navigate) -> None:
+        message.stop()
+        self.show(message.target, move_timeline=message.origin != "timeline")
+        if message.remember:
+            self.remember(message.target)
+            self.query_one("#dossier-list", LineList).focus()
+
+    def show(self, target: Target, move_timeline: bool = True) -> None:
+        """Show a record in every pane; each pane is told, none reaches into another."""
+        if self.store is None or self.store.get(target.id) is None:
+            return
+        timeline = self.query_one(TimelinePane)
+        relations = self.query_one(RelationsPane)
+        self.query_one(DossierPane).show(self.store, target)
+        if target.table == "actors":
+            timeline.mark_actor(target.id)
+            relations.show_actor(target.id)
+        elif target.table == "events":
+            if move_timeline:
+                timeline.select_event(target.id)
+        elif target.table in ("places",):
+            timeline.mark_actor(None)
+
+    def remember(self, target: Target) -> None:
+        if self.position >= 0 and self.history[self.position] == target:
+            return
+        del self.history[self.position + 1:]
+        self.history.append(target)
+        self.position = len(self.history) - 1
+
+    def action_back(self) -> None:
+        if self.position > 0:
+            self.position -= 1
+            self.show(self.history[self.position])
+        else:
+            self.notify("Nothing to go back to.", severity="warning", timeout=2)
+
+    def action_forward(self) -> None:
+        if self.position < len(self.history) - 1:
+            self.position += 1
+            self.show(self.history[self.position])
+
+    # ---- actions -------------------------------------------------------------------------
+
+    def action_search(self, query: str = "") -> None:
+        if self.store is not None:
+            self.app.push_screen(SearchScreen(self.store, query), self._go)
+
+    def _go(self, target: Target | None) -> None:
+        if target is not None:
+            self.show(target)
+            self.remember(target)
+            pane = {"events": "#timeline-list"}.get(target.table, "#dossier-list")
+            self.query_one(pane, LineList).focus()
+
+    def action_filter(self) -> None:
+        if self.store is None:
+            return
+        timeline = self.query_one(TimelinePane)
+
+        def apply(f) -> None:
+            if f is not None:
+                timeline.apply_filter(f)
+                self.query_one("#timeline-list", LineList).focus()
+
+        self.app.push_screen(FilterScreen(self.store, timeline.filter), apply)
+
+    def action_jump_year(self) -> None:
+        if self.store is None:
+            return
+
+        def check(value: str) -> str | None:
+            return None if value.isdigit() and len(value) == 4 else "a four-digit year, e.g. 2013"
+
+        def jump(value: str | None) -> None:
+            if value:
+                self.query_one(TimelinePane).jump_to_year(int(value))
+                self.query_one("#timeline-list", LineList).focus()
+
+        self.app.push_screen(PromptScreen("Jump to year", "YYYY", check=check), jump)
+
+    def action_as_of(self) -> None:
+        if self.store is None:
+            return
+        relations = self.query_one(RelationsPane)
+
+        def check(value: str) -> str | None:
+            why = dates.problem(value)
+            return f"{why} (expected {dates.FORMAT_HINT})" if why else None
+
+        def apply(value: str | None) -> None:
+            if value is not None:
+                relations.set_as_of(value or None)
+                self.query_one(RelationsTree).focus()
+
+        self.app.push_screen(PromptScreen(
+            "Lineage as of date (empty: all time)", "YYYY-MM-DD", relations.as_of or "", check,
+            hint="Groups and links that may have existed by then; later splits and mergers are hidden."), apply)
+
+    def action_zoom(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        elif self.focused is not None:
+            pane = next((a for a in self.focused.ancestors_with_self if getattr(a, "allow_maximize", False)
+                         and a.has_class("pane")), None)
+            if pane is not None:
+                self.maximize(pane, container=False)
+
+    def action_focus_pane(self, pane: str) -> None:
+        widget = {"timeline": "#timeline-list", "dossier": "#dossier-list", "relations": "#relations-tree"}[pane]
+        self.query_one(widget).focus()
+
+    def action_help(self) -> None:
+        panes = [self.query_one(TimelinePane), self.query_one(DossierPane), self.query_one(RelationsPane)]
+        focused = next((p for p in panes if self.focused is not None and p in self.focused.ancestors_with_self), None)
+        if focused is not None:
+            panes.remove(focused)
+            panes.insert(0, focused)
+        inner = {TimelinePane: [LineList], DossierPane: [LineList], RelationsPane: [RelationsTree]}
+        sections = [(p.BINDING_GROUP_TITLE + (" (focused)" if p is focused else ""), p.HELP,
+                     [type(p), *inner[type(p)]]) for p in panes]
+        sections.append(("Everywhere", "", [type(self), type(self.app)]))
+        self.app.push_screen(HelpScreen(sections))
