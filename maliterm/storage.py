@@ -135,19 +135,21 @@ class AtomicJSONStorage(Storage):
     def batch(self):
         """Group several TinyDB writes into one file write (one edit, one save)."""
         self._batch_depth += 1
+        outermost = self._batch_depth == 1
         try:
             yield
+            if outermost and self._dirty:
+                save_atomic(self.path, self._data)
         except BaseException:
-            if self._batch_depth == 1 and self._dirty:
-                # A half-done edit must not reach the disk; go back to what the disk holds.
-                self._dirty = False
+            if outermost and self._dirty:
+                # A half-done edit, or one the disk refused, must not stay in memory as if
+                # saved: go back to what the disk holds.
                 self._data = load_file(self.path)
             raise
         finally:
+            if outermost:
+                self._dirty = False
             self._batch_depth -= 1
-        if not self._batch_depth and self._dirty:
-            self._dirty = False
-            save_atomic(self.path, self._data)
 
     def close(self) -> None:
         pass

@@ -16,6 +16,12 @@ DATA = Path(__file__).parent / "data"
 SMALL = DATA / "small.json"
 
 
+@pytest.fixture(scope="session")
+def small_path() -> Path:
+    """tests/data/small.json itself, for tests that only read it."""
+    return SMALL
+
+
 @pytest.fixture
 def small_db(tmp_path: Path) -> Path:
     """A private copy of tests/data/small.json that a test may change."""
@@ -47,7 +53,7 @@ def runner(monkeypatch: pytest.MonkeyPatch):
     cli = CliRunner()
 
     def run(*args: str, env: dict | None = None) -> Result:
-        result = cli.invoke(main, [str(a) for a in args], env=env)
+        result = cli.invoke(main, [str(a) for a in args], env=env, prog_name="maliterm")
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         assert "Traceback" not in result.output
