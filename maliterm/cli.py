@@ -144,11 +144,15 @@ def show(ctx: click.Context, name: str, db: Path | None, as_json: bool) -> None:
 @handles_errors
 def timeline(ctx, actor, place, etype, start, end, db, as_json) -> None:
     """Events in date order, optionally filtered."""
+    from maliterm import dates
     from maliterm.timeline import EventFilter, filter_events
 
     store = open_store(ctx, db)
     for label, value in (("--from", start), ("--to", end)):
         check_date(label, value)
+    if start and end and dates.latest(end) < dates.earliest(start):
+        # Swapped bounds would print "0 events", which reads as "nothing happened".
+        raise click.BadParameter(f"{end!r} is before --from {start!r}", param_hint="--to")
     f = EventFilter(
         actor=store.resolve(actor, ("actors",))[1]["id"] if actor else None,
         place=store.resolve(place, ("places",))[1]["id"] if place else None,

@@ -1,0 +1,136 @@
+"""The shipped dataset, db.json: valid, in saved form, its lineage right, every quote verbatim in its source."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from maliterm.storage import dumps
+
+ROOT = Path(__file__).resolve().parents[2]
+DB = ROOT / "db.json"
+# The article the dataset cites, in the shared folder beside the repository.
+SOURCE_FILES = {"hammer-2015-bamako": ROOT.parent / "shared" / "sources" / "bamako-attack-2015.txt"}
+PARA = re.compile(r"^para (\d+)$")
+
+pytestmark = pytest.mark.skipif(not DB.exists(), reason="db.json is not written yet")
+
+
+@pytest.fixture(scope="module")
+def data() -> dict:
+    return json.loads(DB.read_bytes())
+
+
+@pytest.fixture(scope="module")
+def paragraphs() -> dict[str, list[str]]:
+    """Each source's paragraphs, `para N` being the N-th non-empty line (the headline is para 1)."""
+    out = {}
+    for source, path in SOURCE_FILES.items():
+        if not path.exists():
+            pytest.skip(f"{path} is not beside the repository")
+        out[source] = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return out
+
+
+def citations(value) -> list[dict]:
+    """Every citation anywhere in a record (in `cite` lists, in facts, claims, casualties...)."""
+    if isinstance(value, dict):
+        found = [c for c in value.get("cite", ()) if isinstance(c, dict)]
+        return found + [c for k, v in value.items() if k != "cite" for c in citations(v)]
+    if isinstance(value, list):
+        return [c for v in value for c in citations(v)]
+    return []
+
+
+def test_validates(runner):
+    result = runner("validate", DB)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == f"{DB}: valid"
+
+
+def test_is_in_saved_form():
+    """Sorted, 2-space indented UTF-8: what maliterm writes, so the first edit is a small diff."""
+    raw = DB.read_bytes()
+    assert raw == dumps(json.loads(raw))
+
+
+def test_every_locator_names_a_paragraph(data, paragraphs):
+    checked = 0
+    for table, records in data.items():
+        for rid, rec in records.items():
+            for c in citations(rec):
+                if c["source"] not in paragraphs:
+                    continue
+                m = PARA.match(c.get("loc", ""))
+                assert m, f"{table}/{rid}: locator {c.get('loc')!r} is not 'para N'"
+                assert 1 <= int(m[1]) <= len(paragraphs[c["source"]]), f"{table}/{rid}: no {c['loc']}"
+                checked += 1
+    assert checked > 0
+
+
+def test_every_quote_is_verbatim_in_its_paragraph(data, paragraphs):
+    assert data["quotes"]
+    for qid, q in data["quotes"].items():
+        places = [(c["source"], int(PARA.match(c["loc"])[1])) for c in q["cite"] if c["source"] in paragraphs]
+        assert places, f"quotes/{qid} cites no source we hold"
+        for source, n in places:
+            assert q["text"] in paragraphs[source][n - 1], f"quotes/{qid} is not in {source} para {n}"
+
+
+# ---- lineage of the shipped groups ----------------------------------------------------------------
+
+
+def lineage(runner, *args) -> list[dict]:
+    result = runner("lineage", "--json", "--db", DB, *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["roots"]
+
+
+def nodes(forest: list[dict]) -> list[dict]:
+    return [n for root in forest for n in [root, *nodes(root["children"])]]
+
+
+def start_of(data: dict, young: str, old: str) -> str:
+    """The `start` of the lineage relation between two groups, as the dataset records it."""
+    [rel] = [r for r in data["relations"].values() if {r["from"], r["to"]} == {young, old}
+             and r["type"] in ("splinter_of", "merged_into")]
+    return rel["start"]
+
+
+def test_mourabitoun_has_both_parents(runner, data):
+    forest = lineage(runner)
+    merged = [n for n in nodes(forest) if n["id"] == "al-mourabitoun"]
+    assert len(merged) == 2  # once under each parent
+    for n in merged:
+        assert sorted(n["merger_of"]) == ["belmokhtar-spinoff", "mujao"]
+        assert n["relation"] == "merged_into"
+        assert n["date"] == start_of(data, "al-mourabitoun", "belmokhtar-spinoff")
+    for parent in ("mujao", "belmokhtar-spinoff"):
+        assert any("al-mourabitoun" in children(n) for n in nodes(forest) if n["id"] == parent)
+    [aqim] = [n for n in forest if n["id"] == "aqim"]
+    [spinoff] = [c for c in aqim["children"] if c["id"] == "belmokhtar-spinoff"]
+    assert (spinoff["relation"], spinoff["date"]) == ("splinter_of", start_of(data, "belmokhtar-spinoff", "aqim"))
+    assert spinoff["date"]
+
+
+def children(node: dict) -> list[str]:
+    return [c["id"] for c in node["children"]]
+
+
+@pytest.mark.parametrize(("as_of", "present"), [("2012-06-30", False), ("2016-01-01", True)])
+def test_lineage_as_of(runner, as_of, present):
+    shown = {n["id"] for n in nodes(lineage(runner, "--as-of", as_of))}
+    assert ("belmokhtar-spinoff" in shown) is present
+    assert ("al-mourabitoun" in shown) is present
+
+
+@pytest.mark.parametrize(("query", "table", "rid"), [("sevare", "places", "sevare"),
+                                                     ("murabitun", "actors", "al-mourabitoun")])
+def test_search(runner, query, table, rid):
+    result = runner("search", query, "--json", "--db", DB)
+    assert result.exit_code == 0
+    first = json.loads(result.stdout)[0]
+    assert (first["table"], first["id"]) == (table, rid)

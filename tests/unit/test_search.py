@@ -1,0 +1,75 @@
+"""Search forgives case, accents, transliteration and typos, and ranks names above prose."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from maliterm.store import Store
+
+
+@pytest.fixture(scope="module")
+def store(small_path):
+    return Store.open(small_path, read_only=True)
+
+
+def ids(hits) -> list[str]:
+    return [h.id for h in hits]
+
+
+@pytest.mark.parametrize("query", ["segou", "SÉGOU", "Ségou", "ségou!"])
+def test_case_and_accents_do_not_matter(store, query):
+    first = store.search(query)[0]
+    assert (first.id, first.field, first.text) == ("segou", "name", "Ségou")
+
+
+@pytest.mark.parametrize(("query", "rid", "field"), [
+    ("Jabhat al Qaddima", "old-front", "alias"),  # doubled letter, space for the hyphen
+    ("al-Itihad al-Jadid", "new-union", "name"),  # single t where the name has two
+    ("Kamal Rene", "leader-x", "name"),
+])
+def test_transliteration_variants(store, query, rid, field):
+    first = store.search(query)[0]
+    assert (first.id, first.field) == (rid, field)
+
+
+@pytest.mark.parametrize(("query", "rid"), [("rivr movment", "river-movement"), ("Hotle Z", "hotel-z")])
+def test_typo_still_finds(store, query, rid):
+    assert ids(store.search(query))[0] == rid
+
+
+def test_name_ranks_above_summary(store):
+    hits = store.search("segou")
+    assert ids(hits) == ["segou", "new-union"]
+    assert [h.field for h in hits] == ["name", "summary"]
+    assert hits[0].score > hits[1].score
+
+
+def test_nothing_found(store):
+    assert store.search("zzzz") == []
+    assert store.search("  ") == []
+
+
+def test_limit(store):
+    assert len(store.search("a", limit=2)) == 2
+
+
+def test_cli_search_json(runner, small_path):
+    result = runner("search", "SEGOU", "--json", "--db", small_path)
+    assert result.exit_code == 0
+    hits = json.loads(result.stdout)
+    assert [(h["table"], h["id"], h["name"], h["field"]) for h in hits] == [
+        ("places", "segou", "Ségou", "name"),
+        ("actors", "new-union", "Al-Ittihad al-Jadid", "summary"),
+    ]
+    assert hits[1]["matched"] == "Formed by a merger in Ségou."
+
+
+def test_cli_search_text_and_no_match(runner, small_db):
+    found = runner("search", "segou", "--db", small_db)
+    assert found.exit_code == 0
+    assert found.stdout.splitlines()[1].split()[:3] == ["100", "place", "Ségou"]
+    missing = runner("search", "zzzz", "--db", small_db)
+    assert missing.exit_code == 1
+    assert missing.stdout.strip() == "No match for 'zzzz'."
