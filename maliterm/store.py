@@ -207,6 +207,20 @@ class Store:
         with self.batch():
             self._db.table(table).upsert(Document(record, doc_id=record["id"]))
 
+    def write_many(self, records: Iterable[tuple[str, str, dict | None]]) -> None:
+        """Add or replace (a dict) or delete (None) many records as one edit: validated together,
+        one atomic save, one undo step. For imports and merges, where `put` per record would
+        validate the whole database once per record."""
+        changes = []
+        for table, rid, after in records:
+            if table not in m.TABLES:
+                raise ValueError(f"unknown table {table!r}")
+            before = self.tables[table].get(rid)
+            if after != before:
+                changes.append(RecordChange(table, rid, before, copy.deepcopy(after)))
+        if changes:
+            self._commit(Edit(tuple(changes)))
+
     def delete(self, table: str, rid: str) -> None:
         """Delete one record; refuses when others still refer to it."""
         self._check_writable()

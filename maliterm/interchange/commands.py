@@ -1,0 +1,156 @@
+"""The interchange commands: `import acled|json`, `export FORMAT`, `merge`, `merge-driver`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from maliterm.cli import db_option, db_path, err, handles_errors, open_store, out
+from maliterm.errors import InvalidDatabase, MalitermError, Problem
+from maliterm.interchange import FORMATS, render
+from maliterm.interchange.merge import POLICIES, Conflict, merge, resolve, show
+
+FILE = click.Path(path_type=Path, dir_okay=False)
+
+
+def say(console, lines: list[str]) -> None:
+    for line in lines:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)  # one line each, for grep
+
+
+@click.group("import")
+def import_() -> None:
+    """Bring data in: an ACLED CSV export, or another maliterm file."""
+
+
+@import_.command("acled")
+@click.argument("file", type=FILE)
+@click.option("--apply", "do_apply", is_flag=True, help="Write the records (default: a dry run that only reports).")
+@db_option
+@click.pass_context
+@handles_errors
+def import_acled(ctx: click.Context, file: Path, do_apply: bool, db: Path | None) -> None:
+    """Import FILE, a CSV exported from ACLED; re-importing it changes nothing.
+
+    Lists what would be added, matched and skipped; --apply writes it all at once.
+    Bad rows are reported as FILE:LINE and skipped whole.
+    """
+    from rich.progress import Progress
+
+    from maliterm.interchange import acled
+
+    store = open_store(ctx, db, read_only=not do_apply)
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("Reading rows", total=None)
+        plan = acled.plan_import(store, file, lambda done, total: bar.update(task, completed=done, total=total))
+    say(err, [str(p) for p in plan.skipped])
+    if do_apply:
+        acled.apply(store, plan)
+    say(out, plan.lines(applied=do_apply))
+
+
+@import_.command("json")
+@click.argument("file", type=FILE)
+@click.option("--keep", type=click.Choice(POLICIES), help="How to settle conflicts without asking.")
+@db_option
+@click.pass_context
+@handles_errors
+def import_json(ctx: click.Context, file: Path, keep: str | None, db: Path | None) -> None:
+    """Bring in another laptop's maliterm file: the same as `maliterm merge FILE`."""
+    ctx.invoke(merge_cmd, theirs=file, base=None, keep=keep, db=db)
+
+
+@click.command("export")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(FORMATS))
+@click.option("--actor", help="Only this actor and its circle (name, alias or id).")
+@click.option("-o", "--output", type=FILE, help="Write to this file (default: standard output).")
+@db_option
+@click.pass_context
+@handles_errors
+def export(ctx: click.Context, fmt: str, actor: str | None, output: Path | None, db: Path | None) -> None:
+    """Export a report (markdown, html), the relations graph (dot, mermaid, graphml),
+    a STIX 2.1 bundle (stix) or events in ACLED's layout (csv)."""
+    from maliterm.interchange import export_to
+
+    store = open_store(ctx, db)
+    focus = store.resolve(actor, ("actors",))[1]["id"] if actor else None
+    if output:
+        export_to(store, fmt, output, focus)
+        err.print(f"wrote {output}", markup=False, highlight=False)
+    else:
+        sys.stdout.write(render(store, fmt, focus))
+
+
+def ask(conflict: Conflict) -> str:
+    err.print(f"Conflict in {conflict.where}:", markup=False, highlight=False)
+    err.print(f"  ours:   {show(conflict.ours)}", markup=False, highlight=False)
+    err.print(f"  theirs: {show(conflict.theirs)}", markup=False, highlight=False)
+    return click.prompt("Keep", type=click.Choice(POLICIES), default="contested", err=True)
+
+
+def merged_or_fail(ours: dict, theirs: dict, base: dict | None, keep: str | None, interactive: bool,
+                   where: str) -> tuple[dict, object]:
+    """Merge, settle conflicts by policy or by asking, and check the result is a valid database."""
+    from maliterm.validate import validate
+
+    merged, report = merge(ours, theirs, base)
+    if report.conflicts and (keep or interactive):
+        resolve(merged, report, (lambda c: keep) if keep else ask, theirs)
+    problems = validate(merged, where)
+    if problems:
+        raise InvalidDatabase("the merged database would not be valid; nothing written", problems)
+    return merged, report
+
+
+@click.command("merge")
+@click.argument("theirs", type=FILE)
+@click.option("--base", type=FILE, help="The common ancestor of both files, for a three-way merge.")
+@click.option("--keep", type=click.Choice(POLICIES),
+              help="Settle conflicts without asking: ours, theirs, or contested (both claims kept, cited).")
+@db_option
+@click.pass_context
+@handles_errors
+def merge_cmd(ctx: click.Context, theirs: Path, base: Path | None, keep: str | None, db: Path | None) -> None:
+    """Merge THEIRS (another copy of the database) into --db; a report says what came in."""
+    from maliterm.store import load_valid
+
+    store = open_store(ctx, db, read_only=False)
+    ours = {t: store.tables[t] for t in store.tables}
+    merged, report = merged_or_fail(ours, load_valid(theirs), load_valid(base) if base else None, keep,
+                                    sys.stdin.isatty() and err.is_terminal, str(store.path))
+    say(out, report.lines(str(theirs)))
+    if report.unresolved:
+        raise MalitermError("unresolved conflicts", msg=f"{len(report.unresolved)} conflicts and no way to ask: "
+                            "nothing written. Rerun with --keep ours, theirs or contested.")
+    store.write_many((t, rid, merged.get(t, {}).get(rid)) for t in ours for rid in ours[t] | merged.get(t, {}))
+
+
+@click.command("merge-driver")
+@click.argument("base", type=FILE)
+@click.argument("ours", type=FILE)
+@click.argument("theirs", type=FILE)
+@click.option("--keep", type=click.Choice(POLICIES), help="Settle conflicts instead of leaving them to you.")
+@handles_errors
+def merge_driver(base: Path, ours: Path, theirs: Path, keep: str | None) -> None:
+    """Git merge driver: merge %O (BASE) %A (OURS) %B (THEIRS) into %A.
+
+    Set up with `git config merge.maliterm.driver "maliterm merge-driver %O %A %B"` and the
+    line `db.json merge=maliterm` in .gitattributes. Exits 1 on unresolved conflicts, so git
+    stops for you; %A then holds the merge with our side of each conflict.
+    """
+    from maliterm.storage import load_file, read_bytes, save_atomic
+    from maliterm.store import load_valid
+
+    # Git passes an empty %O when the two branches added the file independently.
+    base_data = load_file(base) if read_bytes(base).strip() else None
+    if not isinstance(base_data, dict):
+        base_data = None  # an ancestor that is not a database gives no history to go by
+    merged, report = merged_or_fail(load_valid(ours), load_valid(theirs), base_data, keep, False, str(ours))
+    save_atomic(ours, merged)
+    say(err, report.lines(str(theirs)))
+    if report.unresolved:
+        raise MalitermError("unresolved conflicts", [Problem(str(ours), c.where, "changed on both sides",
+                                                             "a choice: merge again with --keep")
+                                                     for c in report.unresolved])

@@ -1,0 +1,88 @@
+"""Events as CSV in ACLED's column layout, so an ACLED import comes back as ACLED had it.
+
+Columns the data model keeps (see `acled`) come back equal; the rest (inter codes,
+interaction, civilian_targeting, iso, region, geo_precision, source_scale, tags,
+timestamp) have nowhere to live in our records and are left empty. A month-precision
+date comes back as the month's first day with time_precision 3. Events that did not
+come from ACLED export too: their slug stands in for event_id_cnty, and actors go to
+actor1 unless their role says they were on the receiving end.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import TextIO
+
+from maliterm.interchange.acled import (
+    CLASSIFICATION, COLUMNS, OUTLET_LOC, event_date_column, event_id_of,
+)
+
+RECEIVING = ("target", "victim", "responder")  # roles that put an actor of a non-ACLED event on side 2
+
+
+def _column(cites: list[dict]) -> str | None:
+    """The ACLED column a citation's locator names (`MLI1234 actor2` -> `actor2`)."""
+    for c in cites:
+        parts = c.get("loc", "").split()
+        if len(parts) == 2 and parts[1] in COLUMNS:
+            return parts[1]
+    return None
+
+
+def _actor_columns(store, ev: dict) -> dict[str, str]:
+    cols: dict[str, list[str]] = {c: [] for c in ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")}
+    for a in ev.get("actors", ()):
+        col = _column(a.get("cite", ()))
+        if col not in cols:
+            side = "2" if a["role"] in RECEIVING else "1"
+            col = f"actor{side}" if not cols[f"actor{side}"] else f"assoc_actor_{side}"
+        cols[col].append(store.name(a["actor"]))
+    return {c: "; ".join(names) for c, names in cols.items()}
+
+
+def _place_columns(store, ev: dict) -> dict[str, str]:
+    place = store.get(ev["place"]) if ev.get("place") else None
+    if not place:
+        return {}
+    out = {"location": place["name"]}
+    if place.get("coords"):
+        out["latitude"], out["longitude"] = repr(place["coords"]["lat"]), repr(place["coords"]["lon"])
+    chain, seen = [], {place["id"]}
+    up = place.get("within")
+    while up and up not in seen and up != place.get("country") and store.get(up):
+        seen.add(up)
+        chain.append(store.get(up)["name"])
+        up = store.get(up).get("within")
+    country = place.get("country") or up
+    if country and store.get(country):
+        out["country"] = store.get(country)["name"]
+    for col, name in zip(("admin1", "admin2", "admin3"), reversed(chain)):
+        out[col] = name
+    return out
+
+
+def event_row(store, eid: str) -> dict[str, str]:
+    ev = store.event(eid)
+    row = dict.fromkeys(COLUMNS, "")
+    row["event_id_cnty"] = event_id_of(eid)
+    row["event_date"], row["time_precision"] = event_date_column(ev["date"])
+    row["year"] = row["event_date"][:4]
+    for f in ev.get("facts", ()):
+        parts = f["claims"][0]["text"].split(" / ")
+        if f["about"] == CLASSIFICATION and len(parts) == 3:
+            row["disorder_type"], row["event_type"], row["sub_event_type"] = parts
+    row.update(_actor_columns(store, ev))
+    row.update(_place_columns(store, ev))
+    outlets = [c for c in ev["cite"] if c.get("loc", "").endswith(" " + OUTLET_LOC)]
+    row["source"] = "; ".join(store.name(c["source"]) for c in (outlets or ev["cite"]))
+    row["notes"] = ev.get("summary", "")
+    killed = [c["count"] for c in ev.get("casualties", ()) if c["kind"] == "killed"]
+    row["fatalities"] = str(sum(killed)) if killed else ""
+    return row
+
+
+def write_csv(store, event_ids: list[str], fh: TextIO) -> None:
+    writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for eid in event_ids:
+        writer.writerow(event_row(store, eid))

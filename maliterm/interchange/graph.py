@@ -1,0 +1,137 @@
+"""The relations graph as Graphviz DOT, Mermaid or GraphML (Gephi, yEd).
+
+Nodes are every actor, plus the events a `claimed` relation points at; edges are the
+relations, labelled with their type and dates. Lineage edges (splits, mergers,
+renamings) are drawn heavier so a family tree stands out from the web of alliances.
+Every label is data, so each format gets its own escaping.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+
+from maliterm import dates
+from maliterm import model as m
+from maliterm.lineage import Lineage
+from maliterm.safe import clean
+
+# Relation type -> DOT edge attributes; lineage edges bold, symmetric ones without arrowheads.
+DOT_STYLE = {
+    "splinter_of": 'color="firebrick" penwidth=2.5',
+    "merged_into": 'color="darkgreen" penwidth=2.5',
+    "renamed_to": 'color="navy" penwidth=2.5 style=dashed',
+    "allied_with": 'color="steelblue" dir=none',
+    "rival_of": 'color="orange" dir=none style=dotted',
+    "claimed": 'color="gray40" style=dashed',
+}
+MERMAID_ARROW = {"splinter_of": "==>", "merged_into": "==>", "renamed_to": "==>",
+                 "allied_with": "---", "rival_of": "-.-", "claimed": "-.->"}
+
+
+@dataclass
+class Graph:
+    nodes: list[tuple[str, str, str]]  # (id, label, kind: the actor kind, or "event")
+    edges: list[tuple[str, str, str, str, dict]]  # (id, from, to, label, relation)
+
+
+def edge_label(rel: dict) -> str:
+    span = " – ".join(dates.display(d) for d in (rel.get("start"), rel.get("end")) if d)
+    return m.RELATION_TYPES[rel["type"]][0] + (f" ({span})" if span else "")
+
+
+def build(store, actor: str | None = None) -> Graph:
+    """The whole graph, or the relations touching `actor` and its lineage family."""
+    rels = list(store.tables["relations"].values())
+    actors = list(store.tables["actors"])
+    if actor is not None:
+        lin = Lineage.of_store(store)
+        family = lin.component(actor) if actor in lin.members() else {actor}
+        rels = [r for r in rels if r["from"] in family or r["to"] in family]
+        actors = [a for a in actors if a in family or any(a in (r["from"], r["to"]) for r in rels)]
+    events = sorted({r["to"] for r in rels if r["type"] in m.EVENT_RELATION_TYPES})
+    # clean(): control characters are invalid in XML and unsafe in any terminal that shows a label.
+    nodes = [(a, clean(store.name(a)), store.actor(a)["kind"]) for a in sorted(actors)]
+    nodes += [(e, clean(store.name(e)), "event") for e in events]
+    edges = [(r["id"], r["from"], r["to"], clean(edge_label(r)), r) for r in sorted(rels, key=lambda r: r["id"])]
+    return Graph(nodes, edges)
+
+
+# ---- DOT ------------------------------------------------------------------------------
+
+def dot_quote(text: str) -> str:
+    """A DOT double-quoted string: only `\\` and `"` are special; newlines would end the line."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "") + '"'
+
+
+def dot(g: Graph, title: str) -> str:
+    out = [f"digraph {dot_quote(clean(title))} {{", "  rankdir=BT;", '  node [shape=box style=rounded fontname="Helvetica"];',
+           '  edge [fontname="Helvetica" fontsize=10];']
+    for nid, label, kind in g.nodes:
+        shape = " shape=ellipse" if kind == "event" else ""
+        out.append(f"  {dot_quote(nid)} [label={dot_quote(label)}{shape}];")
+    for _, src, dst, label, rel in g.edges:
+        style = DOT_STYLE.get(rel["type"], "")
+        out.append(f"  {dot_quote(src)} -> {dot_quote(dst)} [label={dot_quote(label)} {style}];".replace(" ]", "]"))
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+# ---- Mermaid --------------------------------------------------------------------------
+
+_MERMAID_ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "|": "#124;"}
+
+
+def mermaid_text(text: str) -> str:
+    """Mermaid's entity codes for the characters that end a label or start markup."""
+    flat = " ".join(text.split())
+    return '"' + "".join(_MERMAID_ENTITIES.get(c, c) for c in flat) + '"'
+
+
+def mermaid(g: Graph, title: str) -> str:
+    # Node ids are n1, n2...: a slug such as `end` or `graph` is a Mermaid keyword.
+    ids = {nid: f"n{i}" for i, (nid, _, _) in enumerate(g.nodes, 1)}
+    out = ["---", f"title: {mermaid_text(clean(title))}", "---", "flowchart BT"]
+    for nid, label, kind in g.nodes:
+        left, right = ("([", "])") if kind == "event" else ("[", "]")
+        out.append(f"  {ids[nid]}{left}{mermaid_text(label)}{right}")
+    for _, src, dst, label, rel in g.edges:
+        out.append(f"  {ids[src]} {MERMAID_ARROW.get(rel['type'], '-->')}|{mermaid_text(label)}| {ids[dst]}")
+    return "\n".join(out) + "\n"
+
+
+# ---- GraphML --------------------------------------------------------------------------
+
+NS = "http://graphml.graphdrawing.org/xmlns"
+NODE_KEYS = ("label", "kind")
+EDGE_KEYS = ("label", "type", "start", "end", "lineage")
+
+
+def graphml(g: Graph, title: str) -> str:
+    """GraphML with `label` keys (Gephi shows them); xml.etree escapes every value."""
+    ET.register_namespace("", NS)
+    root = ET.Element(f"{{{NS}}}graphml")
+    for scope, keys in (("node", NODE_KEYS), ("edge", EDGE_KEYS)):
+        for k in keys:
+            ET.SubElement(root, f"{{{NS}}}key", {"id": f"{scope[0]}_{k}", "for": scope, "attr.name": k,
+                                                "attr.type": "boolean" if k == "lineage" else "string"})
+    graph = ET.SubElement(root, f"{{{NS}}}graph", {"id": "relations", "edgedefault": "directed"})
+    ET.SubElement(graph, f"{{{NS}}}desc").text = clean(title)
+
+    def data(parent: ET.Element, key: str, value: str) -> None:
+        ET.SubElement(parent, f"{{{NS}}}data", {"key": key}).text = value
+
+    for nid, label, kind in g.nodes:
+        node = ET.SubElement(graph, f"{{{NS}}}node", {"id": nid})
+        data(node, "n_label", label)
+        data(node, "n_kind", kind)
+    for eid, src, dst, label, rel in g.edges:
+        edge = ET.SubElement(graph, f"{{{NS}}}edge", {"id": eid, "source": src, "target": dst})
+        data(edge, "e_label", label)
+        data(edge, "e_type", rel["type"])
+        for k in ("start", "end"):
+            if rel.get(k):
+                data(edge, f"e_{k}", rel[k])
+        data(edge, "e_lineage", "true" if rel["type"] in m.LINEAGE_TYPES else "false")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
