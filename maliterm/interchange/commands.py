@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from maliterm.cli import db_option, db_path, err, handles_errors, open_store, out
+from maliterm.cli import db_option, err, handles_errors, open_store, out
 from maliterm.errors import InvalidDatabase, MalitermError, Problem
 from maliterm.interchange import FORMATS, render
 from maliterm.interchange.merge import POLICIES, Conflict, merge, resolve, show
