@@ -68,13 +68,14 @@ def main(ctx: click.Context, db: Path | None, read_only: bool) -> None:
     With no command, opens the TUI on --db (default: the shipped db.json).
     """
     if ctx.invoked_subcommand is None:
-        from maliterm.store import default_path, load_valid
+        from maliterm.store import default_path
         from maliterm.ui.app import make_app
 
-        path = db or default_path()
-        # Refuse an invalid file before the screen is taken over, so the messages stay readable.
-        load_valid(path)
-        make_app(path, read_only=read_only).run()
+        app = make_app(db or default_path(), read_only=read_only)
+        app.run()
+        if app.load_error is not None:
+            fail(app.load_error)
+        sys.exit(app.return_code or 0)
 
 
 @main.command()

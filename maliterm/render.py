@@ -36,7 +36,8 @@ def fact_lines(store, facts: list[dict]) -> list[Text]:
             head.append("  CONTESTED", style="bold yellow")
         out.append(head)
         for i, c in enumerate(f["claims"], 1):
-            line = Text(f"  {'side ' + str(i) if f.get('contested') else '-'}: ", style="yellow" if f.get("contested") else "")
+            marker = f"  side {i}: " if f.get("contested") else "  - "
+            line = Text().append(marker, style="bold yellow" if f.get("contested") else "")
             line.append_text(literal(c["text"]))
             if "value" in c:
                 line.append(f"  = {clean(c['value'])}{' ' + clean(c['unit']) if c.get('unit') else ''}", style="green")
@@ -53,7 +54,7 @@ def relation_line(store, rid: str, rel: dict) -> Text:
     outgoing = rel["from"] == rid
     verb = m.RELATION_TYPES[rel["type"]][0] if outgoing else m.RELATION_INVERSE[rel["type"]]
     other = rel["to"] if outgoing else rel["from"]
-    line = Text(f"{verb} ", style="cyan").append_text(literal(store.name(other), "bold"))
+    line = Text().append(f"{verb} ", style="cyan").append_text(literal(store.name(other), "bold"))
     span = " – ".join(dates.display(d) for d in (rel.get("start"), rel.get("end")) if d)
     if span:
         line.append(f"  ({span})", style="dim")
@@ -86,7 +87,7 @@ def dossier_items(store, table: str, rec: dict) -> list[Item]:
     add(title)
 
     def field(label: str, value: Text | str, target: tuple[str, str] | None = None) -> None:
-        line = Text(f"{label}: ", style="bold")
+        line = Text().append(f"{label}: ", style="bold")
         add(line.append_text(value if isinstance(value, Text) else Text(value)), target)
 
     for label, key in (("Date", "date"), ("Active", "active"), ("Published", "published")):
@@ -112,7 +113,7 @@ def dossier_items(store, table: str, rec: dict) -> list[Item]:
         if actors:
             heading("Actors")
             for a, role in actors:
-                add(Text(f"  {role}: ", style="cyan").append_text(literal(store.name(a))), ("actors", a))
+                add(Text().append(f"  {role}: ", style="cyan").append_text(literal(store.name(a))), ("actors", a))
         if rec.get("casualties"):
             heading("Casualties")
             for c in rec["casualties"]:
@@ -183,7 +184,7 @@ def timeline_table(store, ids: list[str]) -> Table:
 
 
 def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
-    tree = Tree(Text(f"Lineage{' as of ' + as_of if as_of else ''}", style="bold"), guide_style="dim")
+    tree = Tree(Text().append(f"Lineage{' as of ' + as_of if as_of else ''}", style="bold"), guide_style="dim")
 
     def add(parent: Tree, node: Node) -> None:
         label = literal(lin.name(node.id), "bold")

@@ -98,11 +98,15 @@ class SearchIndex:
         cap = max(limit * 20, 200)
         for i in self.folded.containing(q, cap):
             key = self.folded.keys[i]
-            offer(i, 100 if key == q else 96 if key.startswith(q) or f" {q}" in key else 90)
+            # A word that starts with the query beats one that merely contains it; among those,
+            # the name the query covers most (a full name, for a surname) ranks first.
+            cover = 8 * len(q) / len(key)
+            offer(i, 100 if key == q else (90 if key.startswith(q) or f" {q}" in key else 80) + cover)
         sq = skeleton(text)
         if len(sq) >= 3:
             for i in self.skeletons.containing(sq, cap):
-                offer(i, 100 if self.skeletons.keys[i] == sq else 88)
+                key = self.skeletons.keys[i]
+                offer(i, 98 if key == sq else 78 + 8 * len(sq) / len(key))
         if len(best) < limit and len(q) >= 3:
             for _, score, i in process.extract(q, self.fuzzy_keys, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=72):
                 offer(i, score * 0.85)

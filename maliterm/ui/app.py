@@ -29,6 +29,7 @@ class MalitermApp(App):
         self.path = path
         self.read_only = read_only
         self.store = None
+        self.load_error = None  # a MalitermError when the file could not be opened
         self.settings = config.load()
 
     def on_mount(self) -> None:

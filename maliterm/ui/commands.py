@@ -61,6 +61,6 @@ class MalitermCommands(Provider):
         if store is None or not query.strip():
             return
         for h in store.search(query, 15):
-            label = Text(f"{h.table.rstrip('s')}: ", style="dim").append(clean(store.name(h.id)))
+            label = Text().append(f"{h.table.rstrip('s')}: ", style="dim").append(clean(store.name(h.id)))
             yield Hit(min(h.score / 100, 1.0) * 0.99, label, partial(self._open, Target(h.table, h.id)),
                       text=clean(store.name(h.id)), help=clean(h.text[:80]) if h.field == "summary" else None)

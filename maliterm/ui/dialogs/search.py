@@ -45,7 +45,7 @@ class SearchScreen(ModalScreen[Target | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         for h in self.hits:
-            label = Text(f"{h.table.rstrip('s'):<7}", style="dim").append_text(literal(self.store.name(h.id), "bold"))
+            label = Text().append(f"{h.table.rstrip('s'):<7}", style="dim").append_text(literal(self.store.name(h.id), "bold"))
             if h.field != "name" and h.field != "title":
                 label.append("  ").append_text(literal(h.text[:50], "dim italic"))
             options.add_option(Option(label, id=f"{h.table}:{h.id}"))

@@ -42,7 +42,7 @@ class DossierPane(Vertical, can_focus=False):
         self.target = target
         rec = store.tables[target.table][target.id]
         self._items = dossier_items(store, target.table, rec)
-        status = Text(f"{target.table.rstrip('s').capitalize()} · ", style="bold").append(target.id, style="dim")
+        status = Text().append(f"{target.table.rstrip('s').capitalize()} · ", style="bold").append(target.id, style="dim")
         self.query_one("#dossier-status", Static).update(status)
         self._layout(reset=True)
 

@@ -58,10 +58,7 @@ class RelationsTree(Tree[NodeData]):
 
 class RelationsPane(Vertical, can_focus=False):
     BINDING_GROUP_TITLE = "Relations"
-    BINDINGS = [
-        Binding("a", "screen.as_of", "As of", tooltip="Show the lineage as it stood on a date"),
-        Binding("A", "clear_as_of", "All time", show=False),
-    ]
+    BINDINGS = [Binding("A", "clear_as_of", "All time", tooltip="Show the lineage of all time again")]
     HELP = ("Lineage: groups under the group they came from (split off, merger, renamed), with dates; "
             "a merger appears under each of its parents, marked with both. Below it, every relation of the "
             "selected actor. space expands, enter opens.")
@@ -111,7 +108,7 @@ class RelationsPane(Vertical, can_focus=False):
     def _rebuild(self) -> None:
         tree = self.tree
         tree.clear()
-        title = Text("Lineage", style="bold")
+        title = Text().append("Lineage", style="bold")
         title.append(f" as of {dates.display(self.as_of)}" if self.as_of else " (all time)", style="dim")
         top = tree.root.add(title, NodeData(None, "section"), expand=True)
         roots = self.lineage.roots()
@@ -124,11 +121,11 @@ class RelationsPane(Vertical, can_focus=False):
         if not roots:
             top.add_leaf(Text("no lineage" + (" as of this date" if self.as_of else ""), style="dim italic"))
         if self.focus_actor:
-            label = Text("Relations of ", style="bold").append_text(literal(self.store.name(self.focus_actor), "bold"))
+            label = Text().append("Relations of ", style="bold").append_text(literal(self.store.name(self.focus_actor), "bold"))
             section = tree.root.add(label, NodeData(Target("actors", self.focus_actor), "relations"), expand=False)
             self._load(section)
             section.expand()
-        status = Text(f"{len(self.lineage.members())} groups in lineage", style="bold")
+        status = Text().append(f"{len(self.lineage.members())} groups in lineage", style="bold")
         if self.as_of:
             status.append(f" · as of {self.as_of}", style="yellow")
         self.query_one("#relations-status", Static).update(status)
@@ -173,7 +170,7 @@ class RelationsPane(Vertical, can_focus=False):
             node.add(relation_line(self.store, actor, rel), NodeData(Target(table, other), "relations"),
                      allow_expand=expandable)
         if not node.children:
-            node.add_leaf(Text("no relations", style="dim italic"))
+            node.add_leaf(Text().append("no relations", style="dim italic"))
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
         event.stop()

@@ -20,8 +20,7 @@ class TimelinePane(Vertical, can_focus=False):
 
     BINDING_GROUP_TITLE = "Timeline"
     BINDINGS = [
-        Binding("f", "screen.filter", "Filter", tooltip="Filter by actor, place, type or dates"),
-        Binding("F", "clear_filter", "Clear filter", show=False),
+        Binding("F", "clear_filter", "Clear filter", tooltip="Show every event again"),
         Binding("y", "screen.jump_year", "Year", tooltip="Jump to a year"),
     ]
     HELP = "Events in date order. A coarse date (a year, a month) heads its period; c. marks approximate dates."
@@ -89,7 +88,7 @@ class TimelinePane(Vertical, can_focus=False):
             self.list.cursor = self.ids.index(target)
 
     def _status(self) -> None:
-        text = Text(f"{len(self.ids)} events", style="bold")
+        text = Text().append(f"{len(self.ids)} events", style="bold")
         if not self.filter.is_empty():
             text.append(" · ").append_text(literal(self.filter.describe(self.store.name), "italic"))
         if self.marked:
@@ -102,7 +101,7 @@ class TimelinePane(Vertical, can_focus=False):
     def _row(self, index: int) -> Text:
         eid = self.ids[index]
         ev = self.store.event(eid)
-        line = Text("● " if eid in self.marked else "  ", style="bold")
+        line = Text().append("● " if eid in self.marked else "  ", style="bold")
         line.append(f"{dates.display_short(ev['date']):<14}", style="cyan")
         line.append_text(literal(ev["title"], "bold" if eid in self.marked else ""))
         if ev.get("place"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -40,15 +39,15 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog dialog-wide", id="help"):
             yield Label("Keys  (escape closes; every action also works from ctrl+p)", classes="dialog-title")
             for title, about, classes in self.sections:
-                table = Table(box=None, show_header=False, padding=(0, 2), expand=True)
-                table.add_column(style="bold", no_wrap=True)
-                table.add_column()
-                for keys, what in binding_rows(self.app, classes):
-                    table.add_row(keys, what)
+                rows = binding_rows(self.app, classes)
+                width = max((len(k) for k, _ in rows), default=0) + 2
+                keys = Text()
+                for key, what in rows:
+                    keys.append(f"{key:<{width}}", style="bold").append(f"{what}\n")
                 yield Static(Text(title, style="bold underline"))
                 if about:
                     yield Static(Text(about, style="italic"))
-                yield Static(table)
+                yield Static(keys)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -29,6 +29,8 @@ NARROW = 120  # below this many columns the panes stack: timeline on top, dossie
 class MainScreen(Screen):
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="Search names, aliases, titles, summaries"),
+        Binding("f", "filter", "Filter", tooltip="Filter the timeline by actor, place, type or dates"),
+        Binding("a", "as_of", "As of", tooltip="Show the lineage as it stood on a date"),
         Binding("left_square_bracket,alt+left", "back", "Back", tooltip="Back to the previous selection"),
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False,
                 tooltip="Forward again after going back"),
@@ -79,7 +81,9 @@ class MainScreen(Screen):
             self.post_message(LoadProgress(f"Opening {self.path} ({size / 1e6:.1f} MB): reading, checking, indexing…"))
             store = Store.open(self.path, read_only=self.read_only)
         except MalitermError as exc:
-            self.app.call_from_thread(self.app.exit, 1, "\n".join(exc.lines()))
+            # The CLI prints the problems once the terminal is restored, unwrapped, one per line.
+            self.app.load_error = exc
+            self.app.call_from_thread(self.app.exit, return_code=1)
             return
         self.post_message(StoreLoaded(store))
 
