@@ -21,6 +21,14 @@ ACTIONS = (
     ("Zoom the focused pane", "zoom", "Maximise or restore"),
     ("Next theme", "app.cycle_theme", "Dark, light, high contrast"),
     ("Keys", "help", "Every key of every pane"),
+    ("Export report on the selected actor (Markdown)…", "export('markdown', True)", "The actor, its lineage, events, contested facts"),
+    ("Export report (Markdown)…", "export('markdown')", "Actors, lineage, timeline, contested facts, sources"),
+    ("Export report (HTML)…", "export('html')", "The same report as a web page that prints well"),
+    ("Export graph (GraphML for Gephi/yEd)…", "export('graphml')", "The relations graph"),
+    ("Export graph (Graphviz dot)…", "export('dot')", "The relations graph"),
+    ("Export graph (Mermaid)…", "export('mermaid')", "The relations graph"),
+    ("Export STIX 2.1 bundle…", "export('stix')", "Threat actors, identities, locations, reports, relationships"),
+    ("Export events as ACLED CSV…", "export('csv')", "Events in ACLED's column layout"),
 )
 
 
@@ -38,10 +46,8 @@ class MalitermCommands(Provider):
             return
         if action == "clear_filter":
             screen.query_one("#timeline").action_clear_filter()
-        elif action.startswith("app."):
-            self.app.run_action(action.removeprefix("app."))
-        else:
-            screen.run_action(action)
+        else:  # run_action is a coroutine: schedule it rather than drop it
+            self.app.call_next(screen.run_action, action)
 
     def _open(self, target: Target) -> None:
         screen = self._screen()

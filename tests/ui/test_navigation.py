@@ -212,3 +212,34 @@ async def test_an_invalid_file_exits_with_its_problems(open_app, tmp_path):
     lines = app.load_error.lines()
     assert f"{bad}: actors/x.name: is missing (expected a value)" in lines
     assert f"{bad}: actors/x.cite: is missing (expected a value)" in lines
+
+
+async def test_export_from_the_palette_writes_the_file(open_app, shipped, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = open_app(shipped)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+p", *"export report (markdown)")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert str(tmp_path / "db.md") in app.screen.query_one("#prompt-input").value
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    report = (tmp_path / "db.md").read_text(encoding="utf-8")
+    assert "Al-Mourabitoun" in report and "Belmokhtar's spinoff group" in report
+
+
+async def test_export_refuses_to_overwrite(open_app, shipped, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "db.graphml").write_text("keep me")
+    app = open_app(shipped)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.screen.action_export("graphml")
+        await pilot.pause()
+        await pilot.press("end", "x", "backspace")  # an edit makes the dialog re-check the path
+        assert "exists" in str(app.screen.query_one("#prompt-error").render())
+        await pilot.press("enter", "escape")
+    assert (tmp_path / "db.graphml").read_text() == "keep me"

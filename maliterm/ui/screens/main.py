@@ -207,6 +207,46 @@ class MainScreen(Screen):
             "Lineage as of date (empty: all time)", "YYYY-MM-DD", relations.as_of or "", check,
             hint="Groups and links that may have existed by then; later splits and mergers are hidden."), apply)
 
+    def action_export(self, fmt: str, selected_actor: bool = False) -> None:
+        """Ask for a path, then write the export in a worker so the screen never waits on disk."""
+        from maliterm.interchange import SUFFIXES
+
+        if self.store is None:
+            return
+        actor = None
+        if selected_actor:
+            shown = self.query_one(DossierPane).target
+            if shown is None or shown.table != "actors":
+                self.notify("Select an actor first.", severity="warning")
+                return
+            actor = shown.id
+        default = Path.cwd() / f"{self.store.path.stem}{'-' + actor if actor else ''}{SUFFIXES[fmt]}"
+
+        def check(value: str) -> str | None:
+            path = Path(value).expanduser()
+            if path.exists():
+                return f"{path} exists; choose a new name (nothing is overwritten)"
+            if not path.parent.is_dir():
+                return f"folder {path.parent} does not exist"
+            return None
+
+        def write(value: str | None) -> None:
+            if value:
+                self._write_export(fmt, Path(value).expanduser(), actor)
+
+        self.app.push_screen(PromptScreen(f"Export {fmt} to file", str(default), str(default), check), write)
+
+    @work(thread=True, group="export", exit_on_error=False, description="Writing an export")
+    def _write_export(self, fmt: str, path: Path, actor: str | None) -> None:
+        from maliterm.interchange import export_to
+
+        try:
+            export_to(self.store, fmt, path, actor)
+        except MalitermError as exc:
+            self.app.call_from_thread(self.notify, exc.text(), title="Export failed", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, f"Wrote {path}", title="Export", markup=False)
+
     def action_zoom(self) -> None:
         if self.maximized is not None:
             self.minimize()
