@@ -55,3 +55,11 @@ class NotFound(MalitermError):
 
 class ReadOnly(MalitermError):
     """A write was attempted on a database opened read-only."""
+
+
+class FileChanged(MalitermError):
+    """The file on disk is not the one this session loaded or last saved: reload before editing."""
+
+
+class Referenced(MalitermError):
+    """A record cannot be deleted alone: others refer to it (`problems` names each reference)."""

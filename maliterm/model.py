@@ -12,7 +12,8 @@ from typing import NotRequired, TypedDict
 
 SCHEMA_VERSION = 1
 
-TABLES = ("meta", "sources", "actors", "places", "events", "relations", "quotes")
+# `changes` is the change log the store appends to on every edit (who, when, what).
+TABLES = ("meta", "sources", "actors", "places", "events", "relations", "quotes", "changes")
 # Tables whose records the user browses by name, in the order search results list them.
 NAMED_TABLES = ("actors", "events", "places", "sources")
 
@@ -33,6 +34,7 @@ CASUALTY_KINDS = ("killed", "wounded", "hostages", "freed", "missing")
 CASUALTY_QUALIFIERS = ("exact", "at_least", "about", "more_than", "up_to")
 RELIABILITY_GRADES = ("A", "B", "C", "D", "E", "F")  # Admiralty scale: source reliability
 CREDIBILITY_GRADES = (1, 2, 3, 4, 5, 6)  # Admiralty scale: information credibility
+CHANGE_ACTIONS = ("add", "edit", "delete", "undo", "redo")
 
 # Relation type -> (how it reads from -> to, symmetric?). Direction is part of the type,
 # never left to field order: child -> parent for splits, constituent -> successor for mergers.

@@ -4,13 +4,18 @@
 memory (TinyDB's own JSONStorage re-reads and re-parses the whole file on every query)
 and replaces the file atomically on write: temp file in the same folder, fsync,
 `os.replace`, fsync of the folder. A crash at any instant leaves the old or the new file.
+Before each save it checks that the file is still the one it loaded or last saved (else
+`FileChanged`, nothing written) and keeps that previous version as `<name>.bak`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
@@ -18,7 +23,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from maliterm.errors import InvalidDatabase, Problem, ReadOnly
+from maliterm.errors import FileChanged, InvalidDatabase, Problem, ReadOnly
 
 DUMP_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
@@ -31,12 +36,28 @@ def _fail(path: Path, what: str, expected: str = "") -> InvalidDatabase:
     return InvalidDatabase(f"Cannot open {path}", [Problem(str(path), "", what, expected)])
 
 
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, or one clear InvalidDatabase line saying why not."""
+@dataclass(frozen=True)
+class FileIdentity:
+    """A file as we read or wrote it: size and mtime are a cheap hint, the digest is the proof."""
+
+    mtime_ns: int
+    size: int
+    digest: str
+
+    @classmethod
+    def of(cls, st: os.stat_result, raw: bytes) -> "FileIdentity":
+        return cls(st.st_mtime_ns, st.st_size, hashlib.sha256(raw).hexdigest())
+
+
+def read_with_identity(path: Path) -> tuple[bytes, FileIdentity]:
+    """The file's bytes and identity, from one open file so they agree; or one clear line why not."""
     try:
         if path.is_dir():
             raise _fail(path, "is a directory", "a maliterm JSON file")
-        return path.read_bytes()
+        with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            raw = fh.read()
+        return raw, FileIdentity.of(st, raw)
     except FileNotFoundError:
         raise _fail(path, "no such file", "an existing file (create one with `maliterm init PATH`)") from None
     except PermissionError:
@@ -45,29 +66,73 @@ def read_bytes(path: Path) -> bytes:
         raise _fail(path, f"cannot be read: {exc.strerror or exc}") from None
 
 
+def read_bytes(path: Path) -> bytes:
+    return read_with_identity(path)[0]
+
+
 def parse(raw: bytes, path: Path) -> object:
     """Parse JSON bytes, turning every failure into a message with a location."""
     if not raw.strip():
         raise _fail(path, "is empty", "a JSON object of tables (create one with `maliterm init PATH`)")
     try:
-        return orjson.loads(raw)
+        data = orjson.loads(raw)
+        if dumps(data) != raw:
+            _refuse_duplicate_keys(raw, path)
+        return data
     except orjson.JSONDecodeError as exc:
         try:
             raw.decode("utf-8")
         except UnicodeDecodeError as bad:
             raise _fail(path, f"is not valid UTF-8 (bad byte at offset {bad.start})", "UTF-8 text") from None
+        if "depth limit" in str(exc):
+            raise _too_deep(path) from None
         raise _fail(path, f"is not valid JSON: {exc}", "a JSON object of tables") from None
-    except RecursionError:
-        raise _fail(path, "is nested too deeply to be a maliterm file", "a JSON object of tables") from None
+    except (RecursionError, orjson.JSONEncodeError):  # orjson writes fewer levels than it reads
+        raise _too_deep(path) from None
+
+
+def _too_deep(path: Path) -> InvalidDatabase:
+    return _fail(path, "is nested too deeply to be a maliterm file (lists or objects over 1,000 levels deep)",
+                 "a JSON object of tables, a few levels deep")
+
+
+def _refuse_duplicate_keys(raw: bytes, path: Path) -> None:
+    """A key twice in one object (a record id twice in a table, say): orjson keeps the last copy
+    silently and the next save would drop the other. Files maliterm wrote itself cannot have one
+    (they re-dump to the same bytes), so only other files pay for this slower parse."""
+
+    def pairs(items: list[tuple[str, object]]) -> dict:
+        seen: set[str] = set()
+        for key, _ in items:
+            if key in seen:
+                raise _fail(path, f"has the key {key!r} twice in one object (a duplicate id or field)",
+                            "each id once per table and each field once per record")
+            seen.add(key)
+        return dict(items)
+
+    json.loads(raw, object_pairs_hook=pairs)
 
 
 def load_file(path: Path) -> object:
     return parse(read_bytes(path), path)
 
 
-def save_atomic(path: Path, data: dict) -> None:
+def load_with_identity(path: Path) -> tuple[object, FileIdentity]:
+    raw, identity = read_with_identity(path)
+    return parse(raw, path), identity
+
+
+def backup_path(path: Path) -> Path:
+    return path.with_name(path.name + ".bak")
+
+
+def save_atomic(path: Path, data: dict) -> os.stat_result:
     """Write `data` to `path` so that a crash leaves either the old file or the new one."""
-    payload = dumps(data)
+    return write_atomic(path, dumps(data))
+
+
+def write_atomic(path: Path, payload: bytes) -> os.stat_result:
+    """Replace `path` with `payload` all at once; returns the new file's stat."""
     folder = path.parent
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
@@ -75,6 +140,7 @@ def save_atomic(path: Path, data: dict) -> None:
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+            st = os.fstat(fh.fileno())
         try:
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         except FileNotFoundError:
@@ -87,6 +153,7 @@ def save_atomic(path: Path, data: dict) -> None:
             pass
         raise
     _fsync_dir(folder)
+    return st
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -112,10 +179,17 @@ class SlugTable(Table):
 class AtomicJSONStorage(Storage):
     """TinyDB storage over data already parsed; writes go to disk atomically, or wait in a batch."""
 
-    def __init__(self, path: str | os.PathLike, data: dict | None = None, read_only: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike, data: dict | None = None, read_only: bool = False,
+                 identity: FileIdentity | None = None) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        self._data = data if data is not None else load_file(self.path)
+        if data is None:
+            data, identity = load_with_identity(self.path)
+        elif identity is None:
+            identity = read_with_identity(self.path)[1]  # the caller read `data` from this file just now
+        self._data = data
+        # What the file was when loaded or last saved here: a save over anything else is refused.
+        self.identity = identity
         self._batch_depth = 0
         self._dirty = False
 
@@ -125,11 +199,39 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict) -> None:
         if self.read_only:
             raise ReadOnly(f"{self.path} is open read-only")
-        self._data = data
         if self._batch_depth:
+            self._data = data
             self._dirty = True
         else:
-            save_atomic(self.path, data)
+            self._save(data)
+            self._data = data
+
+    def _save(self, data: dict) -> None:
+        """Check the file is still the one we loaded, keep it as the backup, then replace it."""
+        try:
+            raw, now = read_with_identity(self.path)
+        except InvalidDatabase as exc:
+            raise self._changed(exc.problems[0].what if exc.problems else "cannot be read") from None
+        if now.digest != self.identity.digest:
+            raise self._changed("was changed by another program since it was loaded")
+        payload = dumps(data)
+        write_atomic(backup_path(self.path), raw)
+        self.identity = FileIdentity.of(write_atomic(self.path, payload), payload)
+
+    def _changed(self, what: str) -> FileChanged:
+        return FileChanged(f"{self.path} changed on disk", [Problem(
+            str(self.path), "", f"{what}; nothing was saved",
+            "the file as it was loaded: reload it (your edit can then be made again)")])
+
+    def changed_on_disk(self) -> bool:
+        """Whether the file differs from what was loaded or last saved (cheap when it has not been touched)."""
+        try:
+            st = self.path.stat()
+            if (st.st_mtime_ns, st.st_size) == (self.identity.mtime_ns, self.identity.size):
+                return False
+            return read_with_identity(self.path)[1].digest != self.identity.digest
+        except (OSError, InvalidDatabase):
+            return True
 
     @contextmanager
     def batch(self):
@@ -139,7 +241,7 @@ class AtomicJSONStorage(Storage):
         try:
             yield
             if outermost and self._dirty:
-                save_atomic(self.path, self._data)
+                self._save(self._data)
         except BaseException:
             if outermost and self._dirty:
                 # A half-done edit, or one the disk refused, must not stay in memory as if
@@ -159,5 +261,5 @@ class SlugDB(TinyDB):
     table_class = SlugTable
 
 
-def open_tinydb(path: Path, data: dict, read_only: bool) -> SlugDB:
-    return SlugDB(path, storage=AtomicJSONStorage, data=data, read_only=read_only)
+def open_tinydb(path: Path, data: dict, read_only: bool, identity: FileIdentity | None = None) -> SlugDB:
+    return SlugDB(path, storage=AtomicJSONStorage, data=data, read_only=read_only, identity=identity)

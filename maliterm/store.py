@@ -7,7 +7,9 @@ file; indexes are built once at open and rebuilt after each edit.
 from __future__ import annotations
 
 import bisect
+import copy
 import os
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -15,11 +17,13 @@ from pathlib import Path
 
 from tinydb.table import Document
 
-from maliterm import dates
+from maliterm import changelog, dates, references
 from maliterm import model as m
-from maliterm.errors import InvalidDatabase, NotFound, Problem, ReadOnly
+from maliterm.errors import InvalidDatabase, NotFound, Problem, ReadOnly, Referenced
 from maliterm.folding import fold
-from maliterm.storage import load_file, open_tinydb, save_atomic
+from maliterm.history import Edit, History, RecordChange
+from maliterm.locking import Holder, LockUnavailable, Locked, WriterLock
+from maliterm.storage import FileIdentity, load_with_identity, open_tinydb, save_atomic
 from maliterm.validate import validate
 
 DEFAULT_DB = Path(__file__).parent / "data" / "db.json"
@@ -50,26 +54,85 @@ def init(path: Path, title: str = "") -> None:
 
 def load_valid(path: Path) -> dict:
     """Read and validate a file; raises InvalidDatabase listing every problem."""
-    data = load_file(path)
+    return load_valid_with_identity(path)[0]
+
+
+def load_valid_with_identity(path: Path) -> tuple[dict, FileIdentity]:
+    data, identity = load_with_identity(path)
     problems = validate(data, str(path))
     if problems:
         raise InvalidDatabase(f"{path} is not a valid maliterm database", problems)
-    return data  # type: ignore[return-value]
+    return data, identity  # type: ignore[return-value]
+
+
+def not_writable(path: Path) -> str:
+    """Why this process could not save `path`, or "" if it could (saves also write beside it)."""
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"you have no permission to write {path}"
+    if path.parent.is_dir() and not os.access(path.parent, os.W_OK | os.X_OK):
+        return f"you have no permission to write in the folder {path.parent} (saves write a temporary file there)"
+    return ""
 
 
 class Store:
-    """An open database: the records, their indexes, and the only write path."""
+    """An open database: the records, their indexes, and the only write path.
 
-    def __init__(self, path: Path, data: dict, read_only: bool = False) -> None:
+    Opened for writing, it holds the file's writer lock until `close` (or the end of a
+    `with` block, or of the process). When it cannot be written, `read_only` is true and
+    `read_only_reason` says why in a sentence; `lock_holder` names the writer, if that is why.
+    """
+
+    def __init__(self, path: Path, data: dict, read_only: bool = False, identity: FileIdentity | None = None) -> None:
         self.path = path
         self.read_only = read_only
-        self._db = open_tinydb(path, data, read_only)
+        self.read_only_reason = "opened read-only" if read_only else ""
+        self.lock_holder: Holder | None = None
+        self.took_over_lock_from: Holder | None = None  # a writer that died without closing
+        self.history = History()
+        self._release = lambda: None
+        self._db = open_tinydb(path, data, read_only, identity)
         self._index()
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, read_only: bool = False) -> "Store":
         p = Path(path) if path is not None else default_path()
-        return cls(p, load_valid(p), read_only)
+        reason, holder, lock = ("opened read-only", None, None) if read_only else cls._take_lock(p)
+        try:
+            data, identity = load_valid_with_identity(p)
+        except BaseException:
+            if lock:
+                lock.release()
+            raise
+        store = cls(p, data, bool(reason), identity)
+        store.read_only_reason, store.lock_holder = reason, holder
+        if lock:
+            store.took_over_lock_from = lock.took_over
+            store._release = weakref.finalize(store, lock.release)  # also at exit, if never closed
+        return store
+
+    @staticmethod
+    def _take_lock(path: Path) -> tuple[str, Holder | None, WriterLock | None]:
+        """(why read-only or "", who holds the lock, our lock) for a store that wants to write."""
+        if reason := not_writable(path):
+            return reason, None, None
+        if not path.is_file():
+            return "", None, None  # opening will fail and say why; leave no lock file beside it
+        try:
+            return "", None, WriterLock.acquire(path)
+        except Locked as exc:
+            return exc.title, exc.holder, None
+        except LockUnavailable as exc:
+            return exc.title, None, None
+
+    def close(self) -> None:
+        """Give up the writer lock (reading still works); safe to call twice."""
+        self._release()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # ---- indexes -------------------------------------------------------------------
 
@@ -182,7 +245,7 @@ class Store:
 
     def _check_writable(self) -> None:
         if self.read_only:
-            raise ReadOnly(f"{self.path} is open read-only")
+            raise ReadOnly(f"{self.path} is open read-only: {self.read_only_reason}")
 
     @contextmanager
     def batch(self) -> Iterator[None]:
@@ -195,17 +258,17 @@ class Store:
             self._index()
 
     def put(self, table: str, record: dict) -> None:
-        """Insert or replace one record after validating the database as it would be."""
-        self._check_writable()
-        if table not in m.TABLES:
+        """Add or replace one whole record: validated, saved atomically, logged, undoable."""
+        if table not in m.TABLES or table == "changes":  # the log is written by the store alone
             raise ValueError(f"unknown table {table!r}")
-        data = self._db.storage.read()
-        trial = {**data, table: {**data.get(table, {}), record["id"]: record}}
-        problems = validate(trial, str(self.path))
-        if problems:
-            raise InvalidDatabase(f"cannot save {table}/{record['id']}", problems)
-        with self.batch():
-            self._db.table(table).upsert(Document(record, doc_id=record["id"]))
+        rid = record.get("id")
+        if not isinstance(rid, str):
+            raise InvalidDatabase(f"cannot save a record of {table} without an id", [Problem(
+                str(self.path), f"{table}/?.id", f"is {rid!r}", "a slug naming the record")])
+        before = self.tables[table].get(rid)
+        after = copy.deepcopy(record)  # the caller may go on changing its dict; ours must not move
+        if after != before:
+            self._commit(Edit((RecordChange(table, rid, before, after),)))
 
     def write_many(self, records: Iterable[tuple[str, str, dict | None]]) -> None:
         """Add or replace (a dict) or delete (None) many records as one edit: validated together,
@@ -221,16 +284,89 @@ class Store:
         if changes:
             self._commit(Edit(tuple(changes)))
 
-    def delete(self, table: str, rid: str) -> None:
-        """Delete one record; refuses when others still refer to it."""
+    def delete(self, table: str, rid: str, cascade: bool = False) -> Edit:
+        """Delete one record. Without `cascade`, refuses (Referenced) while others refer to it;
+        with it, removes those references too (see `plan_delete`), all in one save and one undo step."""
+        self._check_writable()
+        if rid not in self.tables.get(table, {}) or table == "changes":
+            raise NotFound(f"{table}/{rid}", [])
+        if not cascade and (refs := self.references_to(rid)):
+            raise Referenced(f"cannot delete {table}/{rid}: other records refer to it", [
+                Problem(str(self.path), ref, f"refers to {rid}", "no reference left: remove these, or delete with cascade")
+                for ref in refs])
+        edit = self.plan_delete(table, rid)
+        self._commit(edit)
+        return edit
+
+    def references_to(self, rid: str) -> list[str]:
+        """Every place that refers to record `rid`, as "table/id.field" (".cite[0].source", ...)."""
+        return references.references_to(self.tables, rid)
+
+    def plan_delete(self, table: str, rid: str) -> Edit:
+        """What `delete(table, rid, cascade=True)` would change, record by record, for a confirm dialog:
+        references dropped (a citation, an event's actor, an optional field), and records that cannot
+        stand without the target deleted too (a relation from or to it, a record left with no citation)."""
+        plan = references.cascade(self.tables, table, rid)
+        return Edit(tuple(RecordChange(t, i, self.tables[t][i], after) for (t, i), after in plan.items()))
+
+    def _commit(self, edit: Edit, action: str | None = None) -> None:
+        """Apply an edit and its change-log entries: validated as a whole, one atomic save, then undoable.
+
+        `action` is "undo" or "redo" when replaying history; otherwise the edit is new and clears redo.
+        """
         self._check_writable()
         data = self._db.storage.read()
-        trial = {**data, table: {k: v for k, v in data.get(table, {}).items() if k != rid}}
+        trial = {**data, **{t: dict(data.get(t, {})) for t in {c.table for c in edit.changes} | {"changes"}}}
+        for c in edit.changes:
+            if c.after is None:
+                trial[c.table].pop(c.id, None)
+            else:
+                trial[c.table][c.id] = c.after
+        for entry in changelog.entries(edit, action, self.table_of):
+            trial["changes"][entry["id"]] = entry
         problems = validate(trial, str(self.path))
         if problems:
-            raise InvalidDatabase(f"cannot delete {table}/{rid}: other records refer to it", problems)
-        with self.batch():
-            self._db.table(table).remove(doc_ids=[rid])
+            what = ", ".join(c.ref for c in edit.changes)
+            raise InvalidDatabase(f"cannot save {what}", problems)
+        self._db.storage.write(trial)  # FileChanged or OSError: nothing saved, memory unchanged
+        self._index()
+        if action is None:
+            self.history.done(edit)
+
+    @property
+    def can_undo(self) -> bool:
+        return self.history.can_undo
+
+    @property
+    def can_redo(self) -> bool:
+        return self.history.can_redo
+
+    def undo(self) -> Edit | None:
+        """Take back the last edit of this session (saved, and logged as "undo"); None if there is none."""
+        edit = self.history.next_undo()
+        if edit is not None:
+            self._commit(edit.inverse(), "undo")
+            self.history.undone()
+        return edit
+
+    def redo(self) -> Edit | None:
+        """Make again the last undone edit; None if there is none."""
+        edit = self.history.next_redo()
+        if edit is not None:
+            self._commit(edit, "redo")
+            self.history.redone()
+        return edit
+
+    def changed_on_disk(self) -> bool:
+        """Whether another program changed the file since this store loaded or saved it."""
+        return self._db.storage.changed_on_disk()
+
+    def reload(self) -> None:
+        """Read the file again (after `FileChanged`). Undo history is dropped: it was about the old file."""
+        data, identity = load_valid_with_identity(self.path)
+        self._db = open_tinydb(self.path, data, self.read_only, identity)
+        self.history.clear()
+        self._index()
 
     def events_between(self, start: str | None, end: str | None) -> list[str]:
         """Events that may fall in [start, end], by binary search on the date order."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import datetime
 
 from maliterm import dates
 from maliterm import model as m
@@ -15,6 +16,9 @@ from maliterm.errors import Problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 SLUG_HINT = "a slug: lower-case a-z, 0-9 and '-', at most 80 characters"
+# No field of the model holds a whole document; a longer string is a broken or hostile file,
+# and would stall every screen that shows it.
+MAX_TEXT = 100_000
 
 # A check yields (path below the value, what is wrong, what was expected) for one value;
 # the path is "" for the value itself, ".field" or "[2]" (and so on) for its parts.
@@ -38,6 +42,8 @@ def text(v, ctx):
         yield "", f"is {_type_name(v)}", "a string"
     elif not v.strip():
         yield "", "is empty", "some text"
+    elif len(v) > MAX_TEXT:
+        yield "", f"is {len(v):,} characters long", f"at most {MAX_TEXT:,} characters"
 
 
 def boolean(v, ctx):
@@ -50,6 +56,18 @@ def date(v, ctx):
         yield "", f"is {_type_name(v)}", f"a date string: {dates.FORMAT_HINT}"
     elif why := dates.problem(v):
         yield "", why, dates.FORMAT_HINT
+
+
+def timestamp(v, ctx):
+    """A moment in UTC, ISO 8601 with a Z (the change log's `when`)."""
+    ok = isinstance(v, str) and v.endswith("Z")
+    if ok:
+        try:
+            datetime.fromisoformat(v)
+        except ValueError:
+            ok = False
+    if not ok:
+        yield "", f"is {v!r}", "a UTC time like 2024-05-01T12:30:00.000000Z"
 
 
 def one_of(choices: tuple) -> Check:
@@ -182,6 +200,10 @@ SPECS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
     "quotes": ({"id": text, "speaker": ref("actors"), "role": text, "text": text, "date": date,
                 "context": text, "cite": CITE},
                ("speaker", "text", "cite")),
+    # `record` names a record as "table/id" in words, not as a reference: it may since be deleted.
+    "changes": ({"id": text, "who": text, "when": timestamp, "action": one_of(m.CHANGE_ACTIONS),
+                 "record": text, "fields": list_of(text)},
+                ("who", "when", "action", "record")),
 }
 
 
@@ -225,7 +247,7 @@ def validate(data: object, path: str) -> list[Problem]:
     if "meta" not in data:
         problems.append(Problem(path, "meta", "is missing", f"a meta table with schema_version {m.SCHEMA_VERSION}"))
     ctx = Context(ids)
-    for table, (fields, required) in SPECS.items():
+    for table in SPECS:
         records = data.get(table)
         if not isinstance(records, dict):
             continue
@@ -239,11 +261,18 @@ def validate(data: object, path: str) -> list[Problem]:
             if rec.get("id") != key:
                 problems.append(Problem(path, where + ".id", f"is {rec.get('id')!r}, not its key {key!r}",
                                         "the same slug as the record's key"))
-            found = list(check_fields(rec, fields, required, ctx))
-            if table == "relations":
-                found += _relation_extra(rec, ctx)
-            if table == "meta" and isinstance(rec.get("schema_version"), int) and rec["schema_version"] > m.SCHEMA_VERSION:
-                found.append((".schema_version", f"is {rec['schema_version']}",
-                              f"{m.SCHEMA_VERSION} or lower: this file needs a newer maliterm"))
+            found = record_problems(table, rec, ctx)
             problems.extend(Problem(path, where + sub, what, expected) for sub, what, expected in found)
     return problems
+
+
+def record_problems(table: str, rec: dict, ctx: Context) -> list[tuple[str, str, str]]:
+    """The problems in one record's fields, as (".field" path, what, expected)."""
+    fields, required = SPECS[table]
+    found = list(check_fields(rec, fields, required, ctx))
+    if table == "relations":
+        found += _relation_extra(rec, ctx)
+    if table == "meta" and isinstance(rec.get("schema_version"), int) and rec["schema_version"] > m.SCHEMA_VERSION:
+        found.append((".schema_version", f"is {rec['schema_version']}",
+                      f"{m.SCHEMA_VERSION} or lower: this file needs a newer maliterm"))
+    return found
