@@ -20,13 +20,14 @@ from maliterm.ui.messages import LoadProgress, Navigate, StoreLoaded, Target
 from maliterm.ui.panes.dossier import DossierPane
 from maliterm.ui.panes.relations import RelationsPane, RelationsTree
 from maliterm.ui.panes.timeline import TimelinePane
+from maliterm.ui.screens.edit_actions import EditActions
 from maliterm.ui.screens.help import HelpScreen
 from maliterm.ui.widgets.line_list import LineList
 
 NARROW = 120  # below this many columns the panes stack: timeline on top, dossier and tree below
 
 
-class MainScreen(Screen):
+class MainScreen(EditActions, Screen):
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="Search names, aliases, titles, summaries"),
         Binding("f", "filter", "Filter", tooltip="Filter the timeline by actor, place, type or dates"),
@@ -35,6 +36,13 @@ class MainScreen(Screen):
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False,
                 tooltip="Forward again after going back"),
         Binding("z", "zoom", "Zoom", tooltip="Maximise the focused pane, or restore it"),
+        Binding("n", "new", "New", tooltip="Add an actor, event, place, relation, quotation or source"),
+        Binding("e", "edit", "Edit", tooltip="Edit the record in the dossier"),
+        Binding("d", "delete", "Delete", show=False, tooltip="Delete the record in the dossier (asks first)"),
+        Binding("c", "claim", "Claim", show=False,
+                tooltip="Add a claim: a new fact, or another side of a fact (marks it contested)"),
+        Binding("u,ctrl+z", "undo", "Undo", tooltip="Undo the last edit of this session"),
+        Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, tooltip="Redo the last undone edit"),
         Binding("1", "focus_pane('timeline')", "Timeline", show=False, tooltip="Focus the timeline"),
         Binding("2", "focus_pane('dossier')", "Dossier", show=False, tooltip="Focus the dossier"),
         Binding("3", "focus_pane('relations')", "Relations", show=False, tooltip="Focus the relations tree"),
@@ -50,6 +58,7 @@ class MainScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static("", id="banner", markup=False)
         with Container(id="loading"):
             yield LoadingIndicator()
             yield Static(f"Opening {self.path}…", id="loading-text", markup=False)
@@ -87,15 +96,25 @@ class MainScreen(Screen):
             return
         self.post_message(StoreLoaded(store))
 
+    def on_unmount(self) -> None:
+        if self.store is not None:
+            self.store.close()  # release the writer's lock for the next session
+
     def on_load_progress(self, message: LoadProgress) -> None:
         self.query_one("#loading-text", Static).update(message.text)
 
     def on_store_loaded(self, message: StoreLoaded) -> None:
         self.store = store = message.store
         self.app.store = store
-        counts = store.counts()
         self.app.title = f"maliterm · {store.title}"
-        self.app.sub_title = f"{store.path.name} · {counts['events']} events · {counts['actors']} actors"
+        self.set_saved_state("read-only" if store.read_only else "saved")
+        banner = self.query_one("#banner", Static)
+        banner.display = store.read_only
+        if store.read_only:
+            banner.update(f"READ-ONLY: {store.read_only_reason}. You can read and export; edits are off.")
+        if store.took_over_lock_from is not None:
+            self.notify(f"Took over the lock of a writer that is gone: {store.took_over_lock_from.describe()}",
+                        severity="warning")
         self.query_one("#loading").display = False
         self.query_one("#panes").display = True
         self.query_one(TimelinePane).show_store(store)

@@ -1,0 +1,208 @@
+"""What the edit forms ask for, how typed values become a record, and new slugs.
+
+No Textual here: the forms in `ui/dialogs/record_form.py` are drawn from these specs,
+and the conversion and checks are tested without a UI.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from maliterm import dates
+from maliterm import model as m
+from maliterm.folding import fold
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str  # text, longtext, date, choice, ref, list, bool, number
+    required: bool = False
+    choices: tuple = ()
+    tables: tuple[str, ...] = ()  # for refs: which tables the picker offers
+    hint: str = ""
+
+
+CITE_FIELDS = (
+    Field("cite_source", "Source", "ref", tables=("sources",), hint="pick the source this comes from"),
+    Field("cite_loc", "Where in the source", "text", hint="e.g. para 12, p. 4"),
+)
+
+FORMS: dict[str, tuple[Field, ...]] = {
+    "actors": (
+        Field("name", "Name", "text", True),
+        Field("kind", "Kind", "choice", True, m.ACTOR_KINDS),
+        Field("aliases", "Other names and spellings", "list", hint="comma-separated"),
+        Field("summary", "Summary, in your own words", "longtext"),
+        Field("role", "Role or title", "text"),
+        Field("nationality", "Nationality", "text"),
+        Field("base", "Based in", "text"),
+        Field("active", "Active", "date", hint=dates.FORMAT_HINT),
+        Field("descriptive_name", "The name is our description (sources give none)", "bool"),
+    ),
+    "places": (
+        Field("name", "Name", "text", True),
+        Field("kind", "Kind", "choice", True, m.PLACE_KINDS),
+        Field("aliases", "Other names and spellings", "list", hint="comma-separated"),
+        Field("within", "Within", "ref", tables=("places",)),
+        Field("country", "Country", "ref", tables=("places",)),
+        Field("lat", "Latitude", "number", hint="-90 to 90; leave empty rather than guess"),
+        Field("lon", "Longitude", "number", hint="-180 to 180"),
+        Field("summary", "Summary, in your own words", "longtext"),
+    ),
+    "events": (
+        Field("title", "Title", "text", True),
+        Field("date", "Date", "date", True, hint=dates.FORMAT_HINT),
+        Field("type", "Type", "choice", False, m.EVENT_TYPES),
+        Field("place", "Place", "ref", tables=("places",)),
+        Field("summary", "Summary, in your own words", "longtext"),
+        Field("add_actor", "Add an actor", "ref", tables=("actors",), hint="optional: someone involved"),
+        Field("add_role", "Their role", "choice", False, m.EVENT_ROLES),
+    ),
+    "relations": (
+        Field("from", "From", "ref", True, tables=("actors",)),
+        Field("type", "Relation", "choice", True, tuple(m.RELATION_TYPES)),
+        Field("to", "To", "ref", True, tables=("actors", "events"), hint="an event only for 'claimed'"),
+        Field("start", "Since", "date", hint=dates.FORMAT_HINT),
+        Field("end", "Until", "date", hint=dates.FORMAT_HINT),
+        Field("summary", "Summary, in your own words", "longtext"),
+    ),
+    "quotes": (
+        Field("speaker", "Speaker", "ref", True, tables=("actors",)),
+        Field("text", "Words, verbatim and short", "longtext", True),
+        Field("role", "Their role when they said it", "text"),
+        Field("date", "When said", "date", hint=dates.FORMAT_HINT),
+        Field("context", "Context, in your own words", "text"),
+    ),
+    "sources": (
+        Field("title", "Title", "text", True),
+        Field("kind", "Kind", "choice", True, m.SOURCE_KINDS),
+        Field("author", "Author", "text"),
+        Field("publisher", "Publisher", "text"),
+        Field("published", "Published", "date", hint=dates.FORMAT_HINT),
+        Field("url", "URL", "text"),
+        Field("reliability", "Reliability (Admiralty A-F)", "choice", False, m.RELIABILITY_GRADES),
+        Field("notes", "Notes", "longtext"),
+    ),
+}
+
+CLAIM_FIELDS = (
+    Field("about", "About (what the fact is)", "text", True),
+    Field("date", "When it holds", "date", hint=dates.FORMAT_HINT),
+    Field("text", "The claim, in your own words", "longtext", True),
+    Field("value", "Value (a number or short text)", "text"),
+    Field("unit", "Unit", "text"),
+    Field("by", "Claimed by", "ref", tables=("actors",)),
+    Field("credibility", "Credibility (1 confirmed ... 6 cannot be judged)", "choice", False, m.CREDIBILITY_GRADES),
+)
+
+TITLES = {"actors": "actor", "places": "place", "events": "event", "relations": "relation",
+          "quotes": "quotation", "sources": "source"}
+
+
+def fields_for(table: str) -> tuple[Field, ...]:
+    """The form of a table; every table but sources asks where the record comes from."""
+    return FORMS[table] + (CITE_FIELDS if table != "sources" else ())
+
+
+def problem(field: Field, value: object) -> str | None:
+    """What is wrong with one field's value as typed, for the message beside it."""
+    empty = value is None or value == "" or value == []
+    if empty:
+        return f"{field.label} is required" if field.required else None
+    if field.kind == "date" and (why := dates.problem(value)):
+        return f"{why} (expected {dates.FORMAT_HINT})"
+    if field.kind == "number":
+        try:
+            float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return f"{value!r} is not a number"
+    return None
+
+
+def split_list(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def values_of(table: str, record: dict) -> dict:
+    """The form's starting values for an existing record."""
+    values = {f.name: record.get(f.name) for f in FORMS[table]}
+    if table == "places" and record.get("coords"):
+        values["lat"], values["lon"] = record["coords"]["lat"], record["coords"]["lon"]
+    return values
+
+
+def slugify(text: str, taken: set[str] | dict) -> str:
+    """A new, unused slug from a name: `Sévaré` -> `sevare`, then `sevare-2` if taken."""
+    base = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:70] or "record"
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def build(table: str, values: dict, original: dict | None, taken: set[str] | dict) -> dict:
+    """The record to save: the original with the form's fields applied, empty ones removed."""
+    record = dict(original or {})
+    for f in FORMS[table]:
+        if f.name in ("lat", "lon", "add_actor", "add_role"):
+            continue
+        v = values.get(f.name)
+        if v in (None, "", []) or v is False:
+            record.pop(f.name, None)
+        elif f.kind == "list":
+            record[f.name] = split_list(v) if isinstance(v, str) else list(v)
+        else:
+            record[f.name] = v
+    if table == "places":
+        lat, lon = values.get("lat"), values.get("lon")
+        if lat not in (None, "") and lon not in (None, ""):
+            record["coords"] = {"lat": float(lat), "lon": float(lon)}
+        else:
+            record.pop("coords", None)
+    if values.get("cite_source"):
+        cite = {"source": values["cite_source"]}
+        if values.get("cite_loc"):
+            cite["loc"] = values["cite_loc"]
+        if cite not in record.get("cite", []):
+            record["cite"] = [*record.get("cite", []), cite]
+    if table == "events" and values.get("add_actor"):
+        entry = {"actor": values["add_actor"], "role": values.get("add_role") or "participant"}
+        if values.get("cite_source"):
+            entry["cite"] = [record["cite"][-1]]
+        record["actors"] = [*record.get("actors", []), entry]
+    if "id" not in record:
+        label = record.get("name") or record.get("title") or (
+            f"{record.get('from')}-{record.get('type')}-{record.get('to')}" if table == "relations"
+            else f"{record.get('speaker', 'quote')}-quote")
+        record["id"] = slugify(str(label), taken)
+    return record
+
+
+def add_claim(record: dict, values: dict, fact_index: int | None) -> dict:
+    """The record with a claim added: to fact `fact_index` (which becomes contested) or as a new fact."""
+    claim: dict = {"text": values["text"], "cite": [{"source": values["cite_source"]}]}
+    if values.get("cite_loc"):
+        claim["cite"][0]["loc"] = values["cite_loc"]
+    for key in ("unit", "by", "credibility"):
+        if values.get(key) not in (None, ""):
+            claim[key] = values[key]
+    if values.get("value") not in (None, ""):
+        v = values["value"]
+        try:
+            claim["value"] = int(v) if str(v).lstrip("-").isdigit() else float(v)
+        except ValueError:
+            claim["value"] = v
+    facts = [dict(f) for f in record.get("facts", [])]
+    if fact_index is None:
+        fact = {"about": values["about"], "claims": [claim]}
+        if values.get("date"):
+            fact["date"] = values["date"]
+        facts.append(fact)
+    else:
+        fact = facts[fact_index]
+        fact["claims"] = [*fact["claims"], claim]
+        fact["contested"] = True  # a second claim with its own source is the other side
+    return {**record, "facts": facts}

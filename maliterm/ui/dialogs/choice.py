@@ -1,0 +1,39 @@
+"""Pick one of a few choices (what to add, what to do with references); escape cancels."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, choices: list[tuple[str, str | Text]], detail: Text | str = "") -> None:
+        """`choices` are (key returned, label shown)."""
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog dialog-wide"):
+            yield Label(self.title_text, classes="dialog-title", markup=False)
+            if self.detail:
+                yield Static(self.detail if isinstance(self.detail, Text) else Text(self.detail), id="choice-detail")
+            yield OptionList(*(Option(label, id=key) for key, label in self.choices), id="choice-list")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

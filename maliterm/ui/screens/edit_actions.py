@@ -1,0 +1,218 @@
+"""Editing from the main screen: add, edit, delete, add a claim, undo and redo.
+
+A mixin of MainScreen (its bindings live in MainScreen.BINDINGS, where Textual reads them).
+Every confirmed edit is saved at once, atomically, by the store, in a worker thread.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual import work
+
+from maliterm import editing
+from maliterm.errors import FileChanged, MalitermError
+from maliterm.safe import literal
+from maliterm.ui.dialogs.choice import ChoiceScreen
+from maliterm.ui.dialogs.record_form import RecordForm
+from maliterm.ui.messages import Target
+from maliterm.ui.widgets.ref_picker import RefPicker
+
+ADDABLE = ("actors", "events", "places", "relations", "quotes", "sources")
+
+
+class EditActions:
+    def _writable(self) -> bool:
+        if self.store is None:
+            return False
+        if self.store.read_only:
+            self.notify(f"Read-only: {self.store.read_only_reason}", severity="warning")
+            return False
+        return True
+
+    def _shown(self) -> Target | None:
+        from maliterm.ui.panes.dossier import DossierPane
+
+        return self.query_one(DossierPane).target
+
+    # ---- add and edit ------------------------------------------------------------------------
+
+    def action_new(self) -> None:
+        if not self._writable():
+            return
+        choices = [(t, f"New {editing.TITLES[t]}") for t in ADDABLE]
+        self.app.push_screen(ChoiceScreen("Add what?", choices),
+                             lambda t: t and self.open_form(t, None, self._after_form))
+
+    def action_edit(self) -> None:
+        target = self._shown()
+        if not self._writable() or target is None:
+            return
+        if target.table not in editing.FORMS:
+            self.notify(f"{target.table} records are not edited by hand.", severity="warning")
+            return
+        self.open_form(target.table, self.store.tables[target.table][target.id], self._after_form)
+
+    def open_form(self, table: str, original: dict | None, done, preset: dict | None = None) -> None:
+        values = editing.values_of(table, original) if original else dict(preset or {})
+        title = f"{'Edit' if original else 'New'} {editing.TITLES[table]}"
+        fields = editing.fields_for(table)
+        if original is None and table != "sources":
+            # a new record must say where it comes from
+            fields = tuple(editing.Field(f.name, f.label, f.kind, True, f.choices, f.tables, f.hint)
+                           if f.name == "cite_source" else f for f in fields)
+
+        def save(values: dict) -> Target:
+            record = editing.build(table, values, original, self.store.table_of)
+            self.store.put(table, record)
+            return Target(table, record["id"])
+
+        self.app.push_screen(RecordForm(self.store, title, fields, values, save, self._new_from_picker), done)
+
+    def _new_from_picker(self, picker: RefPicker, typed: str) -> None:
+        """"+ new source…" in a picker: the source's own form, then the picker holds the new record."""
+        table = picker.tables[0]
+        key = "title" if table in ("sources", "events") else "name"
+        self.open_form(table, None, lambda t: t and picker.set_value(t.id), preset={key: typed})
+
+    # ---- claims --------------------------------------------------------------------------------
+
+    def action_claim(self) -> None:
+        """Add a claim: a new fact, or a second side to an existing fact (which makes it contested)."""
+        target = self._shown()
+        if not self._writable() or target is None or target.table not in ("actors", "events", "places", "relations"):
+            return
+        record = self.store.tables[target.table][target.id]
+        choices = [("new", "A new fact")] + [
+            (str(i), Text("Another side of: ").append_text(literal(f["about"], "bold")))
+            for i, f in enumerate(record.get("facts", []))]
+
+        def chosen(key: str | None) -> None:
+            if key is None:
+                return
+            index = None if key == "new" else int(key)
+            fields = editing.CLAIM_FIELDS + tuple(
+                editing.Field(f.name, f.label, f.kind, f.name == "cite_source", f.choices, f.tables, f.hint)
+                for f in editing.CITE_FIELDS)
+            if index is not None:  # the fact exists: only the claim is asked for
+                fields = tuple(f for f in fields if f.name not in ("about", "date"))
+
+            def save(values: dict) -> Target:
+                current = self.store.tables[target.table][target.id]
+                self.store.put(target.table, editing.add_claim(current, values, index))
+                return target
+
+            self.app.push_screen(RecordForm(self.store, "Add a claim", fields, {}, save, self._new_from_picker),
+                                 self._after_form)
+
+        self.app.push_screen(ChoiceScreen("Add a claim to which fact?", choices), chosen)
+
+    # ---- delete --------------------------------------------------------------------------------
+
+    def action_delete(self) -> None:
+        target = self._shown()
+        if not self._writable() or target is None:
+            return
+        refs = self.store.references_to(target.id)
+        name = self.store.name(target.id)
+        if not refs:
+            choices = [("delete", Text("Delete ").append_text(literal(name, "bold"))), ("cancel", "Cancel")]
+            detail = Text("Nothing refers to it. Undo (u) brings it back.")
+        else:
+            plan = self.store.plan_delete(target.table, target.id)
+            gone = [c.ref for c in plan.changes if c.after is None and c.ref != f"{target.table}/{target.id}"]
+            changed = [c.ref for c in plan.changes if c.after is not None]
+            detail = Text(f"{len(refs)} reference(s) point at it:\n", style="bold")
+            for r in refs[:12]:
+                detail.append("  ").append_text(literal(r)).append("\n")
+            if len(refs) > 12:
+                detail.append(f"  … and {len(refs) - 12} more\n")
+            detail.append(f"Deleting removes them: {len(changed)} record(s) changed, "
+                          f"{len(gone)} more deleted (records that cannot stand without it). Undo (u) restores all.")
+            choices = [("cancel", "Cancel: keep it"),
+                       ("cascade", Text("Delete ").append_text(literal(name, "bold")).append(" and remove the references"))]
+        self.app.push_screen(ChoiceScreen(f"Delete {editing.TITLES.get(target.table, 'record')}?", choices, detail),
+                             lambda choice: self._delete(target, choice))
+
+    def _delete(self, target: Target, choice: str | None) -> None:
+        if choice in ("delete", "cascade"):
+            self._run_edit(lambda: self.store.delete(target.table, target.id, cascade=choice == "cascade"), None)
+
+    # ---- undo and redo --------------------------------------------------------------------------
+
+    def action_undo(self) -> None:
+        if self._writable():
+            if not self.store.can_undo:
+                self.notify("Nothing to undo.", timeout=2)
+                return
+            self._run_edit(self.store.undo, self._shown(), "Undone")
+
+    def action_redo(self) -> None:
+        if self._writable():
+            if not self.store.can_redo:
+                self.notify("Nothing to redo.", timeout=2)
+                return
+            self._run_edit(self.store.redo, self._shown(), "Redone")
+
+    @work(thread=True, exclusive=True, group="save", exit_on_error=False, description="Saving")
+    def _run_edit(self, edit, target: Target | None, verb: str = "Saved") -> None:
+        try:
+            edit()
+        except FileChanged as exc:
+            self.app.call_from_thread(self._offer_reload, exc)
+            return
+        except MalitermError as exc:
+            self.app.call_from_thread(self.notify, exc.text(), title="Not saved", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._saved, target, verb)
+
+    def _offer_reload(self, exc: FileChanged) -> None:
+        def answer(choice: str | None) -> None:
+            if choice == "reload":
+                self.store.reload()
+                self._saved(self._shown(), "Reloaded")
+
+        self.app.push_screen(ChoiceScreen("The file changed on disk since it was opened", [
+            ("reload", "Reload it (this session's undo history is dropped), then redo your edit"),
+            ("cancel", "Leave it for now: nothing was saved")], exc.text()), answer)
+
+    def _after_form(self, target: Target | None) -> None:
+        if target is not None:  # None: the form was cancelled, nothing changed
+            self._saved(target)
+
+    def _saved(self, target: Target | None, verb: str = "Saved") -> None:
+        """After any edit: every pane shows the data as it now is."""
+        if target is None and verb == "Saved":
+            target = self._shown() if self._shown() and self.store.get(self._shown().id) else None
+        self.refresh_panes()
+        if target is not None and self.store.get(target.id) is not None:
+            self.show(target)
+            self.remember(target)
+        self.set_saved_state(f"{verb.lower()} {datetime.now():%H:%M:%S}")
+
+    def refresh_panes(self) -> None:
+        from maliterm.ui.panes.relations import RelationsPane
+        from maliterm.ui.panes.timeline import TimelinePane
+
+        timeline = self.query_one(TimelinePane)
+        timeline.apply_filter(timeline.filter)
+        relations = self.query_one(RelationsPane)
+        relations.set_as_of(relations.as_of)
+        self.history = [t for t in self.history if self.store.get(t.id) is not None]
+        self.position = min(self.position, len(self.history) - 1)
+        shown = self._shown()
+        if shown is not None and self.store.get(shown.id) is None:  # deleted: show what is left
+            first = self.store.events_in_order()
+            if first:
+                self.show(Target("events", first[0]))
+        elif shown is not None:
+            self.show(shown)
+        if shown and shown.table == "actors" and self.store.get(shown.id) is not None:
+            relations.show_actor(shown.id)
+
+    def set_saved_state(self, state: str) -> None:
+        counts = self.store.counts()
+        self.app.sub_title = (f"{self.store.path.name} · {state} · {counts['events']} events · "
+                              f"{counts['actors']} actors")
+
