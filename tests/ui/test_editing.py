@@ -6,7 +6,7 @@ import json
 
 from textual.widgets import Input, Select
 
-from ui_helpers import dossier_text, ready, tree_labels
+from ui_helpers import dossier_text, open_by_search, ready, settle, tree_labels
 
 
 async def choose(pilot, label_words: str) -> None:
@@ -53,8 +53,7 @@ async def add_actor(pilot, name: str) -> None:
     await pick(pilot, "cite_source", "field report")
     await type_into(pilot, "cite_loc", "para 3")
     await pilot.press("ctrl+s")
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def test_add_actor_and_relation_undo_redo_and_reopen(open_app, small):
@@ -75,18 +74,15 @@ async def test_add_actor_and_relation_undo_redo_and_reopen(open_app, small):
         await type_into(pilot, "start", "2016-03")
         await pick(pilot, "cite_source", "wire story")
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         labels = "\n".join(tree_labels(app))
         assert "Katiba Nouvelle  split off 2016-03" in labels
 
         await pilot.press("u")  # undo the relation
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "Katiba Nouvelle  split off" not in "\n".join(tree_labels(app))
         await pilot.press("ctrl+r")  # redo it
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "Katiba Nouvelle  split off 2016-03" in "\n".join(tree_labels(app))
 
     data = json.loads(small.read_text(encoding="utf-8"))
@@ -98,9 +94,7 @@ async def test_add_actor_and_relation_undo_redo_and_reopen(open_app, small):
     again = open_app(small)  # quit and reopen: the data is as left
     async with again.run_test(size=(160, 48)) as pilot:
         await ready(again, pilot)
-        await pilot.press("slash", *"katiba nouvelle")
-        await pilot.pause()
-        await pilot.press("enter")
+        await open_by_search(pilot, "katiba nouvelle")
         assert dossier_text(again).startswith("Katiba Nouvelle")
         assert "split from Old Front" in dossier_text(again)
 
@@ -141,15 +135,13 @@ async def test_delete_a_referenced_record_lists_references_and_cascades(open_app
     app = open_app(small)
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(app, pilot)
-        await pilot.press("slash", *"river movement")
-        await pilot.pause()
-        await pilot.press("enter", "d")
+        await open_by_search(pilot, "river movement")
+        await pilot.press("d")
         await pilot.pause()
         detail = str(app.screen.query_one("#choice-detail").render())
         assert "relations/r-m2.from" in detail
         await choose(pilot, "and remove the references")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
     data = json.loads(small.read_text(encoding="utf-8"))
     assert "river-movement" not in data["actors"]
     assert "r-m2" not in data["relations"]  # a relation cannot stand without its end: nothing dangles
@@ -159,8 +151,7 @@ async def test_adding_a_second_claim_makes_a_fact_contested(open_app, small):
     app = open_app(small)
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(app, pilot)
-        await pilot.press("slash", *"kamal", "enter")
-        await pilot.pause()
+        await open_by_search(pilot, "kamal")
         await pilot.press("c")
         await choose(pilot, "A new fact")
         await type_into(pilot, "about", "age")
@@ -168,8 +159,7 @@ async def test_adding_a_second_claim_makes_a_fact_contested(open_app, small):
         await type_into(pilot, "value", "40")
         await pick(pilot, "cite_source", "field report")
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert "age" in dossier_text(app) and "CONTESTED" not in dossier_text(app)
         await pilot.press("c")
         await choose(pilot, "Another side of: age")
@@ -178,8 +168,7 @@ async def test_adding_a_second_claim_makes_a_fact_contested(open_app, small):
         select(app, "credibility", 3)
         await pick(pilot, "cite_source", "wire story")
         await pilot.press("ctrl+s")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         text = dossier_text(app)
         assert "age  CONTESTED" in text
         assert "side 1: Report A says he is 40." in text and "side 2: Wire B says he is 45." in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from maliterm.ui.panes.relations import RelationsTree
 from maliterm.ui.widgets.line_list import LineList
 
-from ui_helpers import dossier_text, press_until, ready, timeline_cursor_row, timeline_rows, tree_labels
+from ui_helpers import dossier_text, open_by_search, press_until, ready, timeline_cursor_row, timeline_rows, tree_labels
 
 
 def cursor_label(app) -> str:
@@ -65,7 +65,7 @@ async def test_selecting_an_actor_marks_its_events_in_the_timeline(open_app, shi
     app = open_app(shipped)
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(app, pilot)
-        await pilot.press("slash", *"belmokhtar", "enter")
+        await open_by_search(pilot, "belmokhtar")
         assert dossier_text(app).startswith("Mokhtar Belmokhtar")
         marked = [r for r in timeline_rows(app) if r.startswith("●")]
         assert any("Radisson" in r for r in marked)
@@ -77,13 +77,9 @@ async def test_search_forgives_spelling_and_accents(open_app, shipped):
     app = open_app(shipped)
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(app, pilot)
-        await pilot.press("slash", *"murabitun")
-        await pilot.pause()
-        await pilot.press("enter")
+        await open_by_search(pilot, "murabitun")
         assert dossier_text(app).startswith("Al-Mourabitoun")
-        await pilot.press("slash", *"sevare")
-        await pilot.pause()
-        await pilot.press("enter")
+        await open_by_search(pilot, "sevare")
         assert dossier_text(app).startswith("Sévaré")
         assert "Byblos Hotel" in dossier_text(app)  # the place lists its events
 

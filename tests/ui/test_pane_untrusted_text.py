@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from maliterm.ui.widgets.line_list import LineList
 
-from ui_helpers import dossier_text, ready, tree_labels
+from ui_helpers import dossier_text, open_by_search, ready, tree_labels
 
 
 def drawn(widget: LineList) -> str:
@@ -16,9 +16,7 @@ async def test_markup_and_escapes_in_data_render_literally(open_app, small):
     app = open_app(small)
     async with app.run_test(size=(160, 48)) as pilot:
         await ready(app, pilot)
-        await pilot.press("slash", *"evil")
-        await pilot.pause()
-        await pilot.press("enter")
+        await open_by_search(pilot, "evil")
         text = dossier_text(app)
         assert text.startswith("[bold red]Evil[/] \\x1b[2J")
         assert "[link=x]markup[/link] and \\x1b[31mansi" in text

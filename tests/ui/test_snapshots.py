@@ -6,7 +6,7 @@ and look at the SVGs (snapshot_report.html shows the difference when a test fail
 
 from __future__ import annotations
 
-from ui_helpers import ready
+from ui_helpers import open_by_search, ready
 
 from maliterm.ui.app import make_app
 
@@ -34,9 +34,7 @@ def test_help_screen(snap_compare, shipped):
 def test_dossier_with_a_contested_fact(snap_compare, shipped):
     async def contested(pilot) -> None:
         await loaded(pilot)
-        await pilot.press("slash", *"al-mourabitoun")
-        await pilot.pause()
-        await pilot.press("enter")
+        await open_by_search(pilot, "al-mourabitoun")
         await pilot.press("2", "z")  # the dossier alone, maximised
 
     assert snap_compare(make_app(shipped), terminal_size=(100, 48), run_before=contested)

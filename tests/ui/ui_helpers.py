@@ -48,3 +48,16 @@ async def press_until(pilot, key: str, done, limit: int = 200) -> None:
             return
         await pilot.press(key)
     assert done(), f"pressed {key!r} {limit} times without reaching the goal"
+
+
+async def open_by_search(pilot, text: str) -> None:
+    """`/`, type, enter: what a person does to jump to a record."""
+    await pilot.press("slash", *text)
+    await pilot.pause()
+    await pilot.press("enter")
+
+
+async def settle(pilot) -> None:
+    """Let a save (or any worker) finish and the panes repaint."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

@@ -142,18 +142,18 @@ class EditActions:
     # ---- undo and redo --------------------------------------------------------------------------
 
     def action_undo(self) -> None:
-        if self._writable():
-            if not self.store.can_undo:
-                self.notify("Nothing to undo.", timeout=2)
-                return
-            self._run_edit(self.store.undo, self._shown(), "Undone")
+        self._replay("undo")
 
     def action_redo(self) -> None:
-        if self._writable():
-            if not self.store.can_redo:
-                self.notify("Nothing to redo.", timeout=2)
-                return
-            self._run_edit(self.store.redo, self._shown(), "Redone")
+        self._replay("redo")
+
+    def _replay(self, which: str) -> None:
+        if not self._writable():
+            return
+        if not getattr(self.store, f"can_{which}"):
+            self.notify(f"Nothing to {which}.", timeout=2)
+            return
+        self._run_edit(getattr(self.store, which), self._shown(), {"undo": "Undone", "redo": "Redone"}[which])
 
     @work(thread=True, exclusive=True, group="save", exit_on_error=False, description="Saving")
     def _run_edit(self, edit, target: Target | None, verb: str = "Saved") -> None:
