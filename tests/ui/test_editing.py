@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from textual.widgets import Input, Select
 
@@ -184,3 +185,40 @@ async def test_read_only_refuses_edits_with_a_banner(open_app, small):
         await pilot.pause()
         assert app.screen.__class__.__name__ == "MainScreen"
     assert small.read_bytes() == before
+
+
+async def test_a_second_writer_opens_read_only_naming_the_first(open_app, small):
+    from maliterm.store import Store
+
+    with Store.open(small) as first:  # another maliterm already writing this file
+        assert not first.read_only
+        app = open_app(small)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await ready(app, pilot)
+            banner = str(app.screen.query_one("#banner").render())
+            assert "READ-ONLY" in banner and str(os.getpid()) in banner
+
+
+async def test_a_file_changed_on_disk_is_offered_for_reload_not_overwritten(open_app, small):
+    app = open_app(small)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        # someone else (a git pull, another tool) changes the file while we work
+        data = json.loads(small.read_text(encoding="utf-8"))
+        data["actors"]["old-front"]["summary"] = "Changed by a colleague."
+        small.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+        await pilot.press("n")
+        await choose(pilot, "New actor")
+        await type_into(pilot, "name", "Late Arrival")
+        select(app, "kind", "person")
+        await pick(pilot, "cite_source", "field report")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "changed on disk" in str(app.screen.query_one("Label").render())
+        await choose(pilot, "Reload it, then save this edit on top")
+        await settle(pilot)
+        assert dossier_text(app).startswith("Late Arrival")
+    data = json.loads(small.read_text(encoding="utf-8"))
+    assert data["actors"]["old-front"]["summary"] == "Changed by a colleague."  # their change kept
+    assert "late-arrival" in data["actors"]  # and ours on top
