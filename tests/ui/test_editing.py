@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 
-from textual.widgets import Input, Select
+from textual.widgets import Select
 
 from ui_helpers import dossier_text, open_by_search, ready, settle, tree_labels
 
