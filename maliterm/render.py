@@ -5,6 +5,8 @@ All data text goes through `safe.literal`, never into markup strings.
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -66,8 +68,12 @@ def relation_line(store, rid: str, rel: dict) -> Text:
 Item = tuple[Text, "tuple[str, str] | None"]  # a line of a dossier and the record it opens, if any
 
 
-def dossier_items(store, table: str, rec: dict) -> list[Item]:
-    """Everything we hold on one record, line by line; lines that name a record can open it."""
+def dossier_items(store, table: str, rec: dict, lazy: bool = False) -> list[Item]:
+    """Everything we hold on one record, line by line; lines that name a record can open it.
+
+    With `lazy`, an event line is a callable that draws it: an actor with 5k events would
+    otherwise cost 5k Texts per selection, where a virtual list draws only a screenful.
+    """
     rid = rec["id"]
     items: list[Item] = []
 
@@ -139,8 +145,8 @@ def dossier_items(store, table: str, rec: dict) -> list[Item]:
               else store.events_by_place.get(rid, []) if table == "places" else [])
     if events:
         heading(f"Events ({len(events)})")
-        for e in events:
-            add(event_line(store, e), ("events", e))
+        draw = (lambda e: partial(event_line, store, e)) if lazy else (lambda e: event_line(store, e))
+        items.extend((draw(e), ("events", e)) for e in events)
     quotes = store.quotes_by_speaker.get(rid, []) if table == "actors" else []
     if quotes:
         heading("Quotations")

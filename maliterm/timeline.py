@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from maliterm import dates
 
 
 @dataclass(frozen=True)
@@ -51,9 +50,8 @@ def filter_events(store, f: EventFilter) -> list[str]:
         pools.append(store.events_in_order())
     pools.sort(key=len)
     keep = set.intersection(*(set(p) for p in pools[1:])) if len(pools) > 1 else None
+    # `events_between` is exact (tests/unit/test_index_agrees.py), so no date is checked twice.
     out = [e for e in pools[0] if keep is None or e in keep]
-    if f.start or f.end:
-        out = [e for e in out if dates.overlaps(store.event(e)["date"], f.start, f.end)]
     if f.type:
         out = [e for e in out if store.event(e).get("type") == f.type]
     return sorted(out, key=store.event_pos.__getitem__)

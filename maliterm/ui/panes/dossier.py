@@ -23,7 +23,7 @@ class DossierPane(Vertical, can_focus=False):
         self.store = None
         self.target: Target | None = None
         self._items: list[tuple[Text, tuple[str, str] | None]] = []
-        self._lines: list[tuple[Text, Target | None]] = []
+        self._lines: list[tuple[Text, tuple[str, str] | None]] = []
         self._width = 0
 
     def on_mount(self) -> None:
@@ -41,7 +41,7 @@ class DossierPane(Vertical, can_focus=False):
         self.store = store
         self.target = target
         rec = store.tables[target.table][target.id]
-        self._items = dossier_items(store, target.table, rec)
+        self._items = dossier_items(store, target.table, rec, lazy=True)
         status = Text().append(f"{target.table.rstrip('s').capitalize()} · ", style="bold").append(target.id, style="dim")
         self.query_one("#dossier-status", Static).update(status)
         self._layout(reset=True)
@@ -55,20 +55,23 @@ class DossierPane(Vertical, can_focus=False):
         width = max(self.list.scrollable_content_region.width, 20)
         self._width = self.list.size.width
         console = self.app.console
-        lines: list[tuple[Text, Target | None]] = []
+        lines: list[tuple[Text, tuple[str, str] | None]] = []
         for text, target in self._items:
-            goto = Target(*target) if target else None
-            if goto is not None or text.cell_len <= width:
-                lines.append((text, goto))
+            if target is not None or text.cell_len <= width:
+                lines.append((text, target))
             else:
                 lines.extend((part, None) for part in text.wrap(console, width))
         self._lines = lines
-        self.list.set_rows(len(lines), lambda i: self._lines[i][0], lambda i: self._lines[i][1],
+        self.list.set_rows(len(lines), self._row, lambda i: Target(*t) if (t := self._lines[i][1]) else None,
                            0 if reset else self.list.cursor)
 
     def text(self) -> str:
         """The dossier as plain text (what a person reads), for tests and copying."""
-        return "\n".join(t.plain for t, _ in self._lines)
+        return "\n".join(self._row(i).plain for i in range(len(self._lines)))
+
+    def _row(self, index: int) -> Text:
+        text = self._lines[index][0]
+        return text if isinstance(text, Text) else text()  # a lazy event line (see dossier_items)
 
     def on_line_list_selected(self, event: LineList.Selected) -> None:
         event.stop()

@@ -101,9 +101,20 @@ class RelationsPane(Vertical, can_focus=False):
     def show_actor(self, actor: str | None) -> None:
         """Show the actor's relations and bring its place in the lineage into view."""
         self.focus_actor = actor
-        self._rebuild()
+        self._show_relations()  # the lineage stays: rebuilding thousands of roots per selection is slow
         if actor:
             self.reveal(actor)
+
+    def _show_relations(self) -> None:
+        """Replace the section that lists the focused actor's relations (below the lineage)."""
+        tree = self.tree
+        for old in [n for n in tree.root.children if n.data and n.data.kind == "relations"]:
+            old.remove()
+        if self.focus_actor:
+            label = Text().append("Relations of ", style="bold").append_text(literal(self.store.name(self.focus_actor), "bold"))
+            section = tree.root.add(label, NodeData(Target("actors", self.focus_actor), "relations"), expand=False)
+            self._load(section)
+            section.expand()
 
     def _rebuild(self) -> None:
         tree = self.tree
@@ -120,11 +131,7 @@ class RelationsPane(Vertical, can_focus=False):
                 self._unfold(node)
         if not roots:
             top.add_leaf(Text("no lineage" + (" as of this date" if self.as_of else ""), style="dim italic"))
-        if self.focus_actor:
-            label = Text().append("Relations of ", style="bold").append_text(literal(self.store.name(self.focus_actor), "bold"))
-            section = tree.root.add(label, NodeData(Target("actors", self.focus_actor), "relations"), expand=False)
-            self._load(section)
-            section.expand()
+        self._show_relations()
         status = Text().append(f"{len(self.lineage.members())} groups in lineage", style="bold")
         if self.as_of:
             status.append(f" · as of {self.as_of}", style="yellow")
