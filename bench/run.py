@@ -1,0 +1,352 @@
+"""The performance benchmark of issue 6: every target beside its reference, in one run.
+
+    python bench/run.py            # all targets; generates bench/data/ files if absent
+    python bench/run.py --runs 7   # more repetitions (median of at least 5 either way)
+
+Each target is measured with its reference in the same run, so machine noise mostly
+cancels in the ratio. Prints a table (figure, reference, ratio, limit, pass/fail) with
+the date and the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+PYTHON = sys.executable
+SHIPPED = ROOT / "db.json"
+
+
+@dataclass
+class Row:
+    target: str
+    figure: float  # seconds, or a ratio's numerator in its own unit
+    reference: float | None  # the same unit, or None for an absolute limit
+    ref_name: str
+    limit: float  # a ratio when `reference` is set, else seconds
+    unit: str = "s"
+
+    @property
+    def ratio(self) -> float | None:
+        return self.figure / self.reference if self.reference else None
+
+    @property
+    def ok(self) -> bool:
+        return (self.ratio if self.reference else self.figure) <= self.limit
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs)
+
+
+def p95(xs: list[float]) -> float:
+    return statistics.quantiles(xs, n=20)[-1] if len(xs) >= 20 else max(xs)
+
+
+def fmt(v: float | None, unit: str) -> str:
+    if v is None:
+        return "-"
+    if unit == "MB":
+        return f"{v:.0f} MB"
+    return f"{v * 1000:.1f} ms" if v < 1 else f"{v:.2f} s"
+
+
+# ---- subprocess timings ------------------------------------------------------------------
+
+def since_launch(args: list[str]) -> float:
+    """Seconds from launching `python args` until it prints its own clock."""
+    start = time.time()
+    out = subprocess.run([PYTHON, *args], capture_output=True, text=True, check=True, cwd=ROOT,
+                         env={**os.environ, "MALITERM_DB": str(SHIPPED)})
+    return float(out.stdout.strip().splitlines()[-1]) - start
+
+
+def paired(runs: int, a: list[str], b: list[str]) -> tuple[float, float]:
+    """Medians of two commands run alternately, so drift in the machine's load hits both."""
+    xs, ys = [], []
+    for _ in range(runs):
+        xs.append(since_launch(a))
+        ys.append(since_launch(b))
+    return median(xs), median(ys)
+
+
+LOADS_SCRIPT = ("import sys, time, orjson; orjson.loads(open(sys.argv[1], 'rb').read()); print(time.time())")
+RSS_SCRIPT = """
+import resource, sys
+from maliterm.store import Store
+store = Store.open(sys.argv[1], read_only=True)
+store.search("x")  # the search index is part of a fully loaded app
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+"""
+
+
+# ---- in-process timings ------------------------------------------------------------------
+
+def timed(fn: Callable[[], object], runs: int) -> list[float]:
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def keystrokes(store, rng: random.Random) -> list[str]:
+    """Queries as a person types them: names, aliases and titles from the data, some with a typo."""
+    names = [a["name"] for a in list(store.tables["actors"].values())[:2000]]
+    names += [a for r in list(store.tables["actors"].values())[:2000] for a in r.get("aliases", ())]
+    names += [e["title"] for e in list(store.tables["events"].values())[:2000]]
+    names += [p["name"] for p in store.tables["places"].values()]
+    out = []
+    for _ in range(40):
+        word = rng.choice(names)[:14]
+        if rng.random() < 0.4 and len(word) > 5:  # a typo: one letter swapped for another
+            i = rng.randrange(1, len(word) - 1)
+            word = word[:i] + rng.choice("aeiouyk") + word[i + 1:]
+        out += [word[:k] for k in range(1, len(word) + 1)]
+    return out
+
+
+def bench_search(store, rows: list[Row], runs: int) -> None:
+    from rapidfuzz import fuzz, process
+
+    from maliterm.folding import fold
+
+    t = time.perf_counter()
+    store.search("warm-up")
+    build = time.perf_counter() - t
+    queries = keystrokes(store, random.Random(6))
+    lat = []
+    for q in queries:
+        t = time.perf_counter()
+        store.search(q, limit=20)
+        lat.append(time.perf_counter() - t)
+    # The references of the issue: a plain WRatio over every name and title, and a plain substring scan.
+    keys = [fold(r["name"]) for r in store.tables["actors"].values()]
+    keys += [fold(r["title"]) for r in store.tables["events"].values()]
+    keys += [fold(r["name"]) for r in store.tables["places"].values()]
+    wratio = median(timed(lambda: process.extract("belmokhtr", keys, scorer=fuzz.WRatio, limit=20), runs))
+    # An absolute limit; the WRatio scan is shown for scale.
+    rows.append(Row(f"search as you type, median of {len(lat)} keystrokes", median(lat), None,
+                    f"WRatio over all names: {fmt(wratio, 's')}", 0.030))
+    rows.append(Row("search as you type, p95", p95(lat), None, f"index built once in {fmt(build, 's')}", 0.060))
+
+
+def bench_filters(store, rows: list[Row], runs: int) -> None:
+    from maliterm.timeline import EventFilter, filter_events
+
+    top = max(store.events_by_actor, key=lambda a: len(store.events_by_actor[a]))
+    mid = sorted(store.events_by_actor, key=lambda a: len(store.events_by_actor[a]))[len(store.events_by_actor) // 2]
+    cases = [EventFilter(actor=top), EventFilter(actor=mid), EventFilter(start="2010-01", end="2010-12"),
+             EventFilter(start="2003", end="2005-06-30"), EventFilter(actor=top, start="2012", end="2014")]
+    lat = [x for f in cases for x in timed(lambda f=f: filter_events(store, f), runs)]
+    rows.append(Row("timeline filter by actor or date range", max(lat), None,
+                    f"worst of {len(cases)} filters x {runs}", 0.020))
+
+
+async def bench_panes(path: Path, rows: list[Row], runs: int) -> None:
+    from maliterm.ui.app import make_app
+    from maliterm.ui.messages import Target
+    from maliterm.ui.panes.relations import RelationsPane
+
+    app = make_app(path, read_only=True)
+    async with app.run_test(size=(160, 50)) as pilot:
+        while app.store is None:
+            await pilot.pause(0.05)
+        await pilot.pause()
+        store, screen = app.store, app.screen
+        by_size = sorted(store.events_by_actor, key=lambda a: len(store.events_by_actor[a]))
+        big = min((a for a in by_size if len(store.events_by_actor[a]) >= 5000), default=by_size[-1])
+        others = by_size[-10:-2]
+
+        async def select(actor: str) -> float:
+            t = time.perf_counter()
+            screen.show(Target("actors", actor))
+            await pilot.pause()
+            return time.perf_counter() - t
+
+        idle = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            await pilot.pause()
+            idle.append(time.perf_counter() - t)
+        lat = []
+        for i in range(runs):
+            await select(others[i % len(others)])
+            lat.append(await select(big))
+        n = len(store.events_by_actor[big])
+        # Each figure runs until the app is idle again (repainted), which includes the pause itself.
+        rows.append(Row(f"select an actor with {n} events: all three panes", median(lat), None,
+                        f"an idle pause alone: {fmt(median(idle), 's')}", 0.050))
+
+        relations = app.screen.query_one(RelationsPane)
+        opens = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            relations.set_as_of(None)
+            await pilot.pause()
+            opens.append(time.perf_counter() - t)
+        lineage = relations.lineage
+        n_act, n_rel = len(store.tables["actors"]), len(store.tables["relations"])
+        rows.append(Row(f"lineage tree opens ({n_act} actors, {n_rel} relations)", median(opens), None,
+                        f"{len(lineage.members())} groups in lineage", 0.100))
+        # Expand the nodes with the most children, one at a time, from a fresh tree each round.
+        widest = sorted(lineage.roots(), key=lambda a: -len(lineage.children(a)))[:runs]
+        expands = []
+        for actor in widest:
+            node = next(c for c in relations.tree.root.children[0].children if c.data.target.id == actor)
+            t = time.perf_counter()
+            node.expand()
+            await pilot.pause()
+            expands.append(time.perf_counter() - t)
+        rows.append(Row("lineage: expand a node (worst)", max(expands), None,
+                        f"up to {len(lineage.children(widest[0]))} children", 0.050))
+
+
+def bench_save(path: Path, rows: list[Row], runs: int) -> None:
+    import orjson
+
+    from maliterm.storage import DUMP_OPTIONS
+    from maliterm.store import Store
+
+    work = Path(tempfile.mkdtemp(prefix="maliterm-bench-", dir=HERE / "data"))
+    try:
+        db = Path(shutil.copy(path, work / "db.json"))
+        store = Store.open(db)
+        try:
+            eid = store.events_in_order()[len(store.events_in_order()) // 2]
+            saves = []
+            refs = []
+            for i in range(runs):
+                data = store._db.storage.read()
+
+                def reference() -> None:
+                    payload = orjson.dumps(data, option=DUMP_OPTIONS)
+                    with open(work / "ref.json", "wb") as fh:
+                        fh.write(payload)
+                        fh.flush()
+                        os.fsync(fh.fileno())
+
+                refs += timed(reference, 1)
+                record = {**store.event(eid), "summary": f"Edited in benchmark run {i}."}
+                saves += timed(lambda: store.put("events", record), 1)
+        finally:
+            close = getattr(store, "close", None)
+            if close:
+                close()
+        rows.append(Row("one edit saved (Store.put)", median(saves), median(refs), "orjson.dumps+write+fsync", 1.5))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def import_time() -> tuple[float, list[tuple[int, str]]]:
+    """Total self time of imports for `maliterm --help`, and the heaviest modules."""
+    out = subprocess.run([PYTHON, "-X", "importtime", "-m", "maliterm", "--help"], capture_output=True,
+                         text=True, cwd=ROOT, check=True).stderr
+    mods = []
+    for line in out.splitlines():
+        if line.startswith("import time:") and "|" in line and "self [us]" not in line:
+            self_us, cumulative, name = (p.strip() for p in line[len("import time:"):].split("|"))
+            mods.append((int(cumulative), name))
+    top_level = [m for m in mods if not m[1].startswith(" ")]
+    return sum(c for c, _ in top_level) / 1e6, sorted(top_level, reverse=True)[:6]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    from importlib.metadata import version
+
+    load = f", load average {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
+    return (f"{cpu}, {os.cpu_count()} cores{load}; Python {platform.python_version()}, "
+            f"textual {version('textual')}, orjson {version('orjson')}, rapidfuzz {version('rapidfuzz')}; "
+            f"{platform.system()} {platform.release()}")
+
+
+def table(rows: list[Row]) -> str:
+    head = ("| target | figure | reference | ratio | limit | |", "|---|---|---|---|---|---|")
+    lines = list(head)
+    for r in rows:
+        ref = f"{fmt(r.reference, r.unit)} ({r.ref_name})" if r.reference else r.ref_name
+        ratio = f"{r.ratio:.2f}x" if r.ratio is not None else "-"
+        limit = f"{r.limit}x" if r.reference else fmt(r.limit, r.unit)
+        lines.append(f"| {r.target} | {fmt(r.figure, r.unit)} | {ref} | {ratio} | {limit} | "
+                     f"{'pass' if r.ok else 'FAIL'} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="maliterm performance benchmark (issue 6)")
+    parser.add_argument("--runs", type=int, default=5, help="repetitions per figure (at least 5)")
+    parser.add_argument("--events", type=int, default=100_000, help="size of the big file")
+    args = parser.parse_args()
+    runs = max(args.runs, 5)
+    for n in (1000, 10_000, args.events):
+        generate.ensure(n)
+    big = generate.path_for(args.events)
+    size_mb = big.stat().st_size / 1e6
+    print(f"maliterm benchmark, {datetime.datetime.now().isoformat(timespec='minutes')}")
+    print(machine())
+    print(f"big file: {big.name}, {size_mb:.0f} MB; median of {runs} runs each\n", flush=True)
+
+    rows: list[Row] = []
+    fp = str(HERE / "firstpaint.py")
+    minimal, shipped = paired(runs, [fp, "minimal"], [fp, "maliterm", str(SHIPPED), "--loaded"])
+    rows.append(Row("first screen, shipped db.json (panes filled)", shipped, minimal, "minimal Textual app", 1.3))
+    minimal, first = paired(runs, [fp, "minimal"], [fp, "maliterm", str(big)])
+    rows.append(Row(f"first screen, {args.events // 1000}k events (loading screen)", first, minimal,
+                    "minimal Textual app", 1.5))
+    loads, usable = paired(runs, ["-c", LOADS_SCRIPT, str(big)], [fp, "maliterm", str(big), "--loaded"])
+    rows.append(Row(f"fully loaded and usable, {args.events // 1000}k (from launch)", usable, loads,
+                    "launch + orjson.loads", 1.5))
+    print(table(rows), flush=True)
+
+    from maliterm.store import Store
+
+    store = Store.open(big, read_only=True)
+    bench_search(store, rows, runs)
+    bench_filters(store, rows, runs)
+    del store
+    asyncio.run(bench_panes(big, rows, runs))
+    bench_save(big, rows, runs)
+    rss = [int(subprocess.run([PYTHON, "-c", RSS_SCRIPT, str(big)], capture_output=True, text=True, check=True,
+                              cwd=ROOT).stdout.split()[-1]) / 1e6 for _ in range(runs)]
+    rows.append(Row(f"peak RSS, {args.events // 1000}k loaded (search index too)", median(rss), size_mb,
+                    "file size", 4.0, unit="MB"))
+    total, heavy = import_time()
+    print()
+    print(table(rows))
+    print(f"\n`maliterm --help` imports: {total * 1000:.0f} ms in all; heaviest: "
+          + ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in heavy))
+    failed = [r.target for r in rows if not r.ok]
+    print(f"\n{len(rows) - len(failed)} of {len(rows)} targets met" + (f"; not met: {'; '.join(failed)}" if failed else ""))
+
+
+if __name__ == "__main__":
+    main()

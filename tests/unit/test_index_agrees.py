@@ -1,0 +1,111 @@
+"""The store's indexes give the same answers as a plain scan of the records, on random queries.
+
+The data is the benchmark's synthetic file at a small size (every date precision, ranges,
+aliases with accents, mergers and splits), so what is fast at 100k is also right.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from maliterm import dates
+from maliterm import model as m
+from maliterm.folding import fold
+from maliterm.lineage import Lineage
+from maliterm.storage import dumps
+from maliterm.store import Store
+from maliterm.timeline import EventFilter, filter_events
+
+GENERATOR = Path(__file__).parents[2] / "bench" / "generate.py"
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Store:
+    spec = importlib.util.spec_from_file_location("bench_generate", GENERATOR)
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    path = tmp_path_factory.mktemp("agree") / "db.json"
+    path.write_bytes(dumps(generate.Gen(600).build()))
+    return Store.open(path, read_only=True)
+
+
+def names(store: Store) -> list[str]:
+    return [n for t in m.NAMED_TABLES for r in store.tables[t].values()
+            for n in (m.label(t, r), *r.get("aliases", ()))]
+
+
+def date_strategy():
+    years = st.integers(1988, 2026)
+    day = st.tuples(years, st.integers(1, 12), st.integers(1, 28)).map(lambda t: "%04d-%02d-%02d" % t)
+    month = st.tuples(years, st.integers(1, 12)).map(lambda t: "%04d-%02d" % t)
+    return st.one_of(day, month, years.map(lambda y: "%04d" % y), st.none())
+
+
+@SETTINGS
+@given(data=st.data())
+def test_search_finds_every_record_whose_text_contains_the_query(store, data):
+    text = data.draw(st.sampled_from(names(store)))
+    start = data.draw(st.integers(0, max(len(text) - 1, 0)))
+    query = text[start:start + data.draw(st.integers(1, 12))]
+    q = fold(query)
+    if not q:
+        return
+    found = {h.id for h in store.search(query, limit=1_000_000)}
+    expected = {r["id"] for t in m.NAMED_TABLES for r in store.tables[t].values()
+                if any(q in fold(x) for x in (m.label(t, r), *r.get("aliases", ()), r.get("summary", "")) if x)}
+    assert expected <= found
+
+
+@SETTINGS
+@given(data=st.data())
+def test_filter_events_equals_a_brute_force_filter(store, data):
+    actors = sorted(store.tables["actors"])
+    places = sorted(store.tables["places"])
+    f = EventFilter(actor=data.draw(st.none() | st.sampled_from(actors)),
+                    place=data.draw(st.none() | st.sampled_from(places)),
+                    type=data.draw(st.none() | st.sampled_from(m.EVENT_TYPES)),
+                    start=data.draw(date_strategy()), end=data.draw(date_strategy()))
+    claimed = {(r["from"], r["to"]) for r in store.tables["relations"].values() if r["type"] == "claimed"}
+
+    def passes(ev: dict) -> bool:
+        who = {a["actor"] for a in ev.get("actors", ())} | {a for a, e in claimed if e == ev["id"]}
+        return ((not f.actor or f.actor in who) and (not f.place or ev.get("place") == f.place)
+                and (not f.type or ev.get("type") == f.type)
+                and (not (f.start or f.end) or dates.overlaps(ev["date"], f.start, f.end)))
+
+    expected = [e for e in store.events_in_order() if passes(store.event(e))]
+    assert filter_events(store, f) == expected
+
+
+@SETTINGS
+@given(start=date_strategy(), end=date_strategy())
+def test_events_between_equals_an_overlap_scan(store, start, end):
+    expected = {e for e, ev in store.tables["events"].items()
+                if not (start or end) or dates.overlaps(ev["date"], start, end)}
+    got = store.events_between(start, end)
+    assert set(got) == expected
+    assert len(got) == len(expected)
+
+
+@SETTINGS
+@given(data=st.data())
+def test_lineage_children_and_parents_equal_a_scan_of_relations(store, data):
+    lineage = Lineage.of_store(store)
+    actor = data.draw(st.sampled_from(sorted(store.tables["actors"])))
+    children, parents = set(), set()
+    for r in store.tables["relations"].values():
+        if r["type"] not in m.LINEAGE_TYPES:
+            continue
+        young, old = (r["from"], r["to"]) if r["type"] == "splinter_of" else (r["to"], r["from"])
+        if old == actor:
+            children.add(young)
+        if young == actor:
+            parents.add(old)
+    assert {e.child for e in lineage.children(actor)} == children
+    assert set(lineage.parents(actor)) == parents
