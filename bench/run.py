@@ -34,6 +34,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 PYTHON = sys.executable
+GROUPS = ("firstpaint", "load", "search", "filter", "panes", "save", "memory")
 SHIPPED = ROOT / "db.json"
 
 
@@ -305,7 +306,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="maliterm performance benchmark (issue 6)")
     parser.add_argument("--runs", type=int, default=5, help="repetitions per figure (at least 5)")
     parser.add_argument("--events", type=int, default=100_000, help="size of the big file")
+    parser.add_argument("--only", action="append", choices=GROUPS,
+                        help="measure only this group (repeatable), for quick checks while optimising")
     args = parser.parse_args()
+    want = set(args.only or GROUPS)
     runs = max(args.runs, 5)
     for n in (1000, 10_000, args.events):
         generate.ensure(n)
@@ -317,33 +321,42 @@ def main() -> None:
 
     rows: list[Row] = []
     fp = str(HERE / "firstpaint.py")
-    minimal, shipped = paired(runs, [fp, "minimal"], [fp, "maliterm", str(SHIPPED), "--loaded"])
-    rows.append(Row("first screen, shipped db.json (panes filled)", shipped, minimal, "minimal Textual app", 1.3))
-    minimal, first = paired(runs, [fp, "minimal"], [fp, "maliterm", str(big)])
-    rows.append(Row(f"first screen, {args.events // 1000}k events (loading screen)", first, minimal,
-                    "minimal Textual app", 1.5))
-    loads, usable = paired(runs, ["-c", LOADS_SCRIPT, str(big)], [fp, "maliterm", str(big), "--loaded"])
-    rows.append(Row(f"fully loaded and usable, {args.events // 1000}k (from launch)", usable, loads,
-                    "launch + orjson.loads", 1.5))
+    if "firstpaint" in want:
+        minimal, shipped = paired(runs, [fp, "minimal"], [fp, "maliterm", str(SHIPPED), "--loaded"])
+        rows.append(Row("first screen, shipped db.json (panes filled)", shipped, minimal, "minimal Textual app", 1.3))
+        minimal, first = paired(runs, [fp, "minimal"], [fp, "maliterm", str(big)])
+        rows.append(Row(f"first screen, {args.events // 1000}k events (loading screen)", first, minimal,
+                        "minimal Textual app", 1.5))
+    if "load" in want:
+        loads, usable = paired(runs, ["-c", LOADS_SCRIPT, str(big)], [fp, "maliterm", str(big), "--loaded"])
+        rows.append(Row(f"fully loaded and usable, {args.events // 1000}k (from launch)", usable, loads,
+                        "launch + orjson.loads", 1.5))
     print(table(rows), flush=True)
 
-    from maliterm.store import Store
+    if want & {"search", "filter"}:
+        from maliterm.store import Store
 
-    store = Store.open(big, read_only=True)
-    bench_search(store, rows, runs)
-    bench_filters(store, rows, runs)
-    del store
-    asyncio.run(bench_panes(big, rows, runs))
-    bench_save(big, rows, runs)
-    rss = [int(subprocess.run([PYTHON, "-c", RSS_SCRIPT, str(big)], capture_output=True, text=True, check=True,
-                              cwd=ROOT).stdout.split()[-1]) / 1e6 for _ in range(runs)]
-    rows.append(Row(f"peak RSS, {args.events // 1000}k loaded (search index too)", median(rss), size_mb,
-                    "file size", 4.0, unit="MB"))
-    total, heavy = import_time()
+        store = Store.open(big, read_only=True)
+        if "search" in want:
+            bench_search(store, rows, runs)
+        if "filter" in want:
+            bench_filters(store, rows, runs)
+        del store
+    if "panes" in want:
+        asyncio.run(bench_panes(big, rows, runs))
+    if "save" in want:
+        bench_save(big, rows, runs)
+    if "memory" in want:
+        rss = [int(subprocess.run([PYTHON, "-c", RSS_SCRIPT, str(big)], capture_output=True, text=True, check=True,
+                                  cwd=ROOT).stdout.split()[-1]) / 1e6 for _ in range(runs)]
+        rows.append(Row(f"peak RSS, {args.events // 1000}k loaded (search index too)", median(rss), size_mb,
+                        "file size", 4.0, unit="MB"))
     print()
     print(table(rows))
-    print(f"\n`maliterm --help` imports: {total * 1000:.0f} ms in all; heaviest: "
-          + ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in heavy))
+    if want == set(GROUPS):
+        total, heavy = import_time()
+        print(f"\n`maliterm --help` imports: {total * 1000:.0f} ms in all; heaviest: "
+              + ", ".join(f"{name} {us / 1000:.0f} ms" for us, name in heavy))
     failed = [r.target for r in rows if not r.ok]
     print(f"\n{len(rows) - len(failed)} of {len(rows)} targets met" + (f"; not met: {'; '.join(failed)}" if failed else ""))
 
