@@ -12,14 +12,14 @@ import gc
 import os
 import weakref
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
 from tinydb.table import Document
 
-from maliterm import changelog, dates, references
+from maliterm import changelog, dates, references, validated
 from maliterm import model as m
 from maliterm.errors import InvalidDatabase, NotFound, Problem, ReadOnly, Referenced
 from maliterm.folding import fold
@@ -59,11 +59,17 @@ def load_valid(path: Path) -> dict:
     return load_valid_with_identity(path)[0]
 
 
-def load_valid_with_identity(path: Path) -> tuple[dict, FileIdentity]:
+def load_valid_with_identity(path: Path, progress: Callable[[str], None] | None = None) -> tuple[dict, FileIdentity]:
+    """Read, parse and check a file; contents that passed before (see `validated`) are not checked again."""
+    say = progress or (lambda phase: None)
+    say("reading")
     data, identity = load_with_identity(path)
-    problems = validate(data, str(path))
-    if problems:
-        raise InvalidDatabase(f"{path} is not a valid maliterm database", problems)
+    if not validated.known_valid(identity.digest):
+        say("checking")
+        problems = validate(data, str(path))
+        if problems:
+            raise InvalidDatabase(f"{path} is not a valid maliterm database", problems)
+        validated.remember(identity.digest)
     return data, identity  # type: ignore[return-value]
 
 
@@ -114,12 +120,16 @@ class Store:
         self._index()
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None, read_only: bool = False) -> "Store":
+    def open(cls, path: str | os.PathLike | None = None, read_only: bool = False,
+             progress: Callable[[str], None] | None = None) -> "Store":
+        """Open a file; `progress(phase)` hears "reading", "checking" and "indexing" as they start."""
         p = Path(path) if path is not None else default_path()
         reason, holder, lock = ("opened read-only", None, None) if read_only else cls._take_lock(p)
         try:
             with bulk_load():
-                data, identity = load_valid_with_identity(p)
+                data, identity = load_valid_with_identity(p, progress)
+                if progress:
+                    progress("indexing")
                 store = cls(p, data, bool(reason), identity)
         except BaseException:
             if lock:
@@ -266,12 +276,16 @@ class Store:
         hits = [h for h in self.search(query, limit=8) if h.table in tables][:5]
         raise NotFound(query, [f"{self.name(h.id)} ({h.id})" for h in hits])
 
-    def search(self, text: str, limit: int = 20):
+    def prepare_search(self):
+        """The search index, built now if not yet (the TUI builds it in the background after opening)."""
         from maliterm.search import SearchIndex
 
         if self._search is None:
             self._search = SearchIndex.from_store(self)
-        return self._search.query(text, limit)
+        return self._search
+
+    def search(self, text: str, limit: int = 20):
+        return self.prepare_search().query(text, limit)
 
     # ---- writing ---------------------------------------------------------------------
 
@@ -365,6 +379,7 @@ class Store:
             what = ", ".join(c.ref for c in edit.changes)
             raise InvalidDatabase(f"cannot save {what}", problems)
         self._db.storage.write(trial)  # FileChanged or OSError: nothing saved, memory unchanged
+        validated.remember(self._db.storage.identity.digest)  # checked above: reopening needs no check
         self._index()
         if action is None:
             self.history.done(edit)

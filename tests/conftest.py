@@ -16,6 +16,12 @@ DATA = Path(__file__).parent / "data"
 SMALL = DATA / "small.json"
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test its own validation cache: a file is checked unless this test saw it pass."""
+    monkeypatch.setenv("MALITERM_CACHE", str(tmp_path_factory.mktemp("cache") / "validated.json"))
+
+
 @pytest.fixture(scope="session")
 def small_path() -> Path:
     """tests/data/small.json itself, for tests that only read it."""

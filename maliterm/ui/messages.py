@@ -32,6 +32,8 @@ class StoreLoaded(Message):
 
 
 class LoadProgress(Message):
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, step: int, steps: int) -> None:
         super().__init__()
         self.text = text
+        self.step = step  # phases done so far, of `steps`
+        self.steps = steps

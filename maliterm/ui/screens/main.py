@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Static
 
 from maliterm import dates
 from maliterm.errors import MalitermError
@@ -24,6 +24,8 @@ from maliterm.ui.screens.edit_actions import EditActions
 from maliterm.ui.screens.help import HelpScreen
 from maliterm.ui.widgets.line_list import LineList
 
+LOAD_PHASES = ("reading", "checking", "indexing")  # what Store.open reports, in order
+LOAD_WORDS = {"reading": "reading and parsing", "checking": "checking every record", "indexing": "indexing"}
 NARROW = 120  # below this many columns the panes stack: timeline on top, dossier and tree below
 
 
@@ -62,6 +64,7 @@ class MainScreen(EditActions, Screen):
         with Container(id="loading"):
             yield LoadingIndicator()
             yield Static(f"Opening {self.path}…", id="loading-text", markup=False)
+            yield ProgressBar(total=len(LOAD_PHASES), show_eta=False, id="loading-bar")
         with Container(id="panes"):
             yield TimelinePane(id="timeline", classes="pane")
             yield DossierPane(id="dossier", classes="pane")
@@ -85,10 +88,15 @@ class MainScreen(EditActions, Screen):
     def load(self) -> None:
         from maliterm.store import Store
 
+        size = self.path.stat().st_size / 1e6 if self.path.is_file() else 0
+
+        def progress(phase: str) -> None:
+            step = LOAD_PHASES.index(phase)
+            self.post_message(LoadProgress(f"{self.path.name} ({size:.1f} MB): {LOAD_WORDS[phase]}…",
+                                           step, len(LOAD_PHASES)))
+
         try:
-            size = self.path.stat().st_size if self.path.is_file() else 0
-            self.post_message(LoadProgress(f"Opening {self.path} ({size / 1e6:.1f} MB): reading, checking, indexing…"))
-            store = Store.open(self.path, read_only=self.read_only)
+            store = Store.open(self.path, read_only=self.read_only, progress=progress)
         except MalitermError as exc:
             # The CLI prints the problems once the terminal is restored, unwrapped, one per line.
             self.app.load_error = exc
@@ -102,6 +110,12 @@ class MainScreen(EditActions, Screen):
 
     def on_load_progress(self, message: LoadProgress) -> None:
         self.query_one("#loading-text", Static).update(message.text)
+        self.query_one("#loading-bar", ProgressBar).update(total=message.steps, progress=message.step)
+
+    @work(thread=True, exclusive=True, group="search-index", exit_on_error=False, description="Indexing for search")
+    def warm_search(self) -> None:
+        """Build the search index after the panes show, so the first `/` keystroke is instant."""
+        self.store.prepare_search()
 
     def on_store_loaded(self, message: StoreLoaded) -> None:
         self.store = store = message.store
@@ -123,6 +137,7 @@ class MainScreen(EditActions, Screen):
         first = store.events_in_order()
         if first:
             self.show(Target("events", first[0]))
+        self.warm_search()
 
     # ---- coordination --------------------------------------------------------------------
 
