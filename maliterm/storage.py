@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,25 +30,46 @@ from maliterm.errors import FileChanged, InvalidDatabase, Problem, ReadOnly
 DUMP_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
 
+def dump_chunks(data: dict) -> tuple[bytes, bytes]:
+    """`dumps(data)` in two pieces: joining them would copy the whole file once more in memory."""
+    return orjson.dumps(data, option=DUMP_OPTIONS), b"\n"
+
+
 def dumps(data: dict) -> bytes:
-    return orjson.dumps(data, option=DUMP_OPTIONS) + b"\n"
+    return b"".join(dump_chunks(data))
 
 
 def _fail(path: Path, what: str, expected: str = "") -> InvalidDatabase:
     return InvalidDatabase(f"Cannot open {path}", [Problem(str(path), "", what, expected)])
 
 
+def digest(*chunks: bytes) -> str:
+    h = hashlib.sha256()
+    for chunk in chunks:
+        h.update(chunk)
+    return h.hexdigest()
+
+
 @dataclass(frozen=True)
 class FileIdentity:
-    """A file as we read or wrote it: size and mtime are a cheap hint, the digest is the proof."""
+    """A file as we read or wrote it: inode, size and mtime are a cheap hint, the digest is the proof."""
 
     mtime_ns: int
     size: int
     digest: str
+    ino: int = 0
 
     @classmethod
-    def of(cls, st: os.stat_result, raw: bytes) -> "FileIdentity":
-        return cls(st.st_mtime_ns, st.st_size, hashlib.sha256(raw).hexdigest())
+    def of(cls, st: os.stat_result, *chunks: bytes) -> "FileIdentity":
+        return cls.known(st, digest(*chunks))
+
+    @classmethod
+    def known(cls, st: os.stat_result, digest: str) -> "FileIdentity":
+        return cls(st.st_mtime_ns, st.st_size, digest, st.st_ino)
+
+    def same_stat(self, st: os.stat_result) -> bool:
+        """Whether `st` looks like this file untouched; when not, only the digest can tell."""
+        return (st.st_ino, st.st_size, st.st_mtime_ns) == (self.ino, self.size, self.mtime_ns)
 
 
 def read_with_identity(path: Path) -> tuple[bytes, FileIdentity]:
@@ -128,16 +151,17 @@ def backup_path(path: Path) -> Path:
 
 def save_atomic(path: Path, data: dict) -> os.stat_result:
     """Write `data` to `path` so that a crash leaves either the old file or the new one."""
-    return write_atomic(path, dumps(data))
+    return write_atomic(path, *dump_chunks(data))
 
 
-def write_atomic(path: Path, payload: bytes) -> os.stat_result:
-    """Replace `path` with `payload` all at once; returns the new file's stat."""
+def write_atomic(path: Path, *chunks: bytes) -> os.stat_result:
+    """Replace `path` with the `chunks` written in turn, all at once; returns the new file's stat."""
     folder = path.parent
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
             st = os.fstat(fh.fileno())
@@ -154,6 +178,24 @@ def write_atomic(path: Path, payload: bytes) -> os.stat_result:
         raise
     _fsync_dir(folder)
     return st
+
+
+def keep_as_backup(path: Path) -> None:
+    """Make the file as it is now `<name>.bak`, atomically: a save replaces `path` with a new
+    inode, so the old one can simply stay on as the backup under a hard link (no copy, no
+    second write); a copy where the file system has no hard links."""
+    bak = backup_path(path)
+    tmp = bak.with_name(f".{bak.name}.{secrets.token_hex(8)}.tmp")
+    try:
+        os.link(path, tmp)
+    except OSError:
+        write_atomic(bak, read_bytes(path))
+        return
+    try:
+        os.replace(tmp, bak)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -209,14 +251,23 @@ class AtomicJSONStorage(Storage):
     def _save(self, data: dict) -> None:
         """Check the file is still the one we loaded, keep it as the backup, then replace it."""
         try:
-            raw, now = read_with_identity(self.path)
-        except InvalidDatabase as exc:
-            raise self._changed(exc.problems[0].what if exc.problems else "cannot be read") from None
-        if now.digest != self.identity.digest:
-            raise self._changed("was changed by another program since it was loaded")
-        payload = dumps(data)
-        write_atomic(backup_path(self.path), raw)
-        self.identity = FileIdentity.of(write_atomic(self.path, payload), payload)
+            unchanged = self.identity.same_stat(self.path.stat())
+        except OSError:
+            unchanged = False  # gone or unreadable: reading it says which
+        if not unchanged:  # touched, at least: only its bytes can say whether it changed
+            try:
+                now = read_with_identity(self.path)[1]
+            except InvalidDatabase as exc:
+                raise self._changed(exc.problems[0].what if exc.problems else "cannot be read") from None
+            if now.digest != self.identity.digest:
+                raise self._changed("was changed by another program since it was loaded")
+        chunks = dump_chunks(data)
+        # Hashed on the other core while the disk works (hashlib lets go of the GIL on big inputs).
+        with ThreadPoolExecutor(1) as pool:
+            hashed = pool.submit(digest, *chunks)
+            keep_as_backup(self.path)
+            st = write_atomic(self.path, *chunks)
+        self.identity = FileIdentity.known(st, hashed.result())
 
     def _changed(self, what: str) -> FileChanged:
         return FileChanged(f"{self.path} changed on disk", [Problem(
@@ -226,8 +277,7 @@ class AtomicJSONStorage(Storage):
     def changed_on_disk(self) -> bool:
         """Whether the file differs from what was loaded or last saved (cheap when it has not been touched)."""
         try:
-            st = self.path.stat()
-            if (st.st_mtime_ns, st.st_size) == (self.identity.mtime_ns, self.identity.size):
+            if self.identity.same_stat(self.path.stat()):
                 return False
             return read_with_identity(self.path)[1].digest != self.identity.digest
         except (OSError, InvalidDatabase):

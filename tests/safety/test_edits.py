@@ -134,7 +134,12 @@ def test_user_name_falls_back_when_the_os_has_none(small_db, monkeypatch):
     assert [c["who"] for c in on_disk(small_db)["changes"].values()] == ["unknown"]
 
 
-def test_each_save_keeps_the_previous_file_as_backup(small_db):
+@pytest.mark.parametrize("links", [True, False], ids=["hard-link", "no-hard-links"])
+def test_each_save_keeps_the_previous_file_as_backup(small_db, monkeypatch, links):
+    if not links:  # a file system without hard links (FAT, some network shares): a copy instead
+        def refuse(*args, **kwargs):
+            raise PermissionError("hard links are not supported here")
+        monkeypatch.setattr("os.link", refuse)
     first = small_db.read_bytes()
     with Store.open(small_db) as store:
         store.put("actors", NEW_ACTOR)
@@ -168,6 +173,25 @@ def test_a_touched_but_unchanged_file_is_not_a_conflict(small_db):
         os.utime(small_db, ns=(1, 1))
         assert not store.changed_on_disk()
         store.put("actors", NEW_ACTOR)
+
+
+def test_a_file_replaced_by_one_of_the_same_size_and_time_is_a_conflict(small_db):
+    import os
+
+    with Store.open(small_db) as store:
+        st = small_db.stat()
+        theirs = on_disk(small_db)
+        summary = theirs["actors"]["leader-x"]["summary"]
+        theirs["actors"]["leader-x"]["summary"] = summary[::-1]  # same length, other text
+        other = small_db.with_name("theirs.json")
+        other.write_bytes(dumps(theirs))
+        os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))
+        os.replace(other, small_db)
+        assert small_db.stat().st_size == st.st_size
+        assert store.changed_on_disk()
+        with pytest.raises(FileChanged, match="changed by another program"):
+            store.put("actors", NEW_ACTOR)
+        assert on_disk(small_db) == theirs
 
 
 def test_a_deleted_file_is_a_conflict(small_db):
