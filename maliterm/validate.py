@@ -294,8 +294,9 @@ def validate(data: object, path: str, only: Collection[tuple[str, str]] | None =
     if not isinstance(data, dict):
         return [Problem(path, "", f"the top level is {_type_name(data)}", "an object of tables")]
     problems: list[Problem] = []
-    ids: dict[str, set[str]] = {}
+    ids: dict[str, Collection[str]] = {}
     owner: dict[str, str] = {}
+    touched_ids = None if only is None else {k for _, k in only}
     for table, records in data.items():
         if table == "_default" and records == {}:
             continue  # TinyDB's own empty default table is harmless
@@ -305,8 +306,9 @@ def validate(data: object, path: str, only: Collection[tuple[str, str]] | None =
         if not isinstance(records, dict):
             problems.append(Problem(path, table, f"is {_type_name(records)}", "an object of records keyed by id"))
             continue
-        ids[table] = set(records)
-        for key in records:
+        ids[table] = records.keys()  # a view: an edit at 100k events must not copy every id
+        # Untouched ids were unique already: only a touched one can clash.
+        for key in records if touched_ids is None else [k for k in touched_ids if k in records]:
             if table != "meta" and key in owner:
                 problems.append(Problem(path, f"{table}/{key}", f"duplicate id: also in {owner[key]}",
                                         "ids unique across all tables"))
