@@ -48,57 +48,95 @@ class Hit:
 class _Column:
     """One searchable field across all records, joined for fast substring scans."""
 
-    def __init__(self, keys: list[str]) -> None:
-        self.keys = keys
-        self.blob = "\n".join(keys)
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.blob = ""
         self.starts: list[int] = []
-        pos = 0
+
+    def extend(self, keys: list[str]) -> None:
+        pos = len(self.blob)
         for k in keys:
             self.starts.append(pos)
             pos += len(k) + 1
+        self.keys += keys
+        self.blob += "".join(k + "\n" for k in keys)
 
-    def containing(self, needle: str, cap: int) -> list[int]:
-        """Indexes of keys that contain `needle`, at most `cap` of them."""
+    def containing(self, needle: str, cap: int, dead: set[int]) -> list[int]:
+        """Indexes of keys that contain `needle`, at most `cap` of them, none of those in `dead`."""
         found: list[int] = []
         if not needle:
             return found
         at = self.blob.find(needle)
         while at != -1 and len(found) < cap:
             i = bisect.bisect_right(self.starts, at) - 1
-            found.append(i)
+            if i not in dead:
+                found.append(i)
             at = self.blob.find(needle, self.starts[i] + len(self.keys[i]) + 1)
         return found
 
 
 class SearchIndex:
+    """Built once; after an edit, a record's entries are dropped (`remove`) and its new ones
+    appended (`add`), so an edit costs what the record costs, not a rebuild."""
+
     def __init__(self, entries: list[tuple[str, str, str, str]]) -> None:
         """`entries` are (table, id, field, text)."""
-        self.entries = entries
-        self.folded = _Column([fold(e[3]) for e in entries])
-        self.skeletons = _Column([skeleton(e[3]) if e[2] != "summary" else "" for e in entries])
+        self.entries: list[tuple[str, str, str, str]] = []
+        self.folded = _Column()
+        self.skeletons = _Column()
+        self.dead: set[int] = set()  # entries of records since removed
+        self.first: dict[str, int] = {}  # record id -> its first entry; a record's entries are contiguous
         # Typos are forgiven in names, not in prose: a summary's many words would match anything.
         # Names repeat (100k event titles share a few thousand), so the fuzzy pass scores each once.
-        self.fuzzy_entries: dict[str, list[int]] = defaultdict(list)
-        for i, (e, k) in enumerate(zip(entries, self.folded.keys)):
-            if e[2] != "summary" and k:
-                self.fuzzy_entries[k].append(i)
-        self.fuzzy_keys = list(self.fuzzy_entries)
+        self.fuzzy_entries: dict[str, list[int]] = {}
+        self.fuzzy_keys: list[str] = []
         # Trigram postings narrow the fuzzy pass to the names that share most with the query;
         # WRatio over every name costs 120-140 ms a keystroke at 100k events.
         self.grams: dict[str, list[int]] = defaultdict(list)
-        for j, k in enumerate(self.fuzzy_keys):
-            for g in _trigrams(k):
-                self.grams[g].append(j)
+        self.add(entries)
+
+    def add(self, entries: list[tuple[str, str, str, str]]) -> None:
+        """Index more entries, each record's together (those of a record already here: `remove` them first)."""
+        base = len(self.entries)
+        self.entries += entries
+        folded = [fold(e[3]) for e in entries]
+        self.folded.extend(folded)
+        self.skeletons.extend([skeleton(e[3]) if e[2] != "summary" else "" for e in entries])
+        for i, (e, k) in enumerate(zip(entries, folded), base):
+            self.first.setdefault(e[1], i)
+            if e[2] == "summary" or not k:
+                continue
+            if k not in self.fuzzy_entries:
+                self.fuzzy_entries[k] = []
+                for g in _trigrams(k):
+                    self.grams[g].append(len(self.fuzzy_keys))
+                self.fuzzy_keys.append(k)
+            self.fuzzy_entries[k].append(i)
+
+    def remove(self, table: str, rid: str) -> None:
+        """Stop finding a record (its entries stay in place, marked dead, so no index moves)."""
+        i = self.first.pop(rid, len(self.entries))
+        while i < len(self.entries) and self.entries[i][:2] == (table, rid):
+            self.dead.add(i)
+            if (same := self.fuzzy_entries.get(self.folded.keys[i])) and i in same:
+                same.remove(i)
+            i += 1
+
+    @staticmethod
+    def entries_of(table: str, rid: str, rec: dict) -> list[tuple[str, str, str, str]]:
+        """What a record is found by: its name or title, its aliases, its summary."""
+        out = [(table, rid, "title" if table == "events" else "name", m.label(table, rec))]
+        out.extend((table, rid, "alias", a) for a in rec.get("aliases", ()))
+        if rec.get("summary"):
+            out.append((table, rid, "summary", rec["summary"]))
+        return out
 
     @classmethod
     def from_store(cls, store) -> "SearchIndex":
         entries: list[tuple[str, str, str, str]] = []
         for table in m.NAMED_TABLES:
             for rid, rec in store.tables[table].items():
-                entries.append((table, rid, "title" if table == "events" else "name", m.label(table, rec)))
-                entries.extend((table, rid, "alias", a) for a in rec.get("aliases", ()))
-                if rec.get("summary"):
-                    entries.append((table, rid, "summary", rec["summary"]))
+                entries.extend(cls.entries_of(table, rid, rec))
         return cls(entries)
 
     def query(self, text: str, limit: int = 20) -> list[Hit]:
@@ -116,7 +154,7 @@ class SearchIndex:
                 best[(table, rid)] = hit
 
         cap = max(limit * 20, 200)
-        for i in self.folded.containing(q, cap):
+        for i in self.folded.containing(q, cap, self.dead):
             key = self.folded.keys[i]
             # A word that starts with the query beats one that merely contains it; among those,
             # the name the query covers most (a full name, for a surname) ranks first.
@@ -124,7 +162,7 @@ class SearchIndex:
             offer(i, 100 if key == q else (90 if key.startswith(q) or f" {q}" in key else 80) + cover)
         sq = skeleton(text)
         if len(sq) >= 3:
-            for i in self.skeletons.containing(sq, cap):
+            for i in self.skeletons.containing(sq, cap, self.dead):
                 key = self.skeletons.keys[i]
                 offer(i, 98 if key == sq else 78 + 8 * len(sq) / len(key))
         if len(best) < limit and len(q) >= 3:
@@ -132,6 +170,7 @@ class SearchIndex:
             for g in _trigrams(q):
                 shared.update(self.grams.get(g, ()))
             pool = [self.fuzzy_keys[j] for j, _ in shared.most_common(FUZZY_POOL)]
+            pool = [k for k in pool if self.fuzzy_entries[k]]  # names no record bears any more
             offered = 0
             for key, score, _ in process.extract(q, pool, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=72):
                 for i in self.fuzzy_entries[key][: limit * 3 - offered]:

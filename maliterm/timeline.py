@@ -48,13 +48,17 @@ def filter_events(store, f: EventFilter) -> list[str]:
         pools.append(store.events_between(f.start, f.end))
     if not pools:
         pools.append(store.events_in_order())
-    pools.sort(key=len)
-    keep = set.intersection(*(set(p) for p in pools[1:])) if len(pools) > 1 else None
+    # Every pool is in timeline order already: walk the smallest, keep what the others hold too.
     # `events_between` is exact (tests/unit/test_index_agrees.py), so no date is checked twice.
-    out = [e for e in pools[0] if keep is None or e in keep]
+    pools.sort(key=len)
+    out = list(pools[0])
+    for pool in pools[1:]:
+        keep = set(pool)
+        out = [e for e in out if e in keep]
     if f.type:
-        out = [e for e in out if store.event(e).get("type") == f.type]
-    return sorted(out, key=store.event_pos.__getitem__)
+        events = store.tables["events"]
+        out = [e for e in out if events[e].get("type") == f.type]
+    return out
 
 
 def casualty_summary(event: dict) -> str:
