@@ -1,7 +1,7 @@
 """The one way in to the data: open a file once, index it, answer queries, save edits.
 
 Only this module (with `storage`) touches TinyDB. Records are the plain dicts from the
-file; indexes are built once at open and rebuilt after each edit.
+file; indexes are built once at open and updated for the changed records after each edit.
 """
 
 from __future__ import annotations
