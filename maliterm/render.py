@@ -5,7 +5,7 @@ All data text goes through `safe.literal`, never into markup strings.
 
 from __future__ import annotations
 
-from functools import partial
+from typing import NamedTuple
 
 from rich.console import Group
 from rich.table import Table
@@ -68,14 +68,27 @@ def relation_line(store, rid: str, rel: dict) -> Text:
 Item = tuple[Text, "tuple[str, str] | None"]  # a line of a dossier and the record it opens, if any
 
 
-def dossier_items(store, table: str, rec: dict, lazy: bool = False) -> list[Item]:
-    """Everything we hold on one record, line by line; lines that name a record can open it.
+class DossierParts(NamedTuple):
+    """A dossier in three parts, so a virtual list can draw the event lines only when shown
+    (an actor may have thousands): the lines above the events, the events' ids (one line
+    each, see `event_line`), and the lines below them."""
 
-    With `lazy`, an event line is a callable that draws it: an actor with 5k events would
-    otherwise cost 5k Texts per selection, where a virtual list draws only a screenful.
-    """
+    head: list[Item]
+    events: list[str]
+    tail: list[Item]
+
+
+def dossier_items(store, table: str, rec: dict) -> list[Item]:
+    """Everything we hold on one record, line by line; lines that name a record can open it."""
+    head, events, tail = dossier_parts(store, table, rec)
+    return head + [(event_line(store, e), ("events", e)) for e in events] + tail
+
+
+def dossier_parts(store, table: str, rec: dict) -> DossierParts:
+    """The lines of `dossier_items`, with the event lines left to draw (see `DossierParts`)."""
     rid = rec["id"]
     items: list[Item] = []
+    head = items
 
     def add(text: Text, target: tuple[str, str] | None = None) -> None:
         items.append((text, target))
@@ -145,8 +158,7 @@ def dossier_items(store, table: str, rec: dict, lazy: bool = False) -> list[Item
               else store.events_by_place.get(rid, []) if table == "places" else [])
     if events:
         heading(f"Events ({len(events)})")
-        draw = (lambda e: partial(event_line, store, e)) if lazy else (lambda e: event_line(store, e))
-        items.extend((draw(e), ("events", e)) for e in events)
+    items = []  # what follows the events: `add` appends here from now on
     quotes = store.quotes_by_speaker.get(rid, []) if table == "actors" else []
     if quotes:
         heading("Quotations")
@@ -158,7 +170,7 @@ def dossier_items(store, table: str, rec: dict, lazy: bool = False) -> list[Item
             if when:
                 line.append(f"  ({', '.join(when)})", style="dim")
             add(line.append(" ").append_text(cites(store, q["cite"])))
-    return items
+    return DossierParts(head, events, items)
 
 
 def dossier(store, table: str, rec: dict) -> Group:

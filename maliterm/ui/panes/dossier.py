@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from maliterm.render import dossier_items
+from maliterm.render import DossierParts, dossier_parts, event_line
 from maliterm.ui.messages import Navigate, Target
 from maliterm.ui.widgets.line_list import LineList
 
@@ -22,8 +22,10 @@ class DossierPane(Vertical, can_focus=False):
         super().__init__(**kwargs)
         self.store = None
         self.target: Target | None = None
-        self._items: list[tuple[Text, tuple[str, str] | None]] = []
-        self._lines: list[tuple[Text, tuple[str, str] | None]] = []
+        self._parts = DossierParts([], [], [])
+        # Wrapped lines above and below the events; the event lines are drawn only when shown.
+        self._head: list[tuple[Text, tuple[str, str] | None]] = []
+        self._tail: list[tuple[Text, tuple[str, str] | None]] = []
         self._width = 0
 
     def on_mount(self) -> None:
@@ -41,13 +43,13 @@ class DossierPane(Vertical, can_focus=False):
         self.store = store
         self.target = target
         rec = store.tables[target.table][target.id]
-        self._items = dossier_items(store, target.table, rec, lazy=True)
+        self._parts = dossier_parts(store, target.table, rec)
         status = Text().append(f"{target.table.rstrip('s').capitalize()} · ", style="bold").append(target.id, style="dim")
         self.query_one("#dossier-status", Static).update(status)
         self._layout(reset=True)
 
     def on_resize(self) -> None:
-        if self._items and self.list.size.width != self._width:
+        if self.target is not None and self.list.size.width != self._width:
             self._layout(reset=False)
 
     def _layout(self, reset: bool) -> None:
@@ -55,23 +57,41 @@ class DossierPane(Vertical, can_focus=False):
         width = max(self.list.scrollable_content_region.width, 20)
         self._width = self.list.size.width
         console = self.app.console
-        lines: list[tuple[Text, tuple[str, str] | None]] = []
-        for text, target in self._items:
-            if target is not None or text.cell_len <= width:
-                lines.append((text, target))
-            else:
-                lines.extend((part, None) for part in text.wrap(console, width))
-        self._lines = lines
-        self.list.set_rows(len(lines), self._row, lambda i: Target(*t) if (t := self._lines[i][1]) else None,
-                           0 if reset else self.list.cursor)
+
+        def wrapped(items: list[tuple[Text, tuple[str, str] | None]]) -> list[tuple[Text, tuple[str, str] | None]]:
+            lines: list[tuple[Text, tuple[str, str] | None]] = []
+            for text, target in items:
+                if target is not None or text.cell_len <= width:
+                    lines.append((text, target))
+                else:
+                    lines.extend((part, None) for part in text.wrap(console, width))
+            return lines
+
+        self._head, self._tail = wrapped(self._parts.head), wrapped(self._parts.tail)
+        count = len(self._head) + len(self._parts.events) + len(self._tail)
+        self.list.set_rows(count, self._row, self._target, 0 if reset else self.list.cursor)
 
     def text(self) -> str:
         """The dossier as plain text (what a person reads), for tests and copying."""
-        return "\n".join(self._row(i).plain for i in range(len(self._lines)))
+        return "\n".join(self._row(i).plain for i in range(self.list.count))
+
+    def _line(self, index: int) -> tuple[Text | None, tuple[str, str] | None]:
+        """Line `index` of the dossier and what it opens; the text is None for an event line, drawn by `_row`."""
+        if index < len(self._head):
+            return self._head[index]
+        index -= len(self._head)
+        events = self._parts.events
+        if index < len(events):
+            return None, ("events", events[index])
+        return self._tail[index - len(events)]
 
     def _row(self, index: int) -> Text:
-        text = self._lines[index][0]
-        return text if isinstance(text, Text) else text()  # a lazy event line (see dossier_items)
+        text, target = self._line(index)
+        return text if text is not None else event_line(self.store, target[1])
+
+    def _target(self, index: int) -> Target | None:
+        target = self._line(index)[1]
+        return Target(*target) if target else None
 
     def on_line_list_selected(self, event: LineList.Selected) -> None:
         event.stop()

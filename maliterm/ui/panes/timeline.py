@@ -31,7 +31,7 @@ class TimelinePane(Vertical, can_focus=False):
         self.store = None
         self.filter = EventFilter()
         self.ids: list[str] = []
-        self.marked: set[str] = set()
+        self.marked_actor: str | None = None  # whose events are marked
 
     def on_mount(self) -> None:
         self.border_title = "1 Timeline"
@@ -64,11 +64,20 @@ class TimelinePane(Vertical, can_focus=False):
         return self.ids[lst.cursor] if self.ids and lst.cursor < len(self.ids) else None
 
     def mark_actor(self, actor: str | None) -> None:
-        """Highlight the events of the actor shown in the dossier."""
-        self.marked = set(self.store.events_by_actor.get(actor, ())) if actor else set()
-        self.list._cache.clear()
-        self.list.refresh()
+        """Highlight the events of the actor shown in the dossier; only the lines that change are drawn again."""
+        before, self.marked_actor = self.marked_actor, actor
+        if before == actor:
+            return
+        lst = self.list
+        for index in lst.shown_rows():
+            eid = self.ids[index]
+            if self._involves(eid, before) != self._involves(eid, actor):
+                lst.refresh_row(index)
         self._status()
+
+    def _involves(self, eid: str, actor: str | None) -> bool:
+        # An event names a handful of actors: asking it is cheaper than a set of the actor's thousands of events.
+        return actor is not None and any(a == actor for a, _ in self.store.event_actors(eid))
 
     def select_event(self, eid: str) -> None:
         """Move the cursor to an event, widening the filter if it hides that event."""
@@ -91,8 +100,8 @@ class TimelinePane(Vertical, can_focus=False):
         text = Text().append(f"{len(self.ids)} events", style="bold")
         if not self.filter.is_empty():
             text.append(" · ").append_text(literal(self.filter.describe(self.store.name), "italic"))
-        if self.marked:
-            text.append(f" · ● {len(self.marked)} of the selected actor", style="dim")
+        if marked := len(self.store.events_by_actor.get(self.marked_actor, ())):
+            text.append(f" · ● {marked} of the selected actor", style="dim")
         self.query_one("#timeline-status", Static).update(text)
 
     def _target(self, index: int) -> Target:
@@ -101,9 +110,10 @@ class TimelinePane(Vertical, can_focus=False):
     def _row(self, index: int) -> Text:
         eid = self.ids[index]
         ev = self.store.event(eid)
-        line = Text().append("● " if eid in self.marked else "  ", style="bold")
+        marked = self._involves(eid, self.marked_actor)
+        line = Text().append("● " if marked else "  ", style="bold")
         line.append(f"{dates.display_short(ev['date']):<14}", style="cyan")
-        line.append_text(literal(ev["title"], "bold" if eid in self.marked else ""))
+        line.append_text(literal(ev["title"], "bold" if marked else ""))
         if ev.get("place"):
             line.append(" · ", style="dim").append_text(literal(self.store.name(ev["place"]), "dim"))
         if cas := casualty_summary(ev):

@@ -62,7 +62,8 @@ class LineList(ScrollView, can_focus=True):
         self._count = 0
         self._row: Callable[[int], Text] = lambda i: Text()
         self._target: Callable[[int], Target | None] = lambda i: None
-        self._cache: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(512)
+        self._cache: LRUCache[tuple[int, bool, tuple[int, Style, Style]], Strip] = LRUCache(512)
+        self._paint: tuple[int, Style, Style] = (0, Style(), Style())  # width, base and cursor styles of a paint
 
     # ---- data --------------------------------------------------------------------------
 
@@ -108,6 +109,17 @@ class LineList(ScrollView, can_focus=True):
     def refresh_line(self, index: int) -> None:
         self.refresh_lines(index - self.scroll_offset.y)
 
+    def refresh_row(self, index: int) -> None:
+        """Draw row `index` again: what `row(index)` returns has changed."""
+        for cursor in (False, True):
+            self._cache.discard((index, cursor, self._paint))
+        self.refresh_line(index)
+
+    def shown_rows(self) -> range:
+        """The rows on screen now."""
+        top = self.scroll_offset.y
+        return range(top, min(self._count, top + self.scrollable_content_region.height))
+
     def action_cursor(self, step: int) -> None:
         self.cursor += step
 
@@ -133,29 +145,34 @@ class LineList(ScrollView, can_focus=True):
 
     # ---- drawing -----------------------------------------------------------------------
 
+    def render_lines(self, crop):
+        # The styles are the same for every line of one paint, and asking for them is most of
+        # the cost of drawing a line, so they are asked once here.
+        base: Style = self.rich_style
+        self._paint = (self.scrollable_content_region.width, base,
+                       self.get_component_rich_style("line-list--cursor"))
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
-        width = self.scrollable_content_region.width
+        width, base, _ = self._paint
         if index >= self._count:
-            return Strip.blank(width, self.rich_style)
-        key = (index, width, index == self.cursor, self.has_focus)
+            return Strip.blank(width, base)
+        key = (index, index == self.cursor, self._paint)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._draw(index, width)
+            strip = self._draw(index, index == self.cursor)
             self._cache[key] = strip
         return strip
 
-    def _draw(self, index: int, width: int) -> Strip:
-        text = self._row(index).copy()
-        text.no_wrap = True
-        text.end = ""
-        base: Style = self.rich_style
-        if index == self.cursor:
-            text.stylize(self.get_component_rich_style("line-list--cursor"))
-        segments = list(text.render(self.app.console))
-        strip = Strip(Segment.apply_style(segments, base), text.cell_len)
-        return strip.crop_extend(0, width, base if index != self.cursor else
-                                 base + self.get_component_rich_style("line-list--cursor"))
+    def _draw(self, index: int, cursor: bool) -> Strip:
+        width, base, cursor_style = self._paint
+        text = self._row(index)
+        if cursor:  # one line a paint: a copy, as rows may be kept by their owner
+            text = text.copy()
+            text.stylize(cursor_style)
+        strip = Strip(Segment.apply_style(text.render(self.app.console), base), text.cell_len)
+        return strip.crop_extend(0, width, base + cursor_style if cursor else base)
 
     def on_focus(self) -> None:
         self._cache.clear()
