@@ -1,17 +1,21 @@
 """The relations pane: group lineage as a tree, and the selected actor's relations.
 
-Children are added when a node is expanded, never before, so a graph of 10k actors
-opens at once and each expand costs one level.
+Children are added when a node is expanded, never before, and more than `PAGE` siblings
+are grouped into pages (pages of pages if need be) that open the same way, so the tree
+holds a bounded number of nodes however large the file: Textual's Tree costs time in
+proportion to the lines it shows, at every repaint.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.strip import Strip
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -23,13 +27,27 @@ from maliterm.safe import literal
 from maliterm.ui.messages import Navigate, Target
 
 EDGE_WORDS = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}
+PAGE = 100  # siblings shown at most under one node; more are grouped into pages
+
+
+@dataclass
+class Page:
+    """Siblings shown together under one node: `add` adds one of them, `actor` names it."""
+
+    items: Sequence
+    add: Callable[[TreeNode, object], TreeNode]
+    actor: Callable[[object], str]
+
+    def holds(self, actor: str) -> bool:
+        return any(self.actor(item) == actor for item in self.items)
 
 
 @dataclass
 class NodeData:
     target: Target | None  # what enter opens
-    kind: str  # "lineage" (children are lineage edges) or "relations" (children are relations)
+    kind: str  # "lineage" (children are lineage edges), "relations" (children are relations), "page", "section"
     loaded: bool = False
+    page: Page | None = None  # for a page: the siblings it holds
 
 
 class RelationsTree(Tree[NodeData]):
@@ -41,10 +59,42 @@ class RelationsTree(Tree[NodeData]):
         Binding("space", "toggle_node", "Expand/collapse", tooltip="Expand or collapse this node"),
     ]
 
+    def __init__(self, label: Text, load: Callable[[TreeNode[NodeData]], None], **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.load = load  # adds a node's children (once)
+
+    def open_node(self, node: TreeNode[NodeData]) -> None:
+        """Expand `node` with its children added first, so the frame that shows it open shows them."""
+        self.load(node)
+        node.expand()
+        self._tree_lines  # noqa: B018 (numbers the lines now: the new size goes into the same layout)
+
+    def render_lines(self, crop):
+        # Tree asks for its style once a line, which costs more than drawing the line: ask once a paint.
+        self._paint_style = self.rich_style
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, self._paint_style)
+
+    def move_cursor(self, node: TreeNode[NodeData] | None, animate: bool = False) -> None:
+        # Tree numbers its lines when it next paints, so a node added since has no line yet:
+        # number them now, and the cursor lands in the same frame as the new nodes.
+        self._tree_lines  # noqa: B018 (a property that numbers the lines)
+        super().move_cursor(node, animate)
+
     def action_expand(self) -> None:
         node = self.cursor_node
         if node is not None and node.allow_expand:
-            node.expand()
+            self.open_node(node)
+
+    def action_toggle_node(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand and not node.is_expanded:
+            self.open_node(node)
+        else:
+            super().action_toggle_node()
 
     def action_collapse(self) -> None:
         node = self.cursor_node
@@ -77,7 +127,7 @@ class RelationsPane(Vertical, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="relations-status", classes="pane-status")
-        tree = RelationsTree(Text("all"), id="relations-tree")
+        tree = RelationsTree(Text("all"), self._load, id="relations-tree")
         tree.show_root = False
         tree.auto_expand = False
         yield tree
@@ -123,11 +173,10 @@ class RelationsPane(Vertical, can_focus=False):
         title.append(f" as of {dates.display(self.as_of)}" if self.as_of else " (all time)", style="dim")
         top = tree.root.add(title, NodeData(None, "section"), expand=True)
         roots = self.lineage.roots()
+        self._add_all(top, Page(roots, lambda parent, r: self._add_actor(parent, r, None), lambda r: r))
         # A small lineage opens fully; a large one opens one level at a time.
-        unfold = len(self.lineage.members()) <= self.UNFOLD_UP_TO
-        for r in roots:
-            node = self._add_actor(top, r, None)
-            if unfold:
+        if len(self.lineage.members()) <= self.UNFOLD_UP_TO:
+            for node in top.children:
                 self._unfold(node)
         if not roots:
             top.add_leaf(Text("no lineage" + (" as of this date" if self.as_of else ""), style="dim italic"))
@@ -160,32 +209,62 @@ class RelationsPane(Vertical, can_focus=False):
         has_children = bool(self.lineage.children(actor))
         return parent.add(label, NodeData(Target("actors", actor), "lineage"), allow_expand=has_children)
 
+    def _add_all(self, parent: TreeNode[NodeData], page: Page) -> None:
+        """Add a page's items under `parent`, or, past `PAGE` of them, pages of them in the same order."""
+        items = page.items
+        if len(items) <= PAGE:
+            for item in items:
+                page.add(parent, item)
+            return
+        size = PAGE
+        while len(items) > size * PAGE:  # pages of pages: still at most PAGE nodes per level
+            size *= PAGE
+        for lo in range(0, len(items), size):
+            part = Page(items[lo:lo + size], page.add, page.actor)
+            first, last = (self.store.name(part.actor(part.items[i])) for i in (0, -1))
+            label = (literal(first, "bold").append(" … ", style="dim").append_text(literal(last, "bold"))
+                     .append(f"  ({len(part.items)})", style="dim"))
+            parent.add(label, NodeData(None, "page", page=part))
+
     def _load(self, node: TreeNode[NodeData]) -> None:
         data = node.data
-        if data is None or data.loaded or data.target is None:
+        if data is None or data.loaded:
+            return
+        if data.page is not None:
+            data.loaded = True
+            self._add_all(node, data.page)
+            return
+        if data.target is None:
             return
         data.loaded = True
         actor = data.target.id
         if data.kind == "lineage":
-            for edge in self.lineage.children(actor):
-                self._add_actor(node, edge.child, edge)
+            self._add_all(node, Page(self.lineage.children(actor), lambda parent, e: self._add_actor(parent, e.child, e),
+                                     lambda e: e.child))
             return
-        for rel in self.store.relations_of(actor):
-            other = rel["to"] if rel["from"] == actor else rel["from"]
-            table = self.store.table_of.get(other, "actors")
-            expandable = table == "actors" and bool(self.store.relations_of(other))
-            node.add(relation_line(self.store, actor, rel), NodeData(Target(table, other), "relations"),
-                     allow_expand=expandable)
+
+        def other(rel: dict) -> str:
+            return rel["to"] if rel["from"] == actor else rel["from"]
+
+        def add_relation(parent: TreeNode[NodeData], rel: dict) -> TreeNode:
+            table = self.store.table_of.get(other(rel), "actors")
+            expandable = table == "actors" and bool(self.store.relations_of(other(rel)))
+            return parent.add(relation_line(self.store, actor, rel), NodeData(Target(table, other(rel)), "relations"),
+                              allow_expand=expandable)
+
+        self._add_all(node, Page(self.store.relations_of(actor), add_relation, other))
         if not node.children:
             node.add_leaf(Text().append("no relations", style="dim italic"))
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
         event.stop()
-        self._load(event.node)
+        self._load(event.node)  # a click on the arrow expands before anyone loads
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[NodeData]) -> None:
         event.stop()
-        if event.node.data and event.node.data.target:
+        if event.node.data and event.node.data.page:  # a page opens nothing: enter shows what it holds
+            event.node.toggle()
+        elif event.node.data and event.node.data.target:
             self.post_message(Navigate(event.node.data.target))
 
     def reveal(self, actor: str) -> None:
@@ -197,7 +276,7 @@ class RelationsPane(Vertical, can_focus=False):
             path.append(parents[0])
         node = self.tree.root.children[0]
         for step in reversed(path):
-            match = next((c for c in node.children if c.data and c.data.target and c.data.target.id == step), None)
+            match = self._child(node, step)
             if match is None:
                 return
             node = match
@@ -205,6 +284,20 @@ class RelationsPane(Vertical, can_focus=False):
                 self._load(node)
                 node.expand()
         self.tree.move_cursor(node)
+
+    def _child(self, node: TreeNode[NodeData], actor: str) -> TreeNode[NodeData] | None:
+        """The child of `node` showing `actor`, opening the page (and page of pages) that holds it."""
+        for child in node.children:
+            data = child.data
+            if data is None:
+                continue
+            if data.page is not None and data.page.holds(actor):
+                self._load(child)
+                child.expand()
+                return self._child(child, actor)
+            if data.target is not None and data.target.id == actor:
+                return child
+        return None
 
     def node_labels(self) -> list[str]:
         """Every visible node's text, indented by depth: what a person sees (tests read this)."""
