@@ -10,6 +10,7 @@ import bisect
 import copy
 import gc
 import os
+import threading
 import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -149,6 +150,7 @@ class Store:
         self.lock_holder: Holder | None = None
         self.took_over_lock_from: Holder | None = None  # a writer that died without closing
         self.history = History()
+        self._busy = threading.RLock()  # edits and the background search-index build take turns
         self._release = lambda: None
         self._db = open_tinydb(path, data, read_only, identity)
         self._index()
@@ -422,8 +424,9 @@ class Store:
         """The search index, built now if not yet (the TUI builds it in the background after opening)."""
         from maliterm.search import SearchIndex
 
-        if self._search is None:
-            self._search = SearchIndex.from_store(self)
+        with self._busy:  # an edit saved meanwhile would leave the new index describing the old data
+            if self._search is None:
+                self._search = SearchIndex.from_store(self)
         return self._search
 
     def search(self, text: str, limit: int = 20):
@@ -502,6 +505,10 @@ class Store:
 
         `action` is "undo" or "redo" when replaying history; otherwise the edit is new and clears redo.
         """
+        with self._busy:  # the search index may be being built in another thread from these tables
+            self._apply(edit, action)
+
+    def _apply(self, edit: Edit, action: str | None) -> None:
         self._check_writable()
         data = self._db.storage.read()
         trial = {**data, **{t: dict(data.get(t, {})) for t in {c.table for c in edit.changes} | {"changes"}}}

@@ -8,6 +8,7 @@ this compares every index with a fresh `_index()` after each step of random sequ
 from __future__ import annotations
 
 import importlib.util
+import threading
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,7 @@ def fresh_build(store: Store) -> Store:
     """A second store over the same records, indexed from scratch."""
     fresh = object.__new__(Store)
     fresh._db = store._db
+    fresh._busy = threading.RLock()
     fresh._index()
     return fresh
 
