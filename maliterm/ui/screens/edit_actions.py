@@ -7,6 +7,7 @@ Every confirmed edit is saved at once, atomically, by the store, in a worker thr
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
@@ -15,9 +16,10 @@ from maliterm import editing
 from maliterm.errors import FileChanged, MalitermError
 from maliterm.safe import literal
 from maliterm.ui.dialogs.choice import ChoiceScreen
-from maliterm.ui.dialogs.record_form import RecordForm
 from maliterm.ui.messages import Target
-from maliterm.ui.widgets.ref_picker import RefPicker
+
+if TYPE_CHECKING:
+    from maliterm.ui.widgets.ref_picker import RefPicker
 
 ADDABLE = ("actors", "events", "places", "relations", "quotes", "sources")
 
@@ -68,6 +70,11 @@ class EditActions:
             self.store.put(table, record)
             return Target(table, record["id"])
 
+        self._push_form(title, fields, values, save, done)
+
+    def _push_form(self, title: str, fields, values: dict, save, done) -> None:
+        from maliterm.ui.dialogs.record_form import RecordForm  # loaded on the first edit: a quicker start
+
         self.app.push_screen(RecordForm(self.store, title, fields, values, save, self._new_from_picker), done)
 
     def _new_from_picker(self, picker: RefPicker, typed: str) -> None:
@@ -103,8 +110,7 @@ class EditActions:
                 self.store.put(target.table, editing.add_claim(current, values, index))
                 return target
 
-            self.app.push_screen(RecordForm(self.store, "Add a claim", fields, {}, save, self._new_from_picker),
-                                 self._after_form)
+            self._push_form("Add a claim", fields, {}, save, self._after_form)
 
         self.app.push_screen(ChoiceScreen("Add a claim to which fact?", choices), chosen)
 

@@ -13,15 +13,12 @@ from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Stati
 
 from maliterm import dates
 from maliterm.errors import MalitermError
-from maliterm.ui.dialogs.filter import FilterScreen
 from maliterm.ui.dialogs.prompt import PromptScreen
-from maliterm.ui.dialogs.search import SearchScreen
 from maliterm.ui.messages import LoadProgress, Navigate, StoreLoaded, Target
 from maliterm.ui.panes.dossier import DossierPane
 from maliterm.ui.panes.relations import RelationsPane, RelationsTree
 from maliterm.ui.panes.timeline import TimelinePane
 from maliterm.ui.screens.edit_actions import EditActions
-from maliterm.ui.screens.help import HelpScreen
 from maliterm.ui.widgets.line_list import LineList
 
 LOAD_PHASES = ("reading", "checking", "indexing")  # what Store.open reports, in order
@@ -187,6 +184,8 @@ class MainScreen(EditActions, Screen):
     # ---- actions -------------------------------------------------------------------------
 
     def action_search(self, query: str = "") -> None:
+        from maliterm.ui.dialogs.search import SearchScreen  # dialogs load when first opened: a quicker start
+
         if self.store is not None:
             self.app.push_screen(SearchScreen(self.store, query), self._go)
 
@@ -206,6 +205,8 @@ class MainScreen(EditActions, Screen):
             if f is not None:
                 timeline.apply_filter(f)
                 self.query_one("#timeline-list", LineList).focus()
+
+        from maliterm.ui.dialogs.filter import FilterScreen
 
         self.app.push_screen(FilterScreen(self.store, timeline.filter), apply)
 
@@ -304,4 +305,6 @@ class MainScreen(EditActions, Screen):
         sections = [(p.BINDING_GROUP_TITLE + (" (focused)" if p is focused else ""), p.HELP,
                      [type(p), *inner[type(p)]]) for p in panes]
         sections.append(("Everywhere", "", [type(self), type(self.app)]))
+        from maliterm.ui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(sections))
