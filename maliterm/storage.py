@@ -74,13 +74,18 @@ class FileIdentity:
 
 def read_with_identity(path: Path) -> tuple[bytes, FileIdentity]:
     """The file's bytes and identity, from one open file so they agree; or one clear line why not."""
+    raw, st = read_raw(path)
+    return raw, FileIdentity.of(st, raw)
+
+
+def read_raw(path: Path) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and its stat, from one open file so they agree; or one clear line why not."""
     try:
         if path.is_dir():
             raise _fail(path, "is a directory", "a maliterm JSON file")
         with open(path, "rb") as fh:
             st = os.fstat(fh.fileno())
-            raw = fh.read()
-        return raw, FileIdentity.of(st, raw)
+            return fh.read(), st
     except FileNotFoundError:
         raise _fail(path, "no such file", "an existing file (create one with `maliterm init PATH`)") from None
     except PermissionError:
@@ -93,14 +98,18 @@ def read_bytes(path: Path) -> bytes:
     return read_with_identity(path)[0]
 
 
-def parse(raw: bytes, path: Path) -> object:
-    """Parse JSON bytes, turning every failure into a message with a location."""
+def parse(raw: bytes, path: Path, check_keys: bool = True) -> object:
+    """Parse JSON bytes, turning every failure into a message with a location.
+
+    `check_keys=False` leaves the duplicate-key check (a full re-dump) to the caller, who may
+    know the contents passed it before (see `store.load_valid_with_identity`).
+    """
     if not raw.strip():
         raise _fail(path, "is empty", "a JSON object of tables (create one with `maliterm init PATH`)")
     try:
         data = orjson.loads(raw)
-        if dumps(data) != raw:
-            _refuse_duplicate_keys(raw, path)
+        if check_keys:
+            check_duplicate_keys(raw, data, path)
         return data
     except orjson.JSONDecodeError as exc:
         try:
@@ -117,6 +126,12 @@ def parse(raw: bytes, path: Path) -> object:
 def _too_deep(path: Path) -> InvalidDatabase:
     return _fail(path, "is nested too deeply to be a maliterm file (lists or objects over 1,000 levels deep)",
                  "a JSON object of tables, a few levels deep")
+
+
+def check_duplicate_keys(raw: bytes, data: object, path: Path) -> None:
+    """Refuse a file with a key twice in one object; what re-dumps to its own bytes has none."""
+    if dumps(data) != raw:
+        _refuse_duplicate_keys(raw, path)
 
 
 def _refuse_duplicate_keys(raw: bytes, path: Path) -> None:
