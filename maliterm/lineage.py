@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from maliterm import dates
 from maliterm import model as m
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):  # a tuple: thousands are made each time the lineage is drawn
     parent: str  # the origin: the group split from, merged from, renamed from
     child: str  # the younger group
     type: str
@@ -42,18 +42,20 @@ class Lineage:
         self.children_of: dict[str, list[Edge]] = defaultdict(list)
         self.parents_of: dict[str, list[Edge]] = defaultdict(list)
         for rel in relations:
-            if rel["type"] not in m.LINEAGE_TYPES:
+            kind = rel["type"]
+            if kind not in m.LINEAGE_TYPES:
                 continue
             # splinter_of points young -> old; merged_into and renamed_to point old -> young.
-            young, old = (rel["from"], rel["to"]) if rel["type"] == "splinter_of" else (rel["to"], rel["from"])
+            young, old = (rel["from"], rel["to"]) if kind == "splinter_of" else (rel["to"], rel["from"])
             if as_of and not (self.exists(young) and self.exists(old)
                               and dates.may_have_begun_by(rel.get("start"), as_of)):
                 continue
-            edge = Edge(old, young, rel["type"], rel.get("start"), rel["id"])
+            edge = Edge(old, young, kind, rel.get("start"), rel["id"])
             self.children_of[old].append(edge)
             self.parents_of[young].append(edge)
         for edges in self.children_of.values():
-            edges.sort(key=lambda e: (dates.sort_key(e.date), self.name(e.child)))
+            if len(edges) > 1:
+                edges.sort(key=lambda e: (dates.sort_key(e.date), self.name(e.child)))
 
     @classmethod
     def of_store(cls, store, as_of: str | None = None) -> "Lineage":
