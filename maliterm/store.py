@@ -450,6 +450,7 @@ class Store:
         with self._busy:  # an edit saved meanwhile would leave the new index describing the old data
             if self._search is None:
                 self._search = SearchIndex.from_store(self)
+                gc.freeze()  # as at load: a million long-lived objects the collector need not rescan
         return self._search
 
     def search(self, text: str, limit: int = 20):

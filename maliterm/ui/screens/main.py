@@ -23,6 +23,7 @@ from maliterm.ui.widgets.line_list import LineList
 
 LOAD_PHASES = ("reading", "checking", "indexing")  # what Store.open reports, in order
 LOAD_WORDS = {"reading": "reading and parsing", "checking": "checking every record", "indexing": "indexing"}
+OPEN_AT_ONCE = 2_000_000  # bytes: a file this small opens before the first frame; larger ones in a worker
 NARROW = 120  # below this many columns the panes stack: timeline on top, dossier and tree below
 
 
@@ -71,7 +72,18 @@ class MainScreen(EditActions, Screen):
     def on_mount(self) -> None:
         self.query_one("#panes").display = False
         self._apply_width(self.size.width)
-        self.load()
+        if self.path.is_file() and self.path.stat().st_size <= OPEN_AT_ONCE:
+            # Tens of milliseconds: the first frame shows the panes, not a loading screen.
+            from maliterm.store import Store
+
+            try:
+                self.on_store_loaded(StoreLoaded(Store.open(self.path, read_only=self.read_only)))
+            except MalitermError as exc:
+                self._refuse(exc)
+        else:
+            # After the first frame: orjson holds the GIL while it parses, which would keep the
+            # loading screen itself from being drawn.
+            self.call_after_refresh(self.load)
 
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)
@@ -95,11 +107,14 @@ class MainScreen(EditActions, Screen):
         try:
             store = Store.open(self.path, read_only=self.read_only, progress=progress)
         except MalitermError as exc:
-            # The CLI prints the problems once the terminal is restored, unwrapped, one per line.
-            self.app.load_error = exc
-            self.app.call_from_thread(self.app.exit, return_code=1)
+            self.app.call_from_thread(self._refuse, exc)
             return
         self.post_message(StoreLoaded(store))
+
+    def _refuse(self, exc: MalitermError) -> None:
+        # The CLI prints the problems once the terminal is restored, unwrapped, one per line.
+        self.app.load_error = exc
+        self.app.exit(return_code=1)
 
     def on_unmount(self) -> None:
         if self.store is not None:
