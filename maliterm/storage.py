@@ -16,7 +16,6 @@ import os
 import secrets
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -234,7 +233,7 @@ class SlugTable(Table):
 
 
 class AtomicJSONStorage(Storage):
-    """TinyDB storage over data already parsed; writes go to disk atomically, or wait in a batch."""
+    """TinyDB storage over data already parsed; every write goes to disk atomically, or not at all."""
 
     def __init__(self, path: str | os.PathLike, data: dict | None = None, read_only: bool = False,
                  identity: FileIdentity | None = None) -> None:
@@ -247,8 +246,6 @@ class AtomicJSONStorage(Storage):
         self._data = data
         # What the file was when loaded or last saved here: a save over anything else is refused.
         self.identity = identity
-        self._batch_depth = 0
-        self._dirty = False
 
     def read(self) -> dict:
         return self._data
@@ -256,12 +253,8 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict) -> None:
         if self.read_only:
             raise ReadOnly(f"{self.path} is open read-only")
-        if self._batch_depth:
-            self._data = data
-            self._dirty = True
-        else:
-            self._save(data)
-            self._data = data
+        self._save(data)
+        self._data = data  # only once the disk has it
 
     def _save(self, data: dict) -> None:
         """Check the file is still the one we loaded, keep it as the backup, then replace it."""
@@ -297,26 +290,6 @@ class AtomicJSONStorage(Storage):
             return read_with_identity(self.path)[1].digest != self.identity.digest
         except (OSError, InvalidDatabase):
             return True
-
-    @contextmanager
-    def batch(self):
-        """Group several TinyDB writes into one file write (one edit, one save)."""
-        self._batch_depth += 1
-        outermost = self._batch_depth == 1
-        try:
-            yield
-            if outermost and self._dirty:
-                self._save(self._data)
-        except BaseException:
-            if outermost and self._dirty:
-                # A half-done edit, or one the disk refused, must not stay in memory as if
-                # saved: go back to what the disk holds.
-                self._data = load_file(self.path)
-            raise
-        finally:
-            if outermost:
-                self._dirty = False
-            self._batch_depth -= 1
 
     def close(self) -> None:
         pass

@@ -19,8 +19,6 @@ from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 
-from tinydb.table import Document
-
 from maliterm import changelog, dates, references, validated
 from maliterm import model as m
 from maliterm.errors import InvalidDatabase, NotFound, Problem, ReadOnly, Referenced
@@ -461,16 +459,6 @@ class Store:
     def _check_writable(self) -> None:
         if self.read_only:
             raise ReadOnly(f"{self.path} is open read-only: {self.read_only_reason}")
-
-    @contextmanager
-    def batch(self) -> Iterator[None]:
-        """Every write inside is saved once, atomically, at the end; nothing on failure."""
-        self._check_writable()
-        try:
-            with self._db.storage.batch():
-                yield
-        finally:
-            self._index()
 
     def put(self, table: str, record: dict) -> None:
         """Add or replace one whole record: validated, saved atomically, logged, undoable."""

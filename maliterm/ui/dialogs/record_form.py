@@ -112,7 +112,7 @@ class RecordForm(ModalScreen):
         for f in self.fields:
             msg = problem(f, values[f.name])
             if f.kind == "ref" and values[f.name] is None and self.query_one(f"#f-{f.name}", RefPicker).typed:
-                msg = f"pick one of the matches (typed text is not a reference)"
+                msg = "pick one of the matches (typed text is not a reference)"
             self._show(f.name, msg)
             ok = ok and msg is None
         return ok

@@ -20,7 +20,6 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from maliterm import dates
-from maliterm import model as m
 from maliterm.lineage import Edge, Lineage
 from maliterm.render import relation_line
 from maliterm.safe import literal
