@@ -21,6 +21,7 @@ ACTIONS = (
     ("Zoom the focused pane", "zoom", "Maximise or restore"),
     ("Next theme", "app.cycle_theme", "Dark, light, high contrast"),
     ("Keys", "help", "Every key of every pane"),
+    ("Recent changes", "changes", "Who changed what in this file, and when (the change log)"),
     ("Export report on the selected actor (Markdown)…", "export('markdown', True)", "The actor, its lineage, events, contested facts"),
     ("Export report (Markdown)…", "export('markdown')", "Actors, lineage, timeline, contested facts, sources"),
     ("Export report (HTML)…", "export('html')", "The same report as a web page that prints well"),

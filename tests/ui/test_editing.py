@@ -7,6 +7,8 @@ import os
 
 from textual.widgets import Select
 
+from maliterm.locking import current_user
+
 from ui_helpers import dossier_text, open_by_search, ready, settle, tree_labels
 
 
@@ -222,3 +224,19 @@ async def test_a_file_changed_on_disk_is_offered_for_reload_not_overwritten(open
     data = json.loads(small.read_text(encoding="utf-8"))
     assert data["actors"]["old-front"]["summary"] == "Changed by a colleague."  # their change kept
     assert "late-arrival" in data["actors"]  # and ours on top
+
+
+async def test_the_change_log_shows_who_changed_what(open_app, small):
+    app = open_app(small)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        await add_actor(pilot, "Katiba Logged")
+        await pilot.press("2")  # leave the record; the log brings us back
+        await open_by_search(pilot, "old front")
+        app.screen.action_changes()
+        await pilot.pause()
+        first = str(app.screen.query_one("#choice-list").get_option_at_index(0).prompt)
+        assert "add" in first and "Katiba Logged" in first and "name" in first
+        assert current_user() in first
+        await pilot.press("enter")
+        assert dossier_text(app).startswith("Katiba Logged")

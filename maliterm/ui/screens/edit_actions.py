@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from maliterm.ui.widgets.ref_picker import RefPicker
 
 ADDABLE = ("actors", "events", "places", "relations", "quotes", "sources")
+CHANGES_SHOWN = 200  # the newest entries of the change log; older ones stay in the file
 
 
 class EditActions:
@@ -144,6 +145,33 @@ class EditActions:
     def _delete(self, target: Target, choice: str | None) -> None:
         if choice in ("delete", "cascade"):
             self._run_edit(lambda: self.store.delete(target.table, target.id, cascade=choice == "cascade"), None)
+
+    # ---- the change log ---------------------------------------------------------------------------
+
+    def action_changes(self) -> None:
+        """The latest entries of the file's change log (who changed what, when); enter opens the record."""
+        if self.store is None:
+            return
+        log = sorted(self.store.tables["changes"].values(), key=lambda c: c["when"], reverse=True)[:CHANGES_SHOWN]
+        if not log:
+            self.notify("No edits are logged in this file yet.", timeout=3)
+            return
+        choices = []
+        for i, c in enumerate(log):
+            label = Text().append(f"{c['when'][:19].replace('T', ' ')}  ", style="cyan")
+            label.append_text(literal(c["who"], "bold")).append(f"  {c['action']:<6} ")
+            table, _, rid = c["record"].partition("/")
+            name = self.store.name(rid) if self.store.get(rid) else f"{rid} (gone)"
+            label.append_text(literal(name)).append(f"  {', '.join(c.get('fields', []))[:60]}", style="dim")
+            choices.append((f"{i}:{c['record']}", label))
+
+        def chosen(key: str | None) -> None:
+            table, _, rid = (key or "").partition(":")[2].partition("/")
+            if rid and self.store.get(rid) is not None:
+                self.show(Target(table, rid))
+                self.remember(Target(table, rid))
+
+        self.app.push_screen(ChoiceScreen(f"Latest changes to {self.store.path.name} (newest first)", choices), chosen)
 
     # ---- undo and redo --------------------------------------------------------------------------
 
