@@ -240,3 +240,20 @@ async def test_the_change_log_shows_who_changed_what(open_app, small):
         assert current_user() in first
         await pilot.press("enter")
         assert dossier_text(app).startswith("Katiba Logged")
+
+
+async def test_panes_survive_a_save_that_lands_before_their_refresh(open_app, small):
+    """A save runs in a worker and changes the store at once; the panes are told a moment later.
+    Drawing in between must show what is left, never fail on what went."""
+    app = open_app(small)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        await open_by_search(pilot, "al-ittihad al-jadid")  # its dossier lists the hotel attack
+        app.store.delete("events", "hotel-attack", cascade=True)  # as the worker would, unannounced
+        app.screen.query_one("#timeline-list").refresh()
+        app.screen.query_one("#dossier-list").refresh()
+        await pilot.pause()
+        assert "(deleted)" in dossier_text(app)
+        rows = [app.screen.query_one("#timeline-list").row_text(i).plain
+                for i in range(app.screen.query_one("#timeline-list").count)]
+        assert "(deleted)" in "\n".join(rows)

@@ -43,7 +43,9 @@ class DossierPane(Vertical, can_focus=False):
         self.store = store
         self.target = target
         rec = store.tables[target.table][target.id]
-        self._parts = dossier_parts(store, target.table, rec)
+        parts = dossier_parts(store, target.table, rec)
+        # Our own copy of the event list: a save in a worker changes the store's lists in place.
+        self._parts = parts._replace(events=list(parts.events))
         status = Text().append(f"{target.table.rstrip('s').capitalize()} · ", style="bold").append(target.id, style="dim")
         self.query_one("#dossier-status", Static).update(status)
         self._layout(reset=True)
@@ -87,7 +89,11 @@ class DossierPane(Vertical, can_focus=False):
 
     def _row(self, index: int) -> Text:
         text, target = self._line(index)
-        return text if text is not None else event_line(self.store, target[1])
+        if text is not None:
+            return text
+        if target[1] not in self.store.tables["events"]:  # deleted by a save not yet shown here
+            return Text("  (deleted)", style="dim italic")
+        return event_line(self.store, target[1])
 
     def _target(self, index: int) -> Target | None:
         target = self._line(index)[1]

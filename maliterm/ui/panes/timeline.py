@@ -50,7 +50,8 @@ class TimelinePane(Vertical, can_focus=False):
 
     def apply_filter(self, f: EventFilter, keep: str | None = None) -> None:
         self.filter = f
-        self.ids = filter_events(self.store, f)
+        # Our own copy: a save in a worker changes the store's lists in place before we are told.
+        self.ids = list(filter_events(self.store, f))
         current = keep or self.current()
         pos = {e: i for i, e in enumerate(self.ids)} if current else {}
         self.list.set_rows(len(self.ids), self._row, self._target, pos.get(current, 0))
@@ -109,7 +110,9 @@ class TimelinePane(Vertical, can_focus=False):
 
     def _row(self, index: int) -> Text:
         eid = self.ids[index]
-        ev = self.store.event(eid)
+        ev = self.store.tables["events"].get(eid)
+        if ev is None:  # deleted by a save whose refresh has not reached us yet
+            return Text("  (deleted)", style="dim italic")
         marked = self._involves(eid, self.marked_actor)
         line = Text().append("● " if marked else "  ", style="bold")
         line.append(f"{dates.display_short(ev['date']):<14}", style="cyan")
