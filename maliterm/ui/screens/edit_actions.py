@@ -216,16 +216,14 @@ class EditActions:
             self._saved(target)
 
     def _saved(self, target: Target | None, verb: str = "Saved") -> None:
-        """After any edit: every pane shows the data as it now is."""
-        if target is None and verb == "Saved":
-            target = self._shown() if self._shown() and self.store.get(self._shown().id) else None
-        self.refresh_panes()
+        """After any edit: every pane shows the data as it now is, and the record the edit was about."""
+        self.refresh_panes(target)
         if target is not None and self.store.get(target.id) is not None:
-            self.show(target)
             self.remember(target)
         self.set_saved_state(f"{verb.lower()} {datetime.now():%H:%M:%S}")
 
-    def refresh_panes(self) -> None:
+    def refresh_panes(self, target: Target | None = None) -> None:
+        """Redraw every pane from the store, then show `target`, else what was shown, else (it went) the first event."""
         from maliterm.ui.panes.relations import RelationsPane
         from maliterm.ui.panes.timeline import TimelinePane
 
@@ -235,15 +233,13 @@ class EditActions:
         relations.set_as_of(relations.as_of)
         self.history = [t for t in self.history if self.store.get(t.id) is not None]
         self.position = min(self.position, len(self.history) - 1)
-        shown = self._shown()
-        if shown is not None and self.store.get(shown.id) is None:  # deleted: show what is left
-            first = self.store.events_in_order()
-            if first:
-                self.show(Target("events", first[0]))
-        elif shown is not None:
-            self.show(shown)
-        if shown and shown.table == "actors" and self.store.get(shown.id) is not None:
-            relations.show_actor(shown.id)
+        for candidate in (target, self._shown()):
+            if candidate is not None and self.store.get(candidate.id) is not None:
+                self.show(candidate)  # an actor also gets its relations and timeline marks here
+                return
+        first = self.store.events_in_order()
+        if first:
+            self.show(Target("events", first[0]))
 
     def set_saved_state(self, state: str) -> None:
         counts = self.store.counts()
