@@ -79,7 +79,8 @@ class RecordForm(ModalScreen):
             area = TextArea(value or "", id=wid, soft_wrap=True, tab_behavior="focus", classes="longtext")
             return area
         text = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
-        return Input(text, id=wid)
+        # the cursor goes to the end: typing adds to a value instead of silently replacing it
+        return Input(text, id=wid, select_on_focus=False)
 
     def on_mount(self) -> None:
         first = self.query(f"#f-{self.fields[0].name}").first()
