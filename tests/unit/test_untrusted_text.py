@@ -48,3 +48,34 @@ def test_literal(raw, shown):
     assert clean(raw) == shown
     assert literal(raw).plain == shown
     assert literal(raw).spans == []
+
+
+@pytest.mark.parametrize(("raw", "shown"), [
+    ("evil\u202egnp.exe", "evil\\u202egnp.exe"),  # right-to-left override
+    ("a\u2066b\u2069c", "a\\u2066b\\u2069c"),  # isolates
+    ("Al\u200bQaeda", "Al\\u200bQaeda"),  # zero-width space
+    ("Al-Qa\u200deda", "Al-Qa\\u200deda"),  # a joiner inside a Latin name only disguises it
+    ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"),  # Persian spelling keeps ZWNJ
+    ("x\u2028y", "x\\u2028y"),  # a line separator would break the line in some terminals
+    ("osc\x1b]52;c;ZWNobw==\x1b\\", "osc\\x1b]52;c;ZWNobw==\\x1b\\"),
+])
+def test_clean_shows_bidi_invisible_and_osc_visibly(raw, shown):
+    assert clean(raw) == shown
+
+
+def test_one_line_never_breaks_a_line():
+    from maliterm.safe import one_line
+
+    assert one_line("fake\nline\r\tx") == "fake\\nline\\x0d x"
+    assert "\n" not in one_line("a\n\u2029b")
+
+
+def test_json_text_escapes_what_a_terminal_would_obey_and_decodes_exactly():
+    import orjson
+
+    from maliterm.safe import json_text
+
+    data = {"name": "a\x1b[2J\x9b\u202e\u200b\x7fz", "n": "line\nbreak"}
+    text = json_text(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
+    assert not any(c in text for c in "\x1b\x9b\u202e\u200b\x7f")
+    assert json.loads(text) == data
