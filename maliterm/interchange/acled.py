@@ -225,7 +225,7 @@ class Plan:
         out = [f"{self.path}: {self.rows} rows"]
         for table in ("events", "actors", "places", "sources"):
             out.append(f"  {table:<8} {verb} {self.added[table]}, matched existing {self.matched[table]}")
-        out.append(f"  places given coordinates {self.located}")
+        out.append(f"  places {'given' if applied else 'would get'} coordinates {self.located}")
         out.append(f"  rows skipped {len(self.skipped)}")
         if not applied and self.records:
             out.append("Dry run: nothing written. Add --apply to write.")
@@ -245,7 +245,8 @@ class Importer:
         self.store = store
         self.plan = Plan(path)
         self.taken = set(store.table_of) | RESERVED
-        self.new: dict[str, dict] = {}  # id -> record added or changed by this import
+        self.new: dict[str, dict] = {}  # id -> record added by this import
+        self.located: dict[str, dict] = {}  # id -> an existing place with ACLED's coordinates added
         self.reused: set[str] = set()  # existing records this import refers to
         self.actor_by_name: dict[str, str] = {}  # folded name -> actor slug
         self.places_at: dict[tuple, list[str]] = {}  # (country?, enclosing id, folded name) -> place ids
@@ -268,7 +269,7 @@ class Importer:
         return rid
 
     def _record(self, rid: str) -> dict:
-        return self.new.get(rid) or self.store.get(rid)
+        return self.new.get(rid) or self.located.get(rid) or self.store.get(rid)
 
     def _existing(self, table: str, name: str, accept: Callable[[dict], bool] = lambda r: True) -> list[str]:
         """Ids of the store's records of `table` with this name or alias that `accept` takes, by id."""
@@ -347,7 +348,7 @@ class Importer:
             self.new[rid]["coords"] = coords
             return
         rec = {**self.store.get(rid), "coords": coords}
-        self.new[rid] = rec
+        self.located[rid] = rec
         self.plan.records.append(("places", rec))
         self.plan.located += 1
 
