@@ -338,3 +338,14 @@ def test_exported_event_type_is_never_empty(runner, small_path):
     assert rows and all(r["event_type"] for r in rows)
     year = next(r for r in rows if r["event_id_cnty"] == "year-2015")
     assert (year["event_date"], year["time_precision"]) == ("2015-01-01", "3")  # ACLED's coarsest
+
+
+def test_undoing_an_import_logs_one_change_too(empty_db):
+    from maliterm.interchange import acled
+
+    with Store.open(empty_db) as store:
+        acled.apply(store, acled.plan_import(store, ACLED))
+        assert store.tables["events"]
+        store.undo()
+        assert not store.tables["events"]
+        assert sorted(c["action"] for c in store.tables["changes"].values()) == ["add", "undo"]
