@@ -95,7 +95,7 @@ def merged_or_fail(ours: dict, theirs: dict, base: dict | None, keep: str | None
     """Merge, settle conflicts by policy or by asking, and check the result is a valid database."""
     from maliterm.validate import validate
 
-    merged, report = merge(ours, theirs, base)
+    merged, report = merge(base, ours, theirs)
     if report.conflicts and (keep or interactive):
         resolve(merged, report, (lambda c: keep) if keep else ask, theirs)
     problems = validate(merged, where)
@@ -124,7 +124,7 @@ def merge_cmd(ctx: click.Context, theirs: Path, base: Path | None, keep: str | N
     if report.unresolved:
         raise MalitermError("unresolved conflicts", msg=f"{len(report.unresolved)} conflicts and no way to ask: "
                             "nothing written. Rerun with --keep ours, theirs or contested.")
-    store.write_many((t, rid, merged.get(t, {}).get(rid)) for t in ours for rid in ours[t] | merged.get(t, {}))
+    store.write_many((t, rid, merged.get(t, {}).get(rid)) for t in set(ours) | set(merged) for rid in ours.get(t, {}) | merged.get(t, {}))
 
 
 @click.command("merge-driver")

@@ -158,3 +158,122 @@ def test_git_merge_driver_with_a_policy_merges_cleanly(repo):
     assert {"our-group", "their-group"} <= set(store.tables["actors"])
     assert store.actor("river-movement")["aliases"] == ["RM"]
     assert next(f for f in store.event("hotel-attack")["facts"] if f["about"] == "title")["contested"]
+
+
+# --- merges that cannot lose ----------------------------------------------------------------------
+
+CITE = [{"source": "src-a", "loc": "para 9"}]
+
+
+def group(rid: str, name: str, kind: str = "armed_group", **more) -> dict:
+    return {"id": rid, "name": name, "kind": kind, "cite": CITE, **more}
+
+
+def deleted_but_referenced(base: dict) -> tuple[dict, dict]:
+    """Ours deletes a lone place; theirs adds an event at that place."""
+    base["places"]["kidal"] = {"id": "kidal", "name": "Kidal", "kind": "town", "cite": CITE}
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    del ours["places"]["kidal"]
+    theirs["events"]["kidal-clash"] = {"id": "kidal-clash", "date": "2016-02-01", "title": "Clash near Kidal",
+                                       "place": "kidal", "cite": CITE}
+    return ours, theirs
+
+
+def test_three_way_merge_keeps_a_deleted_record_the_other_side_refers_to(runner, small_data, write_db):
+    base = copy.deepcopy(small_data)
+    ours, theirs = deleted_but_referenced(base)
+    b, o, t = write_db(base, "b.json"), write_db(ours, "o.json"), write_db(theirs, "t.json")
+    result = runner("merge", t, "--base", b, "--db", o)
+    assert result.exit_code == 0, result.output
+    assert ("kept     places/kidal (deleted in ours; kept because events/kidal-clash.place refers to it)"
+            in result.stdout)
+    store = Store.open(o, read_only=True)
+    assert store.event("kidal-clash")["place"] == "kidal"
+    assert store.get("kidal")["name"] == "Kidal"
+
+
+def test_the_pure_merge_keeps_a_record_theirs_deleted_that_ours_refers_to(small_data):
+    from maliterm.interchange.merge import merge
+    from maliterm.validate import validate
+
+    base = copy.deepcopy(small_data)
+    theirs, ours = deleted_but_referenced(base)  # the other way round: theirs deleted it
+    merged, report = merge(base, ours, theirs)
+    assert validate(merged, "merged") == []
+    assert merged["places"]["kidal"]["name"] == "Kidal"
+    assert [(r.where, r.deleted_by, r.referrers) for r in report.restored] == [
+        ("places/kidal", "theirs", ["events/kidal-clash.place"])]
+    assert report.removed == []
+
+
+def test_a_record_kept_for_a_reference_brings_the_records_it_needs(small_data):
+    """The kept place sits within another place the same side deleted: both stay."""
+    from maliterm.interchange.merge import merge
+    from maliterm.validate import validate
+
+    base = copy.deepcopy(small_data)
+    base["places"]["adrar"] = {"id": "adrar", "name": "Adrar", "kind": "region", "cite": CITE}
+    base["places"]["kidal"] = {"id": "kidal", "name": "Kidal", "kind": "town", "within": "adrar", "cite": CITE}
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    del ours["places"]["kidal"], ours["places"]["adrar"]
+    theirs["events"]["kidal-clash"] = {"id": "kidal-clash", "date": "2016-02-01", "title": "Clash",
+                                       "place": "kidal", "cite": CITE}
+    merged, report = merge(base, ours, theirs)
+    assert validate(merged, "merged") == []
+    assert {"kidal", "adrar"} <= set(merged["places"])
+    assert [r.where for r in report.restored] == ["places/kidal", "places/adrar"]
+
+
+def collision(small_data: dict) -> tuple[dict, dict]:
+    """Both laptops add `jnim`: ours an armed group, theirs a company that an event of theirs names."""
+    ours, theirs = copy.deepcopy(small_data), copy.deepcopy(small_data)
+    ours["actors"]["jnim"] = group("jnim", "JNIM")
+    theirs["actors"]["jnim"] = group("jnim", "Jnim Haulage", "company")
+    theirs["events"]["hotel-attack"]["actors"].append({"actor": "jnim", "role": "witness"})
+    theirs["relations"]["r-jnim"] = {"id": "r-jnim", "from": "jnim", "type": "employed_by", "to": "old-front",
+                                     "cite": CITE}
+    return ours, theirs
+
+
+def test_an_id_naming_two_different_things_gives_theirs_a_new_id(runner, small_data, write_db):
+    ours, theirs = collision(small_data)
+    o, t = write_db(ours, "o.json"), write_db(theirs, "t.json")
+    result = runner("merge", t, "--db", o)
+    assert result.exit_code == 0, result.output
+    assert ('collision actors/jnim: ours "JNIM" (armed_group) and theirs "Jnim Haulage" (company) are different: '
+            "theirs is now actors/jnim-2, 2 references rewritten" in result.stdout)
+    store = Store.open(o, read_only=True)
+    assert store.actor("jnim")["name"] == "JNIM" and store.actor("jnim")["kind"] == "armed_group"
+    assert store.actor("jnim-2")["name"] == "Jnim Haulage" and store.actor("jnim-2")["kind"] == "company"
+    assert "aliases" not in store.actor("jnim") and "facts" not in store.actor("jnim")
+    assert {"actor": "jnim-2", "role": "witness"} in store.event("hotel-attack")["actors"]
+    assert store.get("r-jnim")["from"] == "jnim-2"
+
+
+def test_the_same_group_added_on_both_sides_is_merged(small_data):
+    """Same kind, and a name of one is an alias of the other (folded): one group, aliases combined."""
+    from maliterm.interchange.merge import merge
+
+    ours, theirs = copy.deepcopy(small_data), copy.deepcopy(small_data)
+    ours["actors"]["jnim"] = group("jnim", "JNIM", aliases=["GSIM"])
+    theirs["actors"]["jnim"] = group("jnim", "Jama'at Nusrat al-Islam wal-Muslimin", aliases=["J.N.I.M."])
+    merged, report = merge(None, ours, theirs)
+    assert report.collisions == []
+    assert merged["actors"]["jnim"]["aliases"] == ["GSIM", "J.N.I.M."]
+    assert [c.where for c in report.conflicts] == ["actors/jnim.name"]
+
+
+def test_one_id_in_two_tables_is_a_collision(small_data):
+    from maliterm.interchange.merge import merge
+    from maliterm.validate import validate
+
+    ours, theirs = copy.deepcopy(small_data), copy.deepcopy(small_data)
+    ours["actors"]["kidal"] = group("kidal", "Kidal", "other")
+    theirs["places"]["kidal"] = {"id": "kidal", "name": "Kidal", "kind": "town", "cite": CITE}
+    theirs["events"]["hotel-attack"]["place"] = "kidal"
+    merged, report = merge(small_data, ours, theirs)
+    assert validate(merged, "merged") == []
+    assert merged["actors"]["kidal"]["kind"] == "other"
+    assert merged["places"]["kidal-2"]["kind"] == "town"
+    assert merged["events"]["hotel-attack"]["place"] == "kidal-2"
+    assert [(c.table, c.rid, c.new_id) for c in report.collisions] == [("places", "kidal", "kidal-2")]
