@@ -30,7 +30,7 @@ from maliterm.folding import fold
 from maliterm.interchange.slugs import unique_slug
 from maliterm.references import references_to, steps, value_at
 
-POLICIES = ("ours", "theirs", "contested")
+POLICIES = ("ours", "theirs", "contested")  # what a user may choose; `resolve` may also record "noted"
 
 
 class _Missing:
@@ -104,6 +104,7 @@ class MergeReport:
                 for c in self.collisions]
         for c in self.conflicts:
             outcome = {"ours": "kept ours", "theirs": "took theirs", "contested": "kept both as a contested fact",
+                       "noted": f"kept ours, theirs noted in {NOTE_FIELDS.get(c.table)}",
                        "": "UNRESOLVED (kept ours for now)"}[c.resolution]
             out.append(f"  conflict {c.where}: ours {show(c.ours)} | theirs {show(c.theirs)} -> {outcome}")
         return out
@@ -331,25 +332,48 @@ def merge(base: dict | None, ours: dict, theirs: dict) -> tuple[dict, MergeRepor
     return merged, report
 
 
+def full(value: object) -> str:
+    """A value as JSON, whole: what a contested claim or a note keeps of a side must not be cut."""
+    return repr(value) if isinstance(value, _Missing) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def _claim(value: object, side: str, name: str, cite: list) -> dict:
     if isinstance(value, _Missing):
         return {"text": f"No {name} in {side} copy.", "cite": copy.deepcopy(cite)}
-    claim = {"text": f"{name} in {side} copy: {show(value)}", "cite": copy.deepcopy(cite)}
+    claim = {"text": f"{name} in {side} copy: {full(value)}", "cite": copy.deepcopy(cite)}
     if isinstance(value, (int, float, str)) and not isinstance(value, bool):
         claim["value"] = value
     return claim
 
 
+# Tables without citations cannot hold a contested fact: their side of a conflict goes in a note.
+NOTE_FIELDS = {"sources": "notes", "meta": "description"}
+
+
+def _note(rec: dict, c: Conflict) -> None:
+    """Ours stays in the field; theirs is written, whole, at the end of the record's note field."""
+    name = NOTE_FIELDS[c.table]
+    line = f"Merge conflict: {c.field} in their copy: {full(c.theirs)}"
+    rec[name] = f"{rec[name]}\n\n{line}" if isinstance(rec.get(name), str) and rec[name].strip() else line
+
+
 def resolve(merged: dict, report: MergeReport, choose: Callable[[Conflict], str],
             theirs_data: dict) -> None:
-    """Apply a choice (ours, theirs or contested) to every unresolved conflict, in place."""
+    """Apply a choice (ours, theirs or contested) to every unresolved conflict, in place.
+
+    `contested` keeps both sides: a contested fact (ours stays in the field), or, in a record
+    that cannot cite (a source, meta), ours in the field and theirs noted (resolution `noted`).
+    """
     for c in report.unresolved:
         rec = merged[c.table][c.rid]
         choice = choose(c)
         t_rec = theirs_data[c.table][c.rid]
         if choice == "contested" and not (rec.get("cite") and t_rec.get("cite")):
-            choice = "ours"  # a contested claim needs citations on both sides; sources and meta have none
+            choice = "noted" if c.table in NOTE_FIELDS and not c.field.startswith("facts[") else "ours"
         c.resolution = choice
+        if choice == "noted":
+            _note(rec, c)
+            continue
         if c.field.startswith("facts["):
             facts = rec["facts"]
             i = facts.index(c.ours)

@@ -277,3 +277,92 @@ def test_one_id_in_two_tables_is_a_collision(small_data):
     assert merged["places"]["kidal-2"]["kind"] == "town"
     assert merged["events"]["hotel-attack"]["place"] == "kidal-2"
     assert [(c.table, c.rid, c.new_id) for c in report.collisions] == [("places", "kidal", "kidal-2")]
+
+
+def branches(tmp_path: Path, base: dict, ours: dict, theirs: dict) -> Path:
+    """A repo whose main carries `ours` and whose branch `theirs` carries theirs, the driver set up as sync does."""
+    from maliterm.interchange.gitsync import Git, configure
+
+    repo = tmp_path / "team"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    (repo / "db.json").write_bytes(dumps(base))
+    configure(Git(repo), "db.json")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "checkout", "-q", "-b", "theirs")
+    (repo / "db.json").write_bytes(dumps(theirs))
+    git(repo, "commit", "-q", "-am", "theirs")
+    git(repo, "checkout", "-q", "main")
+    (repo / "db.json").write_bytes(dumps(ours))
+    git(repo, "commit", "-q", "-am", "ours")
+    return repo
+
+
+def both_laptops(small_data: dict, conflicting: bool) -> tuple[dict, dict, dict]:
+    """A deletion the other side refers to, one id for two groups, a plain edit each; and maybe a title both change."""
+    base = copy.deepcopy(small_data)
+    ours, theirs = deleted_but_referenced(base)
+    ours["actors"]["jnim"] = group("jnim", "JNIM")
+    theirs["actors"]["jnim"] = group("jnim", "Jnim Haulage", "company")
+    theirs["events"]["kidal-clash"]["actors"] = [{"actor": "jnim", "role": "witness"}]
+    ours["actors"]["old-front"]["summary"] = "Our summary."
+    theirs["places"]["segou"]["aliases"] = ["Segu"]
+    if conflicting:
+        ours["events"]["hotel-attack"]["title"] = "Attack on Hotel Z (ours)"
+        theirs["events"]["hotel-attack"]["title"] = "Attack on Hotel Z (theirs)"
+    return base, ours, theirs
+
+
+def assert_both_sides_kept(merged: dict) -> None:
+    assert merged["places"]["kidal"]["name"] == "Kidal"  # ours deleted it; their event needs it
+    assert merged["events"]["kidal-clash"]["actors"] == [{"actor": "jnim-2", "role": "witness"}]
+    assert (merged["actors"]["jnim"]["kind"], merged["actors"]["jnim-2"]["kind"]) == ("armed_group", "company")
+    assert merged["actors"]["old-front"]["summary"] == "Our summary."
+    assert merged["places"]["segou"]["aliases"] == ["Segu"]
+
+
+def test_git_merge_without_a_choice_to_make_completes_and_keeps_both_sides(tmp_path, small_data):
+    repo = branches(tmp_path, *both_laptops(small_data, conflicting=False))
+    result = git(repo, "merge", "--no-edit", "theirs")
+    assert result.returncode == 0, result.stderr + result.stdout
+    said = result.stderr + result.stdout
+    assert "kept     places/kidal (deleted in ours; kept because events/kidal-clash.place refers to it)" in said
+    assert "theirs is now actors/jnim-2" in said
+    assert_both_sides_kept(Store.open(repo / "db.json", read_only=True).tables)
+
+
+def test_git_merge_with_a_field_both_changed_stops_and_the_documented_steps_keep_everything(tmp_path, small_data):
+    repo = branches(tmp_path, *both_laptops(small_data, conflicting=True))
+    result = git(repo, "merge", "--no-edit", "theirs")
+    said = result.stderr + result.stdout
+    assert result.returncode != 0
+    assert ("db.json: events/hotel-attack.title: changed on both sides (expected your choice; ours is in the field, "
+            "theirs in a contested fact about 'title')") in said
+    assert "git add db.json && git commit --no-edit" in said
+    # The documented resolution, keeping the contested fact as it is:
+    assert git(repo, "add", "db.json").returncode == 0
+    assert git(repo, "commit", "-q", "--no-edit").returncode == 0
+    assert git(repo, "status", "--porcelain", "--", "db.json").stdout == ""
+    assert git(repo, "rev-parse", "-q", "--verify", "MERGE_HEAD").returncode != 0  # the merge is done
+    merged = Store.open(repo / "db.json", read_only=True).tables
+    assert_both_sides_kept(merged)
+    event = merged["events"]["hotel-attack"]
+    assert event["title"] == "Attack on Hotel Z (ours)"
+    fact = next(f for f in event["facts"] if f["about"] == "title")
+    assert [c["value"] for c in fact["claims"]] == ["Attack on Hotel Z (ours)", "Attack on Hotel Z (theirs)"]
+
+
+def test_git_merge_notes_their_side_of_a_source_conflict(tmp_path, small_data):
+    """A source cannot cite, so it cannot hold a contested fact: theirs goes, whole, into its notes."""
+    base = copy.deepcopy(small_data)
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours["sources"]["src-a"]["title"] = "Field report A, revised"
+    theirs["sources"]["src-a"]["title"] = "Field report A (" + "long " * 20 + "title)"
+    repo = branches(tmp_path, base, ours, theirs)
+    result = git(repo, "merge", "--no-edit", "theirs")
+    assert result.returncode != 0
+    assert "theirs noted in sources/src-a.notes" in result.stderr + result.stdout
+    source = Store.open(repo / "db.json", read_only=True).get("src-a")
+    assert source["title"] == "Field report A, revised"
+    assert source["notes"] == f"Merge conflict: title in their copy: {json.dumps(theirs['sources']['src-a']['title'])}"
