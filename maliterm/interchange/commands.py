@@ -11,7 +11,7 @@ import click
 from maliterm.cli import db_option, err, handles_errors, open_store, out
 from maliterm.errors import InvalidDatabase, MalitermError, Problem
 from maliterm.interchange import FORMATS, render
-from maliterm.interchange.merge import POLICIES, Conflict, MergeReport, merge, resolve, show
+from maliterm.interchange.merge import NOTE_FIELDS, POLICIES, Conflict, MergeReport, merge, resolve, show
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 
@@ -156,7 +156,7 @@ def merge_driver(base: Path, ours: Path, theirs: Path, name: str, keep: str | No
                                     str(ours))
     choices = [] if keep else report.conflicts
     save_atomic(ours, merged)
-    say(err, report.lines(str(theirs)))
+    say(err, report.lines(f"the other branch's {name}" if name else str(theirs)))
     if choices:
         raise MalitermError("conflicts to choose", [Problem(name or str(ours), c.where, "changed on both sides",
                                                             f"your choice; ours is in the field, {kept_where(c)}")
@@ -165,16 +165,15 @@ def merge_driver(base: Path, ours: Path, theirs: Path, name: str, keep: str | No
 
 def kept_where(c: Conflict) -> str:
     if c.resolution == "noted":
-        return f"theirs noted in {c.table}/{c.rid}.notes" if c.table == "sources" else \
-            f"theirs noted in {c.table}/{c.rid}.description"
+        return f"theirs noted in {c.table}/{c.rid}.{NOTE_FIELDS[c.table]}"
     if c.field.startswith("facts["):
         return "both claims in that contested fact"
     return f"theirs in a contested fact about {c.field!r}"
 
 
 def resolution_steps(name: str) -> str:
-    return (f"{name} holds both sides' work; git stopped so a person can choose. For each conflict above, "
-            "keep the contested fact, or edit the field and delete the fact (maliterm, e on the record). "
+    return (f"{name} holds both sides' work; git stopped so a person can choose. To choose another value than "
+            "ours, edit the field (maliterm, e on the record); the contested fact keeps both claims, cited. "
             f"Then finish the merge: git add {name} && git commit --no-edit (maliterm sync does both and pushes).")
 
 

@@ -139,6 +139,8 @@ def pick_remote(git: Git, remote: str | None) -> str:
             raise MalitermError("no remote", msg="this clone has no remote to sync with: give one, a bare "
                                 "repository on a USB stick (maliterm sync /media/usb/team.git) or a git URL.")
         return "origin" if "origin" in remotes else remotes[0]
+    if remote not in remotes and os.path.exists(remote):
+        remote = str(Path(remote).resolve())  # git runs in the clone: a path is the user's, from here
     if not remotes and remote not in remotes:
         git.run("remote", "add", "origin", remote)  # remembered: next time `maliterm sync` alone will do
         return "origin"
@@ -150,8 +152,6 @@ def sync(db: Path, remote: str | None, say: Callable[[str], None]) -> None:
 
     The caller holds the database's writer lock and has checked the file is valid.
     """
-    from maliterm.interchange.commands import resolution_steps
-
     git, rel = repo_of(db)
     configure(git, rel)
     if git.ok("rev-parse", "-q", "--verify", "MERGE_HEAD"):  # finishing a merge that stopped for a person
@@ -164,6 +164,7 @@ def sync(db: Path, remote: str | None, say: Callable[[str], None]) -> None:
     elif message := commit(git, rel):
         say(f"committed: {message}")
     target = pick_remote(git, remote)
+    shown = target if target == remote or remote is None else f"{remote} ({target})"
     branch = git.run("symbolic-ref", "-q", "--short", "HEAD", check=False).stdout.strip()
     if not branch:
         raise MalitermError("no branch", msg="this clone is not on a branch (a detached HEAD): "
@@ -171,7 +172,7 @@ def sync(db: Path, remote: str | None, say: Callable[[str], None]) -> None:
     try:
         there = git.out("ls-remote", "--heads", target, f"refs/heads/{branch}")
     except GitFailed as exc:
-        raise MalitermError("remote unreachable", msg=f"cannot reach {target}: {exc.output} "
+        raise MalitermError("remote unreachable", msg=f"cannot reach {shown}: {exc.output} "
                             "(a USB stick not mounted? no network?). Nothing was pulled or pushed; "
                             "your commit is kept: maliterm sync again later.") from None
     if there:
@@ -179,14 +180,16 @@ def sync(db: Path, remote: str | None, say: Callable[[str], None]) -> None:
         said = (pulled.stderr + pulled.stdout).strip()
         if pulled.returncode:
             if rel in conflicted(git):
-                raise MalitermError("conflicts to choose", msg=f"{said}\n\n{resolution_steps(rel)}")
-            raise MalitermError("pull failed", msg=f"git pull {target} {branch} failed: {said}")
+                raise MalitermError("conflicts to choose", msg=f"{said}\n\nNothing is lost: {rel} holds both sides. "
+                                    "When you have looked at the conflicts above, run maliterm sync again: "
+                                    "it commits the merge and pushes.")
+            raise MalitermError("pull failed", msg=f"git pull {shown} {branch} failed: {said}")
         if said:
             say(said)  # the merge driver's report: what came in, what was kept, collisions
-        say(f"pulled {branch} from {target}")
+        say(f"pulled {branch} from {shown}")
     try:
         git.run("push", "-q", target, f"HEAD:refs/heads/{branch}")
     except GitFailed as exc:
-        raise MalitermError("push failed", msg=f"pushing to {target} failed: {exc.output} "
+        raise MalitermError("push failed", msg=f"pushing to {shown} failed: {exc.output} "
                             "(someone may have pushed meanwhile: maliterm sync again).") from None
-    say(f"pushed {branch} to {target}")
+    say(f"pushed {branch} to {shown}")
