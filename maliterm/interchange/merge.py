@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -299,7 +300,7 @@ class Merger:
 
     def keep_referenced(self, merged: dict) -> None:
         """Put back each deleted record that a merged record refers to, and what those need in turn."""
-        pending = dict(self.dropped)
+        pending = self.dropped  # what is put back leaves it: a second call only looks at the rest
         mentioned = set(_strings(merged)) if pending else set()  # a cheap filter before asking the validator
         progress = True
         while progress:
@@ -319,6 +320,30 @@ class Merger:
                 progress = True
 
 
+WHOLE = "(whole record)"  # the field of a conflict over a record whose merged fields do not fit together
+
+
+def settle_invalid(merged: dict, ours: dict, theirs: dict, report: MergeReport) -> bool:
+    """A record merged field by field may be invalid as a whole (a new start after a new end): keep ours
+    whole and report a conflict over the record, so the merge still completes and theirs can be kept."""
+    from maliterm.validate import validate
+
+    bad = set()
+    for problem in validate(merged, "merge"):
+        table, _, rest = problem.where.partition("/")
+        rid = re.split(r"[.\[]", rest, maxsplit=1)[0]
+        if rid in merged.get(table, {}):
+            bad.add((table, rid))
+    for table, rid in sorted(bad):
+        o, t = ours.get(table, {}).get(rid, MISSING), theirs.get(table, {}).get(rid, MISSING)
+        if o is MISSING or t is MISSING:
+            continue  # one side's record, valid in its own file: the problem is elsewhere
+        merged[table][rid] = copy.deepcopy(o)
+        report.conflicts = [c for c in report.conflicts if (c.table, c.rid) != (table, rid)]
+        report.conflicts.append(Conflict(table, rid, WHOLE, copy.deepcopy(o), copy.deepcopy(t)))
+    return bool(bad)
+
+
 def merge(base: dict | None, ours: dict, theirs: dict) -> tuple[dict, MergeReport]:
     """The merged data and what happened; conflicts hold ours until `resolve`d.
 
@@ -329,6 +354,8 @@ def merge(base: dict | None, ours: dict, theirs: dict) -> tuple[dict, MergeRepor
     m = Merger(ours, theirs, base, report)
     merged = m.run()
     m.keep_referenced(merged)
+    if settle_invalid(merged, ours, theirs, report):
+        m.keep_referenced(merged)  # ours kept whole may refer to what theirs deleted
     return merged, report
 
 
@@ -383,7 +410,9 @@ def resolve(merged: dict, report: MergeReport, choose: Callable[[Conflict], str]
                 claims = merge_list(None, c.ours["claims"], c.theirs["claims"])
                 facts[i] = {**c.ours, "claims": claims, **({"contested": True} if len(claims) > 1 else {})}
             continue
-        if choice == "theirs":
+        if choice == "theirs" and c.field == WHOLE:
+            merged[c.table][c.rid] = copy.deepcopy(c.theirs)
+        elif choice == "theirs":
             if isinstance(c.theirs, _Missing):
                 rec.pop(c.field, None)
             else:

@@ -366,3 +366,20 @@ def test_git_merge_notes_their_side_of_a_source_conflict(tmp_path, small_data):
     source = Store.open(repo / "db.json", read_only=True).get("src-a")
     assert source["title"] == "Field report A, revised"
     assert source["notes"] == f"Merge conflict: title in their copy: {json.dumps(theirs['sources']['src-a']['title'])}"
+
+
+def test_fields_that_do_not_fit_together_keep_ours_whole_and_both_sides_in_a_contested_fact(runner, small_data, write_db):
+    """Ours ends a leadership in mid-2013, theirs starts it in 2014: merged field by field it would end
+    before it began. The merge completes: ours whole, theirs beside it."""
+    base = copy.deepcopy(small_data)
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours["relations"]["r-lead"]["end"] = "2013-06"
+    theirs["relations"]["r-lead"]["start"] = "2014"
+    b, o, t = write_db(base, "b.json"), write_db(ours, "o.json"), write_db(theirs, "t.json")
+    result = runner("merge", t, "--base", b, "--db", o, "--keep", "contested")
+    assert result.exit_code == 0, result.output
+    assert "conflict relations/r-lead.(whole record)" in result.stdout
+    rel = Store.open(o, read_only=True).get("r-lead")
+    assert (rel["start"], rel["end"]) == ("2012-12", "2013-06")
+    fact = next(f for f in rel["facts"] if f["about"] == "(whole record)")
+    assert json.loads(fact["claims"][1]["text"].split(": ", 1)[1])["start"] == "2014"
