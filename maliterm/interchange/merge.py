@@ -297,7 +297,6 @@ class Merger:
             out.append(f)
         return out
 
-
     def keep_referenced(self, merged: dict) -> None:
         """Put back each deleted record that a merged record refers to, and what those need in turn."""
         pending = self.dropped  # what is put back leaves it: a second call only looks at the rest

@@ -120,23 +120,12 @@ def git(repo: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def repo(tmp_path: Path, small_data: dict) -> Path:
-    """A git repo whose db.json two branches edit: different records, and one field both change."""
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    git(repo, "init", "-q", "-b", "main")
-    (repo / ".gitattributes").write_text("db.json merge=maliterm\n")
-    git(repo, "config", "merge.maliterm.name", "maliterm database merge")
+    """A git repo whose db.json two branches edit: different records, and one field both change.
+
+    Its driver line is the one configured by hand before `%P` was passed: it still works.
+    """
+    repo = branches(tmp_path, small_data, *diverge(small_data))
     git(repo, "config", "merge.maliterm.driver", f"{sys.executable} -m maliterm merge-driver %O %A %B")
-    (repo / "db.json").write_bytes(dumps(small_data))
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "base")
-    ours, theirs = diverge(small_data)
-    git(repo, "checkout", "-q", "-b", "theirs")
-    (repo / "db.json").write_bytes(dumps(theirs))
-    git(repo, "commit", "-q", "-am", "theirs")
-    git(repo, "checkout", "-q", "main")
-    (repo / "db.json").write_bytes(dumps(ours))
-    git(repo, "commit", "-q", "-am", "ours")
     return repo
 
 
