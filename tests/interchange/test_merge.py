@@ -260,7 +260,9 @@ def test_one_id_in_two_tables_is_a_collision(small_data):
     ours["actors"]["kidal"] = group("kidal", "Kidal", "other")
     theirs["places"]["kidal"] = {"id": "kidal", "name": "Kidal", "kind": "town", "cite": CITE}
     theirs["events"]["hotel-attack"]["place"] = "kidal"
+    inputs = copy.deepcopy((small_data, ours, theirs))
     merged, report = merge(small_data, ours, theirs)
+    assert (small_data, ours, theirs) == inputs  # pure: a property test may reuse its inputs
     assert validate(merged, "merged") == []
     assert merged["actors"]["kidal"]["kind"] == "other"
     assert merged["places"]["kidal-2"]["kind"] == "town"
