@@ -220,7 +220,10 @@ def search(ctx, text, limit, db, as_json) -> None:
                      "field": h.field, "matched": h.text} for h in hits])
         return
     if not hits:
-        out.print(f"No match for {text!r}.", markup=False)
+        from maliterm.search import no_match
+
+        for line in no_match(text):
+            err.print(line, markup=False, highlight=False)
         sys.exit(1)
     from maliterm.render import search_table
 

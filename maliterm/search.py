@@ -43,6 +43,12 @@ def content_words(folded: str) -> list[str]:
     return [w for w in words if w not in STOP_WORDS] or words
 
 
+def no_match(text: str) -> tuple[str, str]:
+    """What to say when a search finds nothing: the fact, and what might help."""
+    return (f"No name, alias, title or summary matches {text.strip()!r}.",
+            "Try fewer words, or one distinctive word; quotations and notes are not searched.")
+
+
 FUZZY_POOL = 2000  # names sharing the most trigrams with the query that the fuzzy scorer sees
 
 

@@ -72,7 +72,10 @@ def test_cli_search_text_and_no_match(runner, small_db):
     assert found.stdout.splitlines()[1].split()[:3] == ["100", "place", "Ségou"]
     missing = runner("search", "zzzz", "--db", small_db)
     assert missing.exit_code == 1
-    assert missing.stdout.strip() == "No match for 'zzzz'."
+    assert missing.stdout == ""
+    assert missing.stderr.splitlines() == [
+        "No name, alias, title or summary matches 'zzzz'.",
+        "Try fewer words, or one distinctive word; quotations and notes are not searched."]
 
 
 # ---- ranking on the shipped dataset (issue 12) ------------------------------------------------
