@@ -50,6 +50,17 @@ def handles_errors(f):
     return wrapper
 
 
+def resolve_name(store, query: str, tables: tuple[str, ...] | None = None) -> tuple[str, dict]:
+    """`Store.resolve_match`, saying on stderr which record a partial name was taken for."""
+    from maliterm.safe import one_line
+
+    found = store.resolve_match(query, tables) if tables else store.resolve_match(query)
+    if not found.exact:
+        rid = found.record["id"]
+        err.print(f"Using {one_line(store.name(rid))} ({one_line(rid)}) for {one_line(query)!r}.", markup=False, highlight=False)
+    return found.table, found.record
+
+
 def open_store(ctx: click.Context, db: Path | None, read_only: bool = True):
     from maliterm.store import Store
 
@@ -115,7 +126,7 @@ def init(path: Path, title: str) -> None:
 def show(ctx: click.Context, name: str, db: Path | None, as_json: bool) -> None:
     """The dossier of an actor, event, place or source, by name, alias or id."""
     store = open_store(ctx, db)
-    table, rec = store.resolve(name)
+    table, rec = resolve_name(store, name)
     if as_json:
         rid = rec["id"]
         print_json({
@@ -155,8 +166,8 @@ def timeline(ctx, actor, place, etype, start, end, db, as_json) -> None:
         # Swapped bounds would print "0 events", which reads as "nothing happened".
         raise click.BadParameter(f"{end!r} is before --from {start!r}", param_hint="--to")
     f = EventFilter(
-        actor=store.resolve(actor, ("actors",))[1]["id"] if actor else None,
-        place=store.resolve(place, ("places",))[1]["id"] if place else None,
+        actor=resolve_name(store, actor, ("actors",))[1]["id"] if actor else None,
+        place=resolve_name(store, place, ("places",))[1]["id"] if place else None,
         type=etype, start=start, end=end,
     )
     ids = filter_events(store, f)
@@ -189,7 +200,7 @@ def lineage(ctx, actor, as_of, db, as_json) -> None:
 
     check_date("--as-of", as_of)
     store = open_store(ctx, db)
-    focus = store.resolve(actor, ("actors",))[1]["id"] if actor else None
+    focus = resolve_name(store, actor, ("actors",))[1]["id"] if actor else None
     lin = Lineage.of_store(store, as_of)
     nodes = lin.forest(focus)
     if as_json:

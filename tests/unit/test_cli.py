@@ -86,7 +86,8 @@ def test_show_text_gives_every_side_of_a_contested_fact(runner, small_path):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["show", "Old Frnt"],
-     "Nothing is called 'Old Frnt'. Closest: Old Front (old-front), The band splits from the Old Front (split-2012)."),
+     "Nothing is called 'Old Frnt'. Closest: Old Front (old-front), The band splits from the Old Front (split-2012), "
+     "Splinter band (unnamed) (splinter-band)."),
     (["timeline", "--actor", "Splintr"], "Nothing is called 'Splintr'. Closest: Splinter band (unnamed) (splinter-band)."),
     (["timeline", "--place", "Segouu"], "Nothing is called 'Segouu'. Closest: Ségou (segou)."),
     (["lineage", "rivr movment"], "Nothing is called 'rivr movment'. Closest: River Movement (river-movement)."),
@@ -103,6 +104,45 @@ def test_actor_filter_takes_actors_only(runner, small_path):
     result = runner("timeline", "--actor", "Ségou", "--db", small_path)
     assert result.exit_code == 1
     assert result.stderr.startswith("Nothing is called 'Ségou'.")
+
+
+SHIPPED = __import__("pathlib").Path(__file__).parents[2] / "db.json"
+
+
+@pytest.mark.parametrize(("args", "rid", "name"), [
+    (["show", "dacko", "--json"], "didier-dacko", "Didier Dacko"),
+    (["show", "dufka", "--json"], "corinne-dufka", "Corinne Dufka"),
+    (["show", "AQIM", "--json"], "aqim", None),  # an id, case ignored: nothing to announce
+    (["lineage", "mourabitoun", "--json"], "al-mourabitoun", "Al-Mourabitoun"),
+    (["timeline", "--actor", "mokhtar", "--json"], "mokhtar-belmokhtar", "Mokhtar Belmokhtar"),
+])
+def test_one_record_holding_every_word_is_taken_and_named(runner, args, rid, name):
+    out = as_json(runner(*args, "--db", SHIPPED))
+    if args[0] == "show":
+        assert out["record"]["id"] == rid
+    elif args[0] == "lineage":
+        assert out["focus"] == rid
+    else:
+        assert out and all(any(a["actor"] == rid for a in e.get("actors", ())) for e in out)
+    said = runner(*args, "--db", SHIPPED).stderr
+    assert said == (f"Using {name} ({rid}) for {args[1] if args[0] != 'timeline' else args[2]!r}.\n" if name else "")
+
+
+def test_several_records_holding_the_words_are_listed(runner):
+    result = runner("timeline", "--actor", "belmokhtar", "--db", SHIPPED)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        "'belmokhtar' matches 3 records: Fighters linked to Belmokhtar (unnamed in source) (belmokhtar-linked-fighters); "
+        "Belmokhtar's spinoff group (unnamed in source) (belmokhtar-spinoff); Mokhtar Belmokhtar (mokhtar-belmokhtar). "
+        "Give a full name or an id.")
+
+
+def test_word_matches_are_whole_words_or_word_starts(runner):
+    # "ufka" is inside "Dufka", not the start of a word: no match, only a suggestion
+    result = runner("show", "ufka", "--db", SHIPPED)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Nothing is called 'ufka'.")
 
 
 # ---- timeline -------------------------------------------------------------------------------------
