@@ -10,6 +10,7 @@ import click
 import orjson
 from rich.console import Console
 
+from maliterm import model as m
 from maliterm.errors import MalitermError
 
 out = Console(highlight=False, soft_wrap=False)
@@ -147,7 +148,8 @@ def show(ctx: click.Context, name: str, db: Path | None, as_json: bool) -> None:
 @main.command()
 @click.option("--actor", help="Only events this actor took part in (name, alias or id).")
 @click.option("--place", help="Only events at this place.")
-@click.option("--type", "etype", help="Only events of this type.")
+@click.option("--type", "etype", type=click.Choice(m.EVENT_TYPES),
+              help="Only events of this type (an unknown type is an error, not an empty list).")
 @click.option("--from", "start", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--to", "end", help="To this date.")
 @db_option

@@ -225,8 +225,10 @@ def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
 
 def search_table(store, hits) -> Table:
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for col in ("Score", "Kind", "Name", "Matched", "Id"):
+    for col in ("Score", "Kind", "Name", "Matched"):
         table.add_column(col)
+    # An id is for copying into a command: never cut, the other columns wrap around it.
+    table.add_column("Id", no_wrap=True, min_width=max((len(h.id) for h in hits), default=2))
     for h in hits:
         matched = literal(h.text[:60] + ("…" if len(h.text) > 60 else ""), "dim")
         table.add_row(f"{h.score:.0f}", h.table.rstrip("s"), literal(store.name(h.id)), matched, literal(h.id, "dim"))

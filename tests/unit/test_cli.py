@@ -248,3 +248,11 @@ def test_invalid_db_stops_every_command(runner, tmp_path):
         result = runner(*args, "--db", path)
         assert result.exit_code == 1
         assert result.stderr.strip() == f"{path}: the top level is a list (expected an object of tables)"
+
+
+def test_unknown_event_type_is_an_error_listing_the_valid_ones(runner, small_path):
+    result = runner("timeline", "--type", "bombing", "--db", small_path)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert ("Invalid value for '--type': 'bombing' is not one of 'attack', 'hostage_taking', 'battle', 'airstrike', "
+            "'kidnapping', 'military_operation', 'political', 'statement', 'other'.") in result.stderr

@@ -116,3 +116,17 @@ def test_ties_are_broken_by_id():
     index = SearchIndex([("actors", rid, "name", "Same Name") for rid in ("zeta", "alpha", "mid")])
     assert ids(index.query("same name")) == ["alpha", "mid", "zeta"]
     assert ids(index.query("same")) == ["alpha", "mid", "zeta"]
+
+
+def test_ids_are_never_cut_at_80_columns(shipped):
+    from rich.console import Console
+
+    from maliterm.render import search_table
+
+    hits = shipped.search("un mali force")
+    console = Console(width=80, record=True, color_system=None)
+    console.print(search_table(shipped, hits))
+    shown = console.export_text()
+    assert max(len(line) for line in shown.splitlines()) <= 80
+    for h in hits:
+        assert h.id in shown.split(), h.id
