@@ -156,6 +156,7 @@ class Casualty(TypedDict):
     qualifier: NotRequired[str]
     who: NotRequired[str]
     counted_by: NotRequired[str]
+    tally: NotRequired[str]  # one count of the event: figures of one tally add up, different tallies disagree
 
 
 class Event(TypedDict):

@@ -253,7 +253,7 @@ SPECS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
                                       ("actor", "role"))),
                 "casualties": list_of(obj({"kind": one_of(m.CASUALTY_KINDS), "count": count,
                                            "qualifier": one_of(m.CASUALTY_QUALIFIERS), "who": text,
-                                           "counted_by": text, "cite": CITE},
+                                           "counted_by": text, "tally": text, "cite": CITE},
                                           ("kind", "count", "cite")))},
                ("date", "title", "cite")),
     "relations": ({**COMMON, "from": ref("actors"), "type": one_of(tuple(m.RELATION_TYPES)), "to": text,
