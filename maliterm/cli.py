@@ -179,7 +179,9 @@ def timeline(ctx, actor, place, etype, start, end, db, as_json) -> None:
     from maliterm.render import timeline_table
 
     out.print(timeline_table(store, ids))
-    out.print(f"{len(ids)} events ({f.describe(store.name)})", style="dim", markup=False)
+    from maliterm.render import counted
+
+    out.print(f"{counted(len(ids), 'event')} ({f.describe(store.name)})", style="dim", markup=False)
 
 
 def check_date(label: str, value: str | None) -> None:

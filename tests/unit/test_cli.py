@@ -80,14 +80,15 @@ def test_show_place_json(runner, small_path):
 def test_show_text_gives_every_side_of_a_contested_fact(runner, small_path):
     out = ok(runner("show", "hotel-attack", "--db", small_path))
     for text in ("Attack on Hotel Z", "CONTESTED", "Two attackers.", "More than two, say witnesses.",
-                 "Field report A, para 5", "Wire story B, para 3", "19 killed", "Kamal Réné"):
+                 "[One 2020 ¶5]", "[Wire story B 2020 ¶3]", "19 killed", "Kamal Réné"):
         assert text in out
+    # the full titles, once, in the Sources list
+    assert "One 2020: Field report A (report, Analyst One, published 2020-03)" in out
 
 
 @pytest.mark.parametrize(("args", "message"), [
     (["show", "Old Frnt"],
-     "Nothing is called 'Old Frnt'. Closest: Old Front (old-front), The band splits from the Old Front (split-2012), "
-     "Splinter band (unnamed) (splinter-band)."),
+     "Nothing is called 'Old Frnt'. Closest: Old Front (old-front), The band splits from the Old Front (split-2012)."),
     (["timeline", "--actor", "Splintr"], "Nothing is called 'Splintr'. Closest: Splinter band (unnamed) (splinter-band)."),
     (["timeline", "--place", "Segouu"], "Nothing is called 'Segouu'. Closest: Ségou (segou)."),
     (["lineage", "rivr movment"], "Nothing is called 'rivr movment'. Closest: River Movement (river-movement)."),
@@ -256,3 +257,64 @@ def test_unknown_event_type_is_an_error_listing_the_valid_ones(runner, small_pat
     assert result.stdout == ""
     assert ("Invalid value for '--type': 'bombing' is not one of 'attack', 'hostage_taking', 'battle', 'airstrike', "
             "'kidnapping', 'military_operation', 'political', 'statement', 'other'.") in result.stderr
+
+
+# ---- reading well (issue 12) ---------------------------------------------------------------------
+
+
+def test_codes_read_as_words_and_json_keeps_them(runner):
+    show = ok(runner("show", "aqim", "--db", SHIPPED))
+    assert show.splitlines()[0].startswith("Al-Qaeda in the Islamic Maghreb  armed group")
+    assert "armed_group" not in show
+    assert as_json(runner("show", "aqim", "--json", "--db", SHIPPED))["record"]["kind"] == "armed_group"
+    assert "international organisation" in ok(runner("show", "united-nations", "--db", SHIPPED)).splitlines()[0]
+    radisson = ok(runner("show", "radisson-blu-attack-2015", "--db", SHIPPED))
+    assert "  suspected perpetrator: Mokhtar Belmokhtar" in radisson
+    assert "suspected_perpetrator" not in radisson
+
+
+def test_citations_are_compact_and_the_title_is_listed_once(runner):
+    out = ok(runner("show", "mokhtar-belmokhtar", "--db", SHIPPED))
+    assert "[Hammer 2015 ¶13, 22, 23]" in out
+    assert out.count("What the Bamako Attack Means for Mali—and France") == 1
+    assert out.split("\nSources\n")[1].startswith("  Hammer 2015: What the Bamako Attack Means for Mali—and France")
+
+
+def test_relation_dates_say_from_and_until(runner):
+    out = " ".join(ok(runner("show", "mokhtar-belmokhtar", "--db", SHIPPED)).split())  # as read, wrapping aside
+    assert "member of Al-Qaeda in the Islamic Maghreb (until 2012-12)" in out
+    assert "(from 2012-12 until some time between 2013 and 2014) CONTESTED" in out
+    assert "founded Al-Mourabitoun (from some time between 2013 and 2014) CONTESTED" in out
+
+
+def test_a_range_starting_on_a_day_follows_that_days_event(runner):
+    ids = timeline_ids(runner, SHIPPED, "--from", "2015-11-20", "--to", "2015-11-20")
+    assert ids.index("radisson-blu-attack-2015") < ids.index("hollande-statements-after-radisson")
+
+
+def test_one_event_is_not_events(runner):
+    out = ok(runner("timeline", "--place", "paris", "--db", SHIPPED))
+    assert out.splitlines()[-1] == "1 event (place Paris)"
+
+
+def test_a_floor_of_zero_deaths_reads_as_none_reported():
+    from maliterm.timeline import casualty_summary
+
+    floor = {"casualties": [{"kind": "killed", "count": 0, "qualifier": "at_least", "counted_by": "ACLED", "cite": []}]}
+    assert casualty_summary(floor) == "no deaths reported"
+    exact = {"casualties": [{"kind": "killed", "count": 0, "qualifier": "exact", "cite": []}]}
+    assert casualty_summary(exact) == "0 killed"
+
+
+def test_lineage_marks_the_contested_merger_date(runner):
+    out = ok(runner("lineage", "al-mourabitoun", "--db", SHIPPED))
+    merged = [line for line in out.splitlines() if "Al-Mourabitoun  merger" in line]
+    assert merged and all("merger, between 2013 and 2014  CONTESTED" in line for line in merged)
+
+
+def test_markdown_report_names_the_base_and_marks_contested_relations(runner):
+    md = ok(runner("export", "markdown", "--db", SHIPPED))
+    assert "- Base: Central Mali" in md
+    assert "central-mali" not in md
+    assert "(merger, between 2013 and 2014, CONTESTED)" in md
+    assert "- Kind: armed group" in md and "armed_group" not in md
