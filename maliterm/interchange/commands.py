@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from maliterm.cli import db_option, err, handles_errors, open_store, out
+from maliterm.cli import db_option, err, handles_errors, open_store, out, resolve_name
 from maliterm.errors import InvalidDatabase, MalitermError, Problem
 from maliterm.interchange import FORMATS, render
 from maliterm.interchange.merge import NOTE_FIELDS, POLICIES, Conflict, MergeReport, merge, resolve, show
@@ -76,7 +76,7 @@ def export(ctx: click.Context, fmt: str, actor: str | None, output: Path | None,
     from maliterm.interchange import export_to
 
     store = open_store(ctx, db)
-    focus = store.resolve(actor, ("actors",))[1]["id"] if actor else None
+    focus = resolve_name(store, actor, ("actors",))[1]["id"] if actor else None
     if output:
         export_to(store, fmt, output, focus)
         err.print(f"wrote {output}", markup=False, highlight=False)
