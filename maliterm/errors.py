@@ -63,3 +63,7 @@ class FileChanged(MalitermError):
 
 class Referenced(MalitermError):
     """A record cannot be deleted alone: others refer to it (`problems` names each reference)."""
+
+
+class SaveFailed(MalitermError):
+    """The disk refused a save (full, read-only, permission, ownership): nothing was changed."""
