@@ -292,7 +292,8 @@ def leftover_pattern(path: Path) -> re.Pattern:
 def save_failed(path: Path, exc: OSError, doing: str = "") -> SaveFailed:
     doing = f" ({doing})" if doing else ""
     return SaveFailed(f"{path} not saved", [Problem(
-        str(path), "", f"not saved: {_reason(exc)}{doing}; the file on disk is as it was before this save")])
+        str(path), "", f"not saved: {_reason(exc)}{doing}; the file on disk is as it was before this save")],
+        exc.errno)
 
 
 def write_atomic(path: Path, *chunks: bytes, before_replace: Callable[[], None] | None = None) -> os.stat_result:
@@ -329,6 +330,8 @@ def write_atomic(path: Path, *chunks: bytes, before_replace: Callable[[], None] 
             if before_replace is not None:
                 before_replace()
             os.replace(tmp, path)
+        except SaveFailed:
+            raise
         except OSError as exc:
             raise save_failed(path, exc) from None
     except BaseException:
@@ -351,7 +354,7 @@ def _keep_owner_and_mode(fd: int, like: os.stat_result, path: Path) -> None:
             raise SaveFailed(f"{path} not saved", [Problem(str(path), "", (
                 f"not saved: it belongs to {user_name(like.st_uid)}, group {group_name(like.st_gid)}, and a "
                 "save by you could not keep that (only root can); the file on disk is as it was before"),
-                "a file you own and whose group you are in (ask its owner, or save a copy)")]) from None
+                "a file you own and whose group you are in (ask its owner, or save a copy)")], errno.EPERM) from None
     if hasattr(os, "fchmod"):
         os.fchmod(fd, stat.S_IMODE(like.st_mode))
     else:  # pragma: no cover (Windows: only the read-only bit)
