@@ -128,6 +128,15 @@ def _not_a_file(mode: int) -> str:
     return "is not a regular file"
 
 
+def file_size(path: Path) -> int:
+    """The size of `path` if it is a regular file (through symlinks), else -1; never raises, never waits."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return -1
+    return st.st_size if stat.S_ISREG(st.st_mode) else -1
+
+
 def read_raw(path: Path) -> tuple[bytes, os.stat_result]:
     """The file's bytes and its stat, from one open file so they agree; or one clear line why not.
 

@@ -81,9 +81,9 @@ def not_writable(path: Path) -> str:
     """Why this process could not save `path`, or "" if it could (saves also write beside it,
     beside the real file when `path` is a symlink, and keep its owner and group)."""
     real = Path(os.path.realpath(path))
-    if real.exists() and not os.access(real, os.W_OK):
+    if os.path.exists(real) and not os.access(real, os.W_OK):  # os.path: False, not an error, for odd paths
         return f"you have no permission to write {path}"
-    if real.parent.is_dir() and not os.access(real.parent, os.W_OK | os.X_OK):
+    if os.path.isdir(real.parent) and not os.access(real.parent, os.W_OK | os.X_OK):
         return f"you have no permission to write in the folder {real.parent} (saves write a temporary file there)"
     return cannot_keep_owner(real)
 
@@ -157,7 +157,7 @@ class Store(Indexes):
         """(why read-only or "", who holds the lock, our lock) for a store that wants to write."""
         if reason := not_writable(path):
             return reason, None, None
-        if not path.is_file():
+        if not os.path.isfile(path):
             return "", None, None  # opening will fail and say why; leave no lock file beside it
         try:
             return "", None, WriterLock.acquire(path)

@@ -247,6 +247,9 @@ def nasty(kind: str, folder: Path, monkeypatch) -> tuple[Path, str]:
         monkeypatch.setenv("MALITERM_MAX_BYTES", "1K")
         path.write_bytes(b'{"meta": "' + b"x" * 2000 + b'"}')
         return path, "is 2.0 KiB, more than maliterm opens (1.0 KiB; set MALITERM_MAX_BYTES to raise it)"
+    if kind == "long-name":
+        path = folder / ("a" * 300 + ".json")
+        return path, "cannot be read: file name too long"
     if kind == "unreadable":  # root reads anything: the kernel's answer to anyone else, injected
         path.write_bytes(b"{}")
         real_open = os.open
@@ -262,9 +265,11 @@ def nasty(kind: str, folder: Path, monkeypatch) -> tuple[Path, str]:
 
 
 NASTY = ["empty", "binary", "latin1", "utf16", "utf8-bom", "huge-number", "nan", "list", "deep-300",
-         "deep-1023", "fifo", "dir", "dev-zero", "dangling", "loop", "too-big", "unreadable"]
+         "deep-1023", "fifo", "dir", "dev-zero", "dangling", "loop", "too-big", "long-name", "unreadable"]
+ACLED = str(Path(__file__).parents[1] / "data" / "acled_sample.csv")
 COMMANDS = {"validate": ("validate", "{}"), "show": ("show", "x", "--db", "{}"),
-            "timeline": ("timeline", "--db", "{}")}
+            "timeline": ("timeline", "--db", "{}"),
+            "import": ("import", "acled", ACLED, "--apply", "--db", "{}")}  # a writer: takes the lock
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, devices and symlinks")
