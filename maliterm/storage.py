@@ -86,8 +86,8 @@ def read_with_identity(path: Path) -> tuple[bytes, FileIdentity]:
     return raw, FileIdentity.of(st, raw)
 
 
-# Opening never waits (a FIFO with no writer would block forever) and never follows a link
-# into anything but a regular file; absent flags are 0 where the OS has no such thing.
+# Opening never waits (a FIFO with no writer would block forever); what was opened is checked
+# before the first read. Flags an OS lacks are 0.
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 DEFAULT_MAX_BYTES = 2 * 1024**3  # far above any hand-kept file; a big ACLED import may need more
 _UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
@@ -108,11 +108,8 @@ def max_bytes() -> int:
 def size_text(n: int) -> str:
     if n < 1024:
         return f"{n} bytes"
-    for unit in "KMGT":
-        n /= 1024
-        if n < 1024 or unit == "T":
-            return f"{n:,.1f} {unit}iB"
-    raise AssertionError
+    unit = max((u for u in "KMGT" if n >= _UNITS[u]), key=_UNITS.get)
+    return f"{n / _UNITS[unit]:,.1f} {unit}iB"
 
 
 def _not_a_file(mode: int) -> str:
@@ -364,10 +361,8 @@ def _keep_owner_and_mode(fd: int, like: os.stat_result, path: Path) -> None:
                 f"not saved: it belongs to {user_name(like.st_uid)}, group {group_name(like.st_gid)}, and a "
                 "save by you could not keep that (only root can); the file on disk is as it was before"),
                 "a file you own and whose group you are in (ask its owner, or save a copy)")], errno.EPERM) from None
-    if hasattr(os, "fchmod"):
+    if hasattr(os, "fchmod"):  # not on Windows, where a new file's defaults are what it had
         os.fchmod(fd, stat.S_IMODE(like.st_mode))
-    else:  # pragma: no cover (Windows: only the read-only bit)
-        os.chmod(fd, stat.S_IMODE(like.st_mode))
 
 
 def user_name(uid: int) -> str:

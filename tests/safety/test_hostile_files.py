@@ -302,3 +302,13 @@ async def test_the_tui_exits_with_one_clear_line_for_every_nasty_file(kind, tmp_
     assert app.return_code == 1
     lines = app.load_error.lines()
     assert len(lines) == 1 and lines[0].startswith(f"{path}: ") and words in lines[0], lines
+
+
+def test_a_size_limit_that_is_not_a_size_is_one_clear_line(small_db, runner, monkeypatch):
+    monkeypatch.setenv("MALITERM_MAX_BYTES", "lots")
+    result = runner("validate", small_db)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "MALITERM_MAX_BYTES: is 'lots' (expected a size in bytes, or with K, M, G or T (e.g. 8G))"]
+    monkeypatch.setenv("MALITERM_MAX_BYTES", "8G")  # a big ACLED file's limit opens it
+    assert runner("validate", small_db).exit_code == 0
