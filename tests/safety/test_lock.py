@@ -175,3 +175,13 @@ def test_a_symlinked_database_is_saved_to_its_target(tmp_path, small_db):
     assert (tmp_path / "small.json.bak").read_bytes() == before
     assert sorted(os.listdir(elsewhere)) == ["db.json"]
     assert sorted(os.listdir(tmp_path)) == ["small.json", "small.json.bak", "work"]
+
+
+def test_a_full_disk_while_writing_the_lock_opens_read_only_saying_why(small_db, monkeypatch):
+    def full(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("maliterm.locking.os.ftruncate", full)
+    with Store.open(small_db) as store:
+        assert store.read_only
+        assert store.read_only_reason == f"cannot write the lock file {lock_path(small_db)}: No space left on device"
