@@ -75,3 +75,14 @@ class FileChanged(MalitermError):
 
 class Referenced(MalitermError):
     """A record cannot be deleted alone: others refer to it (`problems` names each reference)."""
+
+
+class SaveFailed(MalitermError, OSError):
+    """The disk refused a save (full, read-only, permission, ownership): nothing was changed.
+
+    Also an OSError, with the kernel's `errno`, so best-effort writers (the validation cache,
+    the settings file) that let a disk error pass still do."""
+
+    def __init__(self, title: str, problems: list[Problem] | None = None, errno: int | None = None) -> None:
+        super().__init__(title, problems)
+        self.errno = errno

@@ -24,8 +24,8 @@ from maliterm.folding import fold
 from maliterm.history import Edit, History, RecordChange
 from maliterm.indexes import Indexes
 from maliterm.locking import Holder, LockUnavailable, Locked, WriterLock
-from maliterm.storage import (FileIdentity, check_duplicate_keys, digest, open_tinydb, parse, read_raw,
-                              save_atomic)
+from maliterm.storage import (FileIdentity, cannot_keep_owner, check_duplicate_keys, digest, open_tinydb, parse,
+                              read_raw, remove_leftovers, save_atomic)
 from maliterm.validate import validate
 
 DEFAULT_DB = Path(__file__).parent / "data" / "db.json"
@@ -79,12 +79,14 @@ def load_valid_with_identity(path: Path, progress: Callable[[str], None] | None 
 
 
 def not_writable(path: Path) -> str:
-    """Why this process could not save `path`, or "" if it could (saves also write beside it)."""
-    if path.exists() and not os.access(path, os.W_OK):
+    """Why this process could not save `path`, or "" if it could (saves also write beside it,
+    beside the real file when `path` is a symlink, and keep its owner and group)."""
+    real = Path(os.path.realpath(path))
+    if os.path.exists(real) and not os.access(real, os.W_OK):  # os.path: False, not an error, for odd paths
         return f"you have no permission to write {path}"
-    if path.parent.is_dir() and not os.access(path.parent, os.W_OK | os.X_OK):
-        return f"you have no permission to write in the folder {path.parent} (saves write a temporary file there)"
-    return ""
+    if os.path.isdir(real.parent) and not os.access(real.parent, os.W_OK | os.X_OK):
+        return f"you have no permission to write in the folder {real.parent} (saves write a temporary file there)"
+    return cannot_keep_owner(real)
 
 
 @contextmanager
@@ -130,6 +132,8 @@ class Store(Indexes):
         self.read_only_reason = "opened read-only" if read_only else ""
         self.lock_holder: Holder | None = None
         self.took_over_lock_from: Holder | None = None  # a writer that died without closing
+        self.leftovers_removed: list[Path] = []  # temp files of saves that died, deleted at open
+        self.leftovers_kept: list[str] = []  # ... or why one could not be
         self.history = History()
         self._busy = threading.RLock()  # edits and the background search-index build take turns
         self._release = lambda: None
@@ -155,6 +159,8 @@ class Store(Indexes):
         store.read_only_reason, store.lock_holder = reason, holder
         if lock:
             store.took_over_lock_from = lock.took_over
+            store.leftovers_removed, store.leftovers_kept = remove_leftovers(store._db.storage.target,
+                                                                             lock.acquired_at)
             store._release = weakref.finalize(store, lock.release)  # also at exit, if never closed
         return store
 
@@ -163,7 +169,7 @@ class Store(Indexes):
         """(why read-only or "", who holds the lock, our lock) for a store that wants to write."""
         if reason := not_writable(path):
             return reason, None, None
-        if not path.is_file():
+        if not os.path.isfile(path):
             return "", None, None  # opening will fail and say why; leave no lock file beside it
         try:
             return "", None, WriterLock.acquire(path)

@@ -72,7 +72,9 @@ class MainScreen(EditActions, Screen):
     def on_mount(self) -> None:
         self.query_one("#panes").display = False
         self._apply_width(self.size.width)
-        if self.path.is_file() and self.path.stat().st_size <= OPEN_AT_ONCE:
+        from maliterm.storage import file_size
+
+        if 0 <= file_size(self.path) <= OPEN_AT_ONCE:
             # Tens of milliseconds: the first frame shows the panes, not a loading screen.
             from maliterm.store import Store
 
@@ -95,9 +97,10 @@ class MainScreen(EditActions, Screen):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="Loading the database")
     def load(self) -> None:
+        from maliterm.storage import file_size
         from maliterm.store import Store
 
-        size = self.path.stat().st_size / 1e6 if self.path.is_file() else 0
+        size = max(file_size(self.path), 0) / 1e6
 
         def progress(phase: str) -> None:
             step = LOAD_PHASES.index(phase)
