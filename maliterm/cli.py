@@ -11,19 +11,20 @@ import orjson
 from rich.console import Console
 
 from maliterm.errors import MalitermError
+from maliterm.safe import json_text, one_line
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def fail(exc: MalitermError) -> None:
-    for line in exc.lines():
+    for line in exc.lines():  # already one_line each: see MalitermError.lines
         err.print(line, markup=False, highlight=False)
     sys.exit(1)
 
 
 def print_json(data: object) -> None:
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    sys.stdout.write(json_text(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()) + "\n")
 
 
 def db_option(f):
@@ -90,7 +91,7 @@ def validate(ctx: click.Context, path: Path | None, db: Path | None) -> None:
     store = Store.open(path or db_path(ctx, db), read_only=True)
     from maliterm.render import counts_table
 
-    out.print(f"{store.path}: valid", markup=False)
+    out.print(one_line(f"{store.path}: valid"), markup=False)
     out.print(counts_table(store.counts()))
 
 
@@ -103,7 +104,7 @@ def init(path: Path, title: str) -> None:
     from maliterm.store import init as init_db
 
     init_db(path, title)
-    out.print(f"created {path}", markup=False)
+    out.print(one_line(f"created {path}"), markup=False)
 
 
 @main.command()
@@ -166,7 +167,7 @@ def timeline(ctx, actor, place, etype, start, end, db, as_json) -> None:
     from maliterm.render import timeline_table
 
     out.print(timeline_table(store, ids))
-    out.print(f"{len(ids)} events ({f.describe(store.name)})", style="dim", markup=False)
+    out.print(one_line(f"{len(ids)} events ({f.describe(store.name)})"), style="dim", markup=False)
 
 
 def check_date(label: str, value: str | None) -> None:
@@ -199,7 +200,7 @@ def lineage(ctx, actor, as_of, db, as_json) -> None:
 
     if not nodes:
         what = f"{store.name(focus)} has no lineage" if focus else "No lineage"
-        out.print(f"{what}{' as of ' + as_of if as_of else ''}.", markup=False)
+        out.print(one_line(f"{what}{' as of ' + as_of if as_of else ''}."), markup=False)
         return
     out.print(lineage_tree(lin, nodes, as_of))
 
@@ -220,7 +221,7 @@ def search(ctx, text, limit, db, as_json) -> None:
                      "field": h.field, "matched": h.text} for h in hits])
         return
     if not hits:
-        out.print(f"No match for {text!r}.", markup=False)
+        out.print(one_line(f"No match for {text!r}."), markup=False)
         sys.exit(1)
     from maliterm.render import search_table
 

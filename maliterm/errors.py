@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from maliterm.safe import one_line
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -30,10 +32,12 @@ class MalitermError(Exception):
         super().__init__(self.text())
 
     def lines(self) -> list[str]:
+        """One line per problem, safe to print: a key, name or path from a file may hold
+        escapes or newlines, and no message may obey or fake a line with them."""
         out = [str(p) for p in self.problems]
         if self.msg:
             out.append(self.msg)
-        return out or [self.title]
+        return [one_line(line) for line in out or [self.title]]
 
     def text(self) -> str:
         return "\n".join(self.lines())

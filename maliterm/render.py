@@ -1,6 +1,8 @@
 """Rich renderables for the CLI: dossiers, timelines, lineage trees, search results.
 
-All data text goes through `safe.literal`, never into markup strings.
+All data text goes through `safe`, never into markup strings: names, titles and other
+single-line fields through `literal_line`/`one_line` (a newline in a name must not draw a
+line of its own), summaries and quotations through `literal`.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from rich.tree import Tree
 from maliterm import dates
 from maliterm import model as m
 from maliterm.lineage import Lineage, Node
-from maliterm.safe import clean, literal
+from maliterm.safe import literal, literal_line, one_line
 from maliterm.timeline import casualty_summary
 
 
@@ -23,7 +25,7 @@ def cites(store, citations: list[dict]) -> Text:
     parts = []
     for c in citations:
         src = store.get(c["source"]) or {}
-        parts.append(clean(src.get("title", c["source"])) + (f", {clean(c['loc'])}" if c.get("loc") else ""))
+        parts.append(one_line(src.get("title", c["source"])) + (f", {one_line(c['loc'])}" if c.get("loc") else ""))
     return Text("[" + "; ".join(parts) + "]", style="dim")
 
 
@@ -33,7 +35,7 @@ def fact_lines(store, facts: list[dict]) -> list[Text]:
         head = Text()
         if f.get("date"):
             head.append(dates.display(f["date"]) + "  ", style="cyan")
-        head.append_text(literal(f["about"], "bold"))
+        head.append_text(literal_line(f["about"], "bold"))
         if f.get("contested"):
             head.append("  CONTESTED", style="bold yellow")
         out.append(head)
@@ -42,9 +44,9 @@ def fact_lines(store, facts: list[dict]) -> list[Text]:
             line = Text().append(marker, style="bold yellow" if f.get("contested") else "")
             line.append_text(literal(c["text"]))
             if "value" in c:
-                line.append(f"  = {clean(c['value'])}{' ' + clean(c['unit']) if c.get('unit') else ''}", style="green")
+                line.append(f"  = {one_line(c['value'])}{' ' + one_line(c['unit']) if c.get('unit') else ''}", style="green")
             if c.get("by"):
-                line.append("  per ").append_text(literal(store.name(c["by"]), "italic"))
+                line.append("  per ").append_text(literal_line(store.name(c["by"]), "italic"))
             if c.get("credibility"):
                 line.append(f"  credibility {c['credibility']}", style="magenta")
             line.append(" ").append_text(cites(store, c["cite"]))
@@ -56,7 +58,7 @@ def relation_line(store, rid: str, rel: dict) -> Text:
     outgoing = rel["from"] == rid
     verb = m.RELATION_TYPES[rel["type"]][0] if outgoing else m.RELATION_INVERSE[rel["type"]]
     other = rel["to"] if outgoing else rel["from"]
-    line = Text().append(f"{verb} ", style="cyan").append_text(literal(store.name(other), "bold"))
+    line = Text().append(f"{verb} ", style="cyan").append_text(literal_line(store.name(other), "bold"))
     span = " – ".join(dates.display(d) for d in (rel.get("start"), rel.get("end")) if d)
     if span:
         line.append(f"  ({span})", style="dim")
@@ -97,7 +99,7 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         add(Text(""))
         add(Text(name, style="bold underline"))
 
-    title = literal(m.label(table, rec), "bold")
+    title = literal_line(m.label(table, rec), "bold")
     title.append(f"  {rec.get('kind') or rec.get('type') or table.rstrip('s')}", style="dim")
     if rec.get("descriptive_name"):
         title.append("  (descriptive name: the sources give none)", style="italic dim")
@@ -113,15 +115,17 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         if rec.get(key):
             field(label, dates.display(rec[key]))
     if rec.get("aliases"):
-        field("Aliases", literal(", ".join(rec["aliases"])))
+        field("Aliases", literal_line(", ".join(rec["aliases"])))
     for label, key in (("Role", "role"), ("Nationality", "nationality"), ("Base", "base"),
                        ("Author", "author"), ("Publisher", "publisher"), ("Reliability", "reliability"),
-                       ("URL", "url"), ("Notes", "notes")):
+                       ("URL", "url")):
         if rec.get(key):
-            field(label, literal(rec[key]))
+            field(label, literal_line(rec[key]))
+    if rec.get("notes"):
+        field("Notes", literal(rec["notes"]))
     for label, key in (("Place", "place"), ("Country", "country"), ("Within", "within")):
         if rec.get(key):
-            field(label, literal(store.name(rec[key])), ("places", rec[key]))
+            field(label, literal_line(store.name(rec[key])), ("places", rec[key]))
     if rec.get("summary"):
         add(literal(rec["summary"]))
     if rec.get("cite"):
@@ -132,16 +136,16 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         if actors:
             heading("Actors")
             for a, role in actors:
-                add(Text().append(f"  {role}: ", style="cyan").append_text(literal(store.name(a))), ("actors", a))
+                add(Text().append(f"  {role}: ", style="cyan").append_text(literal_line(store.name(a))), ("actors", a))
         if rec.get("casualties"):
             heading("Casualties")
             for c in rec["casualties"]:
                 q = {"at_least": "at least ", "about": "about ", "more_than": "more than ", "up_to": "up to "}.get(c.get("qualifier", ""), "")
                 line = Text(f"  {q}{c['count']} {c['kind']}")
                 if c.get("who"):
-                    line.append(" (").append_text(literal(c["who"])).append(")")
+                    line.append(" (").append_text(literal_line(c["who"])).append(")")
                 if c.get("counted_by"):
-                    line.append(", counted by ").append_text(literal(c["counted_by"]))
+                    line.append(", counted by ").append_text(literal_line(c["counted_by"]))
                 add(line.append(" ").append_text(cites(store, c["cite"])))
     if rec.get("facts"):
         heading("Facts")
@@ -164,7 +168,7 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         heading("Quotations")
         for q in quotes:
             line = Text("  “").append_text(literal(q["text"], "italic")).append("”")
-            when = [clean(q["role"])] if q.get("role") else []
+            when = [one_line(q["role"])] if q.get("role") else []
             if q.get("date"):
                 when.append(dates.display(q["date"]))
             if when:
@@ -180,9 +184,9 @@ def dossier(store, table: str, rec: dict) -> Group:
 def event_line(store, eid: str) -> Text:
     ev = store.event(eid)
     line = Text("  ").append(f"{dates.display(ev['date']):<12}", style="cyan").append(" ")
-    line.append_text(literal(ev["title"]))
+    line.append_text(literal_line(ev["title"]))
     if ev.get("place"):
-        line.append(" — ", style="dim").append_text(literal(store.name(ev["place"]), "dim"))
+        line.append(" — ", style="dim").append_text(literal_line(store.name(ev["place"]), "dim"))
     if cas := casualty_summary(ev):
         line.append(f"  {cas}", style="red")
     return line
@@ -196,8 +200,8 @@ def timeline_table(store, ids: list[str]) -> Table:
     table.add_column("Casualties", style="red", no_wrap=True)
     for eid in ids:
         ev = store.event(eid)
-        table.add_row(dates.display(ev["date"]), literal(ev["title"]),
-                      literal(store.name(ev["place"])) if ev.get("place") else "", casualty_summary(ev))
+        table.add_row(dates.display(ev["date"]), literal_line(ev["title"]),
+                      literal_line(store.name(ev["place"])) if ev.get("place") else "", casualty_summary(ev))
     return table
 
 
@@ -205,13 +209,13 @@ def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
     tree = Tree(Text().append(f"Lineage{' as of ' + as_of if as_of else ''}", style="bold"), guide_style="dim")
 
     def add(parent: Tree, node: Node) -> None:
-        label = literal(lin.name(node.id), "bold")
+        label = literal_line(lin.name(node.id), "bold")
         if node.edge:
             verb = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}[node.edge.type]
             label.append(f"  {verb}" + (f", {dates.display(node.edge.date)}" if node.edge.date else ""), style="cyan")
         if len(node.parents) > 1:
             label.append("  ← formed from ", style="yellow").append_text(
-                literal(" + ".join(lin.name(p) for p in node.parents), "yellow"))
+                literal_line(" + ".join(lin.name(p) for p in node.parents), "yellow"))
         if node.cycle:
             label.append("  (cycle in the data)", style="red")
         branch = parent.add(label)
@@ -228,8 +232,8 @@ def search_table(store, hits) -> Table:
     for col in ("Score", "Kind", "Name", "Matched", "Id"):
         table.add_column(col)
     for h in hits:
-        matched = literal(h.text[:60] + ("…" if len(h.text) > 60 else ""), "dim")
-        table.add_row(f"{h.score:.0f}", h.table.rstrip("s"), literal(store.name(h.id)), matched, literal(h.id, "dim"))
+        matched = literal_line(h.text[:60] + ("…" if len(h.text) > 60 else ""), "dim")
+        table.add_row(f"{h.score:.0f}", h.table.rstrip("s"), literal_line(store.name(h.id)), matched, literal_line(h.id, "dim"))
     return table
 
 

@@ -11,13 +11,15 @@ from maliterm.cli import db_option, err, handles_errors, open_store, out
 from maliterm.errors import InvalidDatabase, MalitermError, Problem
 from maliterm.interchange import FORMATS, render
 from maliterm.interchange.merge import POLICIES, Conflict, merge, resolve, show
+from maliterm.safe import one_line
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 
 
 def say(console, lines: list[str]) -> None:
+    """Print report lines; each may quote a file's text, so each is made one safe line."""
     for line in lines:
-        console.print(line, markup=False, highlight=False, soft_wrap=True)  # one line each, for grep
+        console.print(one_line(line), markup=False, highlight=False, soft_wrap=True)  # one line each, for grep
 
 
 @click.group("import")
@@ -78,15 +80,13 @@ def export(ctx: click.Context, fmt: str, actor: str | None, output: Path | None,
     focus = store.resolve(actor, ("actors",))[1]["id"] if actor else None
     if output:
         export_to(store, fmt, output, focus)
-        err.print(f"wrote {output}", markup=False, highlight=False)
+        say(err, [f"wrote {output}"])
     else:
         sys.stdout.write(render(store, fmt, focus))
 
 
 def ask(conflict: Conflict) -> str:
-    err.print(f"Conflict in {conflict.where}:", markup=False, highlight=False)
-    err.print(f"  ours:   {show(conflict.ours)}", markup=False, highlight=False)
-    err.print(f"  theirs: {show(conflict.theirs)}", markup=False, highlight=False)
+    say(err, [f"Conflict in {conflict.where}:", f"  ours:   {show(conflict.ours)}", f"  theirs: {show(conflict.theirs)}"])
     return click.prompt("Keep", type=click.Choice(POLICIES), default="contested", err=True)
 
 

@@ -11,11 +11,13 @@ actor1 unless their role says they were on the receiving end.
 from __future__ import annotations
 
 import csv
+import re
 from typing import TextIO
 
 from maliterm.interchange.acled import (
     CLASSIFICATION, COLUMNS, OUTLET_LOC, event_date_column, event_id_of,
 )
+from maliterm.safe import clean
 
 RECEIVING = ("target", "victim", "responder")  # roles that put an actor of a non-ACLED event on side 2
 
@@ -81,8 +83,23 @@ def event_row(store, eid: str) -> dict[str, str]:
     return row
 
 
+# A cell a spreadsheet would run as a formula (OWASP's list: = + - @ tab CR). A plain number
+# such as a longitude -1.96 is no formula and stays a number.
+_FORMULA = re.compile(r"[=+\-@\t\r]")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+def cell(value: str) -> str:
+    """A cell as data, never code: controls shown as escapes (`safe.clean`; the file may be
+    printed to a terminal), and a formula starter prefixed with `'` as OWASP recommends."""
+    text = clean(value)
+    if _FORMULA.match(text) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def write_csv(store, event_ids: list[str], fh: TextIO) -> None:
     writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for eid in event_ids:
-        writer.writerow(event_row(store, eid))
+        writer.writerow({col: cell(v) for col, v in event_row(store, eid).items()})
