@@ -337,3 +337,17 @@ def test_merge_report_shows_c1_and_bidi_visibly(runner, tmp_path):
     assert result.exit_code == 1  # conflicts, no way to ask
     assert "conflict actors/osc-group.summary" in result.stdout
     assert 'theirs "their title \\x9b31m\\x9d52;c;ZWNobw==\\x9c\\x85\\u0007"' in result.stdout
+
+
+def test_merge_question_shows_both_sides_visibly(monkeypatch, capsys):
+    """`merge` on a terminal asks about each conflict, quoting both sides (not reachable by CliRunner)."""
+    from maliterm.interchange import commands
+    from maliterm.interchange.merge import Conflict
+
+    monkeypatch.setattr(commands.click, "prompt", lambda *a, **k: "ours")
+    ours, theirs = DATA["actors"]["osc-group"]["name"], DATA["meta"]["meta"]["title"]
+    assert commands.ask(Conflict("actors", "osc-group", "name\x1b[2J", ours, theirs)) == "ours"
+    err = capsys.readouterr().err
+    assert unsafe(err.encode()) == []
+    assert "Conflict in actors/osc-group.name\\x1b[2J:" in err
+    assert '  ours:   "Osc \\u001b]52;c;ZWNobyBwd25lZA==\\u001b\\\\ Group"' in err  # a JSON value
