@@ -96,8 +96,8 @@ def yaml_text(text: str) -> str:
     """A single-quoted YAML scalar (the front matter's title): only `'` is special, doubled.
 
     Not double-quoted: there `\\` starts an escape, so a trailing backslash ate the closing quote
-    and the text `\\x1b` came back as a real ESC."""
-    return "'" + one_line(text).replace("'", "''") + "'"
+    and the text `\\x1b` came back as a real ESC. YAML forbids the characters XML does (U+FFFF...)."""
+    return "'" + one_line(xml_text(text)).replace("'", "''") + "'"
 
 
 def mermaid(g: Graph, title: str) -> str:
