@@ -6,6 +6,8 @@ the hostile corpus in tests/data/hostile/ (see its README). No byte stream it pr
 (stdout, stderr, files it writes) may hold ESC, BEL, another C0 control, DEL, a C1 control, a
 bidi control, an invisible character or a line separator; each export must still parse in its
 own format and keep the data as exactly as that format can carry it.
+
+`maliterm` with no command opens the TUI, whose boundaries have their own Pilot tests.
 """
 
 from __future__ import annotations
@@ -38,8 +40,7 @@ FAKE = "FAKE LINE"  # starts the second line of names and titles in the corpus
 # What a terminal would obey or that would hide or reorder text: C0 but tab and newline, DEL,
 # C1, bidi controls, zero-width and invisible characters, line and paragraph separators.
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-
-
+# An escape as safe.py, JSON, DOT or Mermaid's YAML title writes one.
 VISIBLE = re.compile(r"\\(n|x[0-9a-f]{2}|u[0-9a-f]{4})")
 
 
@@ -134,8 +135,8 @@ def place(tmp_path: Path):
         writer.writerows(json.loads((HOSTILE / "acled-rows.json").read_text(encoding="ascii")))
     empty = tmp_path / "empty-base.json"
     empty.write_bytes(b"")
-    names = {"{db}": str(db), "{odd_db}": str(odd_db), "{theirs}": str(theirs), "{acled}": str(acled), "{tmp}": str(tmp_path),
-             "{empty}": str(empty)}
+    names = {"{db}": str(db), "{odd_db}": str(odd_db), "{theirs}": str(theirs), "{acled}": str(acled),
+             "{tmp}": str(tmp_path), "{empty}": str(empty)}
 
     def fill(args: list[str]) -> list[str]:
         out = []
