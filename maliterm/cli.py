@@ -13,8 +13,8 @@ from rich.console import Console
 from maliterm.errors import MalitermError
 from maliterm.safe import json_text, one_line
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=False, emoji=False)  # `:skull:` in data is text, not an emoji
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def fail(exc: MalitermError) -> None:
