@@ -228,12 +228,13 @@ def search(ctx, text, limit, db, as_json) -> None:
     out.print(search_table(store, hits))
 
 
-from maliterm.interchange.commands import export, import_, merge_cmd, merge_driver  # noqa: E402 (needs the helpers above)
+from maliterm.interchange.commands import export, import_, merge_cmd, merge_driver, sync  # noqa: E402 (needs the helpers above)
 
 main.add_command(import_)
 main.add_command(export)
 main.add_command(merge_cmd)
 main.add_command(merge_driver)
+main.add_command(sync)
 
 
 if __name__ == "__main__":

@@ -255,10 +255,11 @@ class Store(Indexes):
         if after != before:
             self._commit(Edit((RecordChange(table, rid, before, after),)))
 
-    def write_many(self, records: Iterable[tuple[str, str, dict | None]]) -> None:
+    def write_many(self, records: Iterable[tuple[str, str, dict | None]], summary: str = "") -> None:
         """Add or replace (a dict) or delete (None) many records as one edit: validated together,
         one atomic save, one undo step. For imports and merges, where `put` per record would
-        validate the whole database once per record."""
+        validate the whole database once per record. With a `summary` ("import of FILE: ...") the
+        change log gets that one entry instead of one per record."""
         changes = []
         for table, rid, after in records:
             if table not in m.TABLES:
@@ -267,7 +268,7 @@ class Store(Indexes):
             if after != before:
                 changes.append(RecordChange(table, rid, before, copy.deepcopy(after)))
         if changes:
-            self._commit(Edit(tuple(changes)))
+            self._commit(Edit(tuple(changes), summary))
 
     def delete(self, table: str, rid: str, cascade: bool = False) -> Edit:
         """Delete one record. Without `cascade`, refuses (Referenced) while others refer to it;

@@ -18,6 +18,7 @@ import io
 import json
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -73,7 +74,8 @@ POLICIES = next(p for p in command(("merge",)).params if p.name == "keep").type.
 
 # Arguments per command; {db} is a fresh copy of hostile.json for each run, {odd_db} one with
 # escapes in its file name, {theirs} a copy of hostile-theirs.json (the same records changed with
-# other hostile text) named with escapes too, {acled} a CSV of acled-rows.json, {tmp} the run's folder.
+# other hostile text) named with escapes too, {acled} a CSV of acled-rows.json, {tmp} the run's folder,
+# {clone} a git clone of hostile.json whose remote has hostile-theirs.json committed on top.
 NOT_FOUND = "osc grup \x1b]52;c;eA==\x07"
 ODD = "\x1b]52;c;eA==\x07\u202e"  # in file names
 RUNS: dict[tuple[str, ...], list[list[str]]] = {
@@ -83,7 +85,7 @@ RUNS: dict[tuple[str, ...], list[list[str]]] = {
     ("show",): [[rid, "--db", "{db}"] for rid in ("osc-group", "newline-man", "bidi-front", "mermaid-breaker",
                                                  "hostile-event", "second-event", "c1-town", "xml-region",
                                                  "src-hostile", "src-tab")]
-               + [[NOT_FOUND, "--db", "{db}"], ["Front", "--db", "{db}"]],
+               + [[NOT_FOUND, "--db", "{db}"], ["Front", "--db", "{db}"], ["fake lime", "--db", "{db}"]],
     ("timeline",): [["--db", "{db}"], ["--actor", "osc-group", "--db", "{db}"],
                     ["--place", "c1-town", "--db", "{db}"], ["--actor", NOT_FOUND, "--db", "{db}"]],
     ("lineage",): [["--db", "{db}"], ["osc-group", "--db", "{db}"], ["newline-man", "--db", "{db}"],
@@ -98,6 +100,7 @@ RUNS: dict[tuple[str, ...], list[list[str]]] = {
                 + [["{theirs}", "--base", str(DB), "--db", "{db}"]],
     ("merge-driver",): [[str(DB), "{db}", "{theirs}"], ["{empty}", "{db}", "{theirs}"],
                         ["{empty}", "{db}", "{theirs}", "--keep", "theirs"]],
+    ("sync",): [["--db", "{odd_db}"], ["--db", "{clone}/db.json"]],
 }
 # Files a run may write that are databases (written by the storage layer, not exports).
 DATABASES = {"db.json", "db.json.bak", "db" + ODD + ".json", "new" + ODD + ".json"}
@@ -120,8 +123,32 @@ def test_every_command_is_exercised():
     assert set(commands(main)) == set(RUNS)
 
 
+def git(*args: str) -> None:
+    subprocess.run(["git", *args], capture_output=True, check=True)
+
+
+def shared_clone(tmp_path: Path) -> Path:
+    """A clone holding hostile.json, changed here, whose remote (a bare repository) has
+    hostile-theirs.json on top: a sync merges through the driver, with conflicts."""
+    stick, mine, other = tmp_path / "team.git", tmp_path / "mine", tmp_path / "other"
+    git("init", "-q", "--bare", "-b", "main", str(stick))
+    git("clone", "-q", str(stick), str(mine))
+    shutil.copy(DB, mine / "db.json")
+    git("-C", str(mine), "add", "db.json")
+    git("-C", str(mine), "commit", "-q", "-m", "hostile")
+    git("-C", str(mine), "push", "-q", "origin", "main")
+    git("clone", "-q", str(stick), str(other))
+    shutil.copy(HOSTILE / "hostile-theirs.json", other / "db.json")
+    git("-C", str(other), "commit", "-q", "-am", "theirs")
+    git("-C", str(other), "push", "-q", "origin", "main")
+    data = json.loads(DB.read_text(encoding="ascii"))
+    data["actors"]["osc-group"]["summary"] = "Mine \x9b2J\u202e\x1b]52;c;eA==\x07"
+    (mine / "db.json").write_text(json.dumps(data), encoding="utf-8")
+    return mine
+
+
 @pytest.fixture
-def place(tmp_path: Path):
+def place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Fill in the placeholders of a run with fresh files in tmp_path."""
     db = Path(shutil.copy(DB, tmp_path / "db.json"))
     odd_db = Path(shutil.copy(DB, tmp_path / f"db{ODD}.json"))
@@ -137,6 +164,13 @@ def place(tmp_path: Path):
              "{tmp}": str(tmp_path), "{empty}": str(empty)}
 
     def fill(args: list[str]) -> list[str]:
+        if any("{clone}" in a for a in args):
+            for var in ("AUTHOR", "COMMITTER"):
+                monkeypatch.setenv(f"GIT_{var}_NAME", "t")
+                monkeypatch.setenv(f"GIT_{var}_EMAIL", "t@example.org")
+            monkeypatch.setenv("HOME", str(tmp_path))
+            monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+            names["{clone}"] = str(shared_clone(tmp_path))
         out = []
         for a in args:
             for k, v in names.items():
@@ -148,13 +182,16 @@ def place(tmp_path: Path):
 
 
 def snapshot(folder: Path) -> dict[Path, bytes]:
-    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    """Every file under `folder` but git's own (a sync commits)."""
+    return {p: p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and not any(part.endswith(".git") for part in p.parts)}
 
 
 @pytest.mark.parametrize(("path", "args"), cases())
 def test_no_output_of_any_command_can_act_on_a_terminal(runner, tmp_path, place, path, args):
+    argv = place(args)
     before = snapshot(tmp_path)
-    result = runner(*path, *place(args))
+    result = runner(*path, *argv)
     assert result.exit_code in (0, 1), result.output
     streams = {"stdout": result.stdout_bytes, "stderr": result.stderr_bytes}
     streams |= {p.name: data for p, data in snapshot(tmp_path).items()
