@@ -114,6 +114,11 @@ def cell(value: str) -> str:
     return text
 
 
+def uncell(text: str) -> str:
+    """A cell as `cell` wrote it, read back: without the `'` put before a formula starter."""
+    return text[1:] if text[:1] == "'" and _FORMULA.match(text, 1) else text
+
+
 def write_csv(store, event_ids: list[str], fh: TextIO) -> None:
     writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
