@@ -12,19 +12,20 @@ from rich.console import Console
 
 from maliterm import model as m
 from maliterm.errors import MalitermError
+from maliterm.safe import json_text, one_line
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=False, emoji=False)  # `:skull:` in data is text, not an emoji
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def fail(exc: MalitermError) -> None:
-    for line in exc.lines():
+    for line in exc.lines():  # already one_line each: see MalitermError.lines
         err.print(line, markup=False, highlight=False)
     sys.exit(1)
 
 
 def print_json(data: object) -> None:
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    sys.stdout.write(json_text(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()) + "\n")
 
 
 def db_option(f):
@@ -102,7 +103,7 @@ def validate(ctx: click.Context, path: Path | None, db: Path | None) -> None:
     store = Store.open(path or db_path(ctx, db), read_only=True)
     from maliterm.render import counts_table
 
-    out.print(f"{store.path}: valid", markup=False)
+    out.print(one_line(f"{store.path}: valid"), markup=False)
     out.print(counts_table(store.counts()))
 
 
@@ -115,7 +116,7 @@ def init(path: Path, title: str) -> None:
     from maliterm.store import init as init_db
 
     init_db(path, title)
-    out.print(f"created {path}", markup=False)
+    out.print(one_line(f"created {path}"), markup=False)
 
 
 @main.command()
@@ -181,7 +182,7 @@ def timeline(ctx, actor, place, etype, start, end, db, as_json) -> None:
     out.print(timeline_table(store, ids))
     from maliterm.render import counted
 
-    out.print(f"{counted(len(ids), 'event')} ({f.describe(store.name)})", style="dim", markup=False)
+    out.print(one_line(f"{counted(len(ids), 'event')} ({f.describe(store.name)})"), style="dim", markup=False)
 
 
 def check_date(label: str, value: str | None) -> None:
@@ -214,7 +215,7 @@ def lineage(ctx, actor, as_of, db, as_json) -> None:
 
     if not nodes:
         what = f"{store.name(focus)} has no lineage" if focus else "No lineage"
-        out.print(f"{what}{' as of ' + as_of if as_of else ''}.", markup=False)
+        out.print(one_line(f"{what}{' as of ' + as_of if as_of else ''}."), markup=False)
         return
     out.print(lineage_tree(lin, nodes, as_of))
 
@@ -238,7 +239,7 @@ def search(ctx, text, limit, db, as_json) -> None:
         from maliterm.search import no_match
 
         for line in no_match(text):
-            err.print(line, markup=False, highlight=False)
+            err.print(one_line(line), markup=False, highlight=False)
         sys.exit(1)
     from maliterm.render import search_table
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from maliterm.safe import one_line
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -30,10 +32,13 @@ class MalitermError(Exception):
         super().__init__(self.text())
 
     def lines(self) -> list[str]:
-        out = [str(p) for p in self.problems]
+        """The message as lines safe to print: a key, name or path in a problem may hold
+        escapes or newlines, and no line may obey or fake a line with them. `msg` is our
+        own text (a newline in it breaks the line); data put into it must be `one_line` first."""
+        out = [one_line(p) for p in self.problems]
         if self.msg:
-            out.append(self.msg)
-        return out or [self.title]
+            out += [one_line(line) for line in self.msg.split("\n")]
+        return out or [one_line(self.title)]
 
     def text(self) -> str:
         return "\n".join(self.lines())
@@ -49,7 +54,7 @@ class NotFound(MalitermError):
     def __init__(self, query: str, suggestions: list[str]) -> None:
         self.query = query
         self.suggestions = suggestions
-        hint = f" Closest: {', '.join(suggestions)}." if suggestions else ""
+        hint = f" Closest: {', '.join(map(one_line, suggestions))}." if suggestions else ""
         super().__init__(f"Nothing is called {query!r}.", msg=f"Nothing is called {query!r}.{hint}")
 
 

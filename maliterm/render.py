@@ -1,6 +1,8 @@
 """Rich renderables for the CLI: dossiers, timelines, lineage trees, search results.
 
-All data text goes through `safe.literal`, never into markup strings.
+All data text goes through `safe`, never into markup strings: names, titles and other
+single-line fields through `literal_line`/`one_line` (a newline in a name must not draw a
+line of its own), summaries and quotations through `literal`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from rich.tree import Tree
 from maliterm import dates
 from maliterm import model as m
 from maliterm.lineage import Lineage, Node
-from maliterm.safe import clean, literal
+from maliterm.safe import literal, literal_line, one_line
 from maliterm.timeline import casualty_summary
 
 
@@ -53,7 +55,7 @@ def cite_text(store, citations: list[dict]) -> str:
 
 
 def cites(store, citations: list[dict]) -> Text:
-    return Text("[" + clean(cite_text(store, citations)) + "]", style="dim")
+    return Text("[" + one_line(cite_text(store, citations)) + "]", style="dim")
 
 
 def cited_sources(value: object) -> list[str]:
@@ -87,7 +89,7 @@ def fact_lines(store, facts: list[dict]) -> list[Text]:
         head = Text()
         if f.get("date"):
             head.append(dates.display(f["date"]) + "  ", style="cyan")
-        head.append_text(literal(f["about"], "bold"))
+        head.append_text(literal_line(f["about"], "bold"))
         if f.get("contested"):
             head.append("  CONTESTED", style="bold yellow")
         out.append(head)
@@ -96,9 +98,9 @@ def fact_lines(store, facts: list[dict]) -> list[Text]:
             line = Text().append(marker, style="bold yellow" if f.get("contested") else "")
             line.append_text(literal(c["text"]))
             if "value" in c:
-                line.append(f"  = {clean(c['value'])}{' ' + clean(c['unit']) if c.get('unit') else ''}", style="green")
+                line.append(f"  = {one_line(c['value'])}{' ' + one_line(c['unit']) if c.get('unit') else ''}", style="green")
             if c.get("by"):
-                line.append("  per ").append_text(literal(store.name(c["by"]), "italic"))
+                line.append("  per ").append_text(literal_line(store.name(c["by"]), "italic"))
             if c.get("credibility"):
                 line.append(f"  credibility {c['credibility']}", style="magenta")
             line.append(" ").append_text(cites(store, c["cite"]))
@@ -110,7 +112,7 @@ def relation_line(store, rid: str, rel: dict) -> Text:
     outgoing = rel["from"] == rid
     verb = m.RELATION_TYPES[rel["type"]][0] if outgoing else m.RELATION_INVERSE[rel["type"]]
     other = rel["to"] if outgoing else rel["from"]
-    line = Text().append(f"{verb} ", style="cyan").append_text(literal(store.name(other), "bold"))
+    line = Text().append(f"{verb} ", style="cyan").append_text(literal_line(store.name(other), "bold"))
     span = dates.span(rel.get("start"), rel.get("end"))
     if span:
         line.append(f"  ({span})", style="dim")
@@ -151,7 +153,7 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         add(Text(""))
         add(Text(name, style="bold underline"))
 
-    title = literal(m.label(table, rec), "bold")
+    title = literal_line(m.label(table, rec), "bold")
     title.append(f"  {m.words(rec.get('kind') or rec.get('type') or table.rstrip('s'))}", style="dim")
     if rec.get("descriptive_name"):
         title.append("  (descriptive name: the sources give none)", style="italic dim")
@@ -167,15 +169,17 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         if rec.get(key):
             field(label, dates.display(rec[key]))
     if rec.get("aliases"):
-        field("Aliases", literal(", ".join(rec["aliases"])))
+        field("Aliases", literal_line(", ".join(rec["aliases"])))
     for label, key in (("Role", "role"), ("Nationality", "nationality"),
                        ("Author", "author"), ("Publisher", "publisher"), ("Reliability", "reliability"),
-                       ("URL", "url"), ("Notes", "notes")):
+                       ("URL", "url")):
         if rec.get(key):
-            field(label, literal(rec[key]))
+            field(label, literal_line(rec[key]))
+    if rec.get("notes"):
+        field("Notes", literal(rec["notes"]))
     for label, key in (("Place", "place"), ("Base", "base"), ("Country", "country"), ("Within", "within")):
         if rec.get(key):
-            field(label, literal(store.name(rec[key])), ("places", rec[key]))
+            field(label, literal_line(store.name(rec[key])), ("places", rec[key]))
     if rec.get("summary"):
         add(literal(rec["summary"]))
     if rec.get("cite"):
@@ -186,16 +190,16 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         if actors:
             heading("Actors")
             for a, role in actors:
-                add(Text().append(f"  {m.words(role)}: ", style="cyan").append_text(literal(store.name(a))), ("actors", a))
+                add(Text().append(f"  {m.words(role)}: ", style="cyan").append_text(literal_line(store.name(a))), ("actors", a))
         if rec.get("casualties"):
             heading("Casualties")
             for c in rec["casualties"]:
                 q = {"at_least": "at least ", "about": "about ", "more_than": "more than ", "up_to": "up to "}.get(c.get("qualifier", ""), "")
                 line = Text(f"  {q}{c['count']} {c['kind']}")
                 if c.get("who"):
-                    line.append(" (").append_text(literal(c["who"])).append(")")
+                    line.append(" (").append_text(literal_line(c["who"])).append(")")
                 if c.get("counted_by"):
-                    line.append(", counted by ").append_text(literal(c["counted_by"]))
+                    line.append(", counted by ").append_text(literal_line(c["counted_by"]))
                 add(line.append(" ").append_text(cites(store, c["cite"])))
     if rec.get("facts"):
         heading("Facts")
@@ -218,7 +222,7 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         heading("Quotations")
         for q in quotes:
             line = Text("  “").append_text(literal(q["text"], "italic")).append("”")
-            when = [clean(q["role"])] if q.get("role") else []
+            when = [one_line(q["role"])] if q.get("role") else []
             if q.get("date"):
                 when.append(dates.display(q["date"]))
             if when:
@@ -246,9 +250,9 @@ def dossier(store, table: str, rec: dict) -> Group:
 def event_line(store, eid: str) -> Text:
     ev = store.event(eid)
     line = Text("  ").append(f"{dates.display_short(ev['date']):<12}", style="cyan").append(" ")
-    line.append_text(literal(ev["title"]))
+    line.append_text(literal_line(ev["title"]))
     if ev.get("place"):
-        line.append(" — ", style="dim").append_text(literal(store.name(ev["place"]), "dim"))
+        line.append(" — ", style="dim").append_text(literal_line(store.name(ev["place"]), "dim"))
     if cas := casualty_summary(ev):
         line.append(f"  {cas}", style="red")
     return line
@@ -262,8 +266,8 @@ def timeline_table(store, ids: list[str]) -> Table:
     table.add_column("Casualties", style="red", no_wrap=True)
     for eid in ids:
         ev = store.event(eid)
-        table.add_row(dates.display(ev["date"]), literal(ev["title"]),
-                      literal(store.name(ev["place"])) if ev.get("place") else "", casualty_summary(ev))
+        table.add_row(dates.display(ev["date"]), literal_line(ev["title"]),
+                      literal_line(store.name(ev["place"])) if ev.get("place") else "", casualty_summary(ev))
     return table
 
 
@@ -271,7 +275,7 @@ def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
     tree = Tree(Text().append(f"Lineage{' as of ' + as_of if as_of else ''}", style="bold"), guide_style="dim")
 
     def add(parent: Tree, node: Node) -> None:
-        label = literal(lin.name(node.id), "bold")
+        label = literal_line(lin.name(node.id), "bold")
         if node.edge:
             verb = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}[node.edge.type]
             label.append(f"  {verb}" + (f", {dates.display(node.edge.date)}" if node.edge.date else ""), style="cyan")
@@ -279,7 +283,7 @@ def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
                 label.append("  CONTESTED", style="bold yellow")
         if len(node.parents) > 1:
             label.append("  ← formed from ", style="yellow").append_text(
-                literal(" + ".join(lin.name(p) for p in node.parents), "yellow"))
+                literal_line(" + ".join(lin.name(p) for p in node.parents), "yellow"))
         if node.cycle:
             label.append("  (cycle in the data)", style="red")
         branch = parent.add(label)
@@ -298,8 +302,8 @@ def search_table(store, hits) -> Table:
     # An id is for copying into a command: never cut, the other columns wrap around it.
     table.add_column("Id", no_wrap=True, min_width=max((len(h.id) for h in hits), default=2))
     for h in hits:
-        matched = literal(h.text[:60] + ("…" if len(h.text) > 60 else ""), "dim")
-        table.add_row(f"{h.score:.0f}", h.table.rstrip("s"), literal(store.name(h.id)), matched, literal(h.id, "dim"))
+        matched = literal_line(h.text[:60] + ("…" if len(h.text) > 60 else ""), "dim")
+        table.add_row(f"{h.score:.0f}", h.table.rstrip("s"), literal_line(store.name(h.id)), matched, literal_line(h.id, "dim"))
     return table
 
 

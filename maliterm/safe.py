@@ -99,3 +99,15 @@ def json_text(s: str) -> str:
     same character: the data stays exact, the bytes stay harmless.
     """
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", s)
+
+
+# XML 1.0 allows tab, newline, CR and U+0020-U+D7FF, U+E000-U+FFFD, U+10000 up; `clean` already
+# escapes the C0 controls it forbids, which leaves surrogates and the noncharacters U+FFFE/U+FFFF.
+_XML_FORBIDDEN = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: object) -> str:
+    """`clean` text that XML 1.0 can carry: the characters it forbids shown as `\\uXXXX` escapes
+    (shown, not dropped, so the export still says something was there)."""
+    s = clean(text)
+    return _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", s) if _XML_FORBIDDEN.search(s) else s

@@ -479,6 +479,8 @@ def read_rows(path: Path) -> Iterable[tuple[int, dict[str, str] | BadRow]]:
     except OSError as exc:
         raise MalitermError(f"cannot read {path}", [Problem(str(path), "", f"cannot be read: {exc.strerror}",
                                                             "a readable ACLED CSV file")]) from None
+    from maliterm.interchange.csv_export import uncell  # (csv_export imports this module)
+
     with io.StringIO(decode(raw, path), newline="") as fh:
         reader = csv.reader(fh)
         try:
@@ -496,7 +498,7 @@ def read_rows(path: Path) -> Iterable[tuple[int, dict[str, str] | BadRow]]:
                     if len(cells) != len(header):
                         yield start, BadRow("", f"has {len(cells)} fields", f"{len(header)}, one per header column")
                     else:
-                        yield start, dict(zip(header, cells))
+                        yield start, dict(zip(header, map(uncell, cells)))
                 start = reader.line_num + 1
         except csv.Error as exc:
             raise MalitermError(f"cannot read {path}", [Problem(f"{path}:{start}", "", f"is not valid CSV: {exc}",

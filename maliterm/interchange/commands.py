@@ -12,13 +12,15 @@ from maliterm.cli import db_option, err, handles_errors, open_store, out, resolv
 from maliterm.errors import InvalidDatabase, MalitermError, Problem
 from maliterm.interchange import FORMATS, render
 from maliterm.interchange.merge import NOTE_FIELDS, POLICIES, Conflict, MergeReport, merge, resolve, show
+from maliterm.safe import one_line
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 
 
 def say(console, lines: list[str]) -> None:
+    """Print report lines; each may quote a file's text, so each is made one safe line."""
     for line in lines:
-        console.print(line, markup=False, highlight=False, soft_wrap=True)  # one line each, for grep
+        console.print(one_line(line), markup=False, highlight=False, soft_wrap=True)  # one line each, for grep
 
 
 @click.group("import")
@@ -79,15 +81,13 @@ def export(ctx: click.Context, fmt: str, actor: str | None, output: Path | None,
     focus = resolve_name(store, actor, ("actors",))[1]["id"] if actor else None
     if output:
         export_to(store, fmt, output, focus)
-        err.print(f"wrote {output}", markup=False, highlight=False)
+        say(err, [f"wrote {output}"])
     else:
         sys.stdout.write(render(store, fmt, focus))
 
 
 def ask(conflict: Conflict) -> str:
-    err.print(f"Conflict in {conflict.where}:", markup=False, highlight=False)
-    err.print(f"  ours:   {show(conflict.ours)}", markup=False, highlight=False)
-    err.print(f"  theirs: {show(conflict.theirs)}", markup=False, highlight=False)
+    say(err, [f"Conflict in {conflict.where}:", f"  ours:   {show(conflict.ours)}", f"  theirs: {show(conflict.theirs)}"])
     return click.prompt("Keep", type=click.Choice(POLICIES), default="contested", err=True)
 
 
@@ -195,8 +195,8 @@ def sync(ctx: click.Context, remote: str | None, db: Path | None) -> None:
     store = open_store(ctx, db, read_only=False)  # checks the file, and holds the writer lock while git works
     try:
         if store.read_only:
-            raise MalitermError("cannot sync", msg=f"{store.path}: {store.read_only_reason}. "
+            raise MalitermError("cannot sync", msg=f"{one_line(store.path)}: {one_line(store.read_only_reason)}. "
                                 "Close the other maliterm that has it open, then sync again.")
-        gitsync.sync(store.path, remote, lambda line: say(out, [line]))
+        gitsync.sync(store.path, remote, lambda text: say(out, text.split("\n")))  # git's lines, each made safe
     finally:
         store.close()

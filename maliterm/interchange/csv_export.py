@@ -15,11 +15,13 @@ ACLED's two sides, and a place's levels below admin3, do not survive the trip.
 from __future__ import annotations
 
 import csv
+import re
 from typing import TextIO
 
 from maliterm.interchange.acled import (
     CLASSIFICATION, COLUMNS, OUR_TAGS, OUTLET_LOC, acled_date, default_title, event_date_column, event_id_of,
 )
+from maliterm.safe import clean
 
 RECEIVING = ("target", "victim", "responder")  # roles that put an actor of a non-ACLED event on side 2
 
@@ -97,8 +99,28 @@ def _our_tags(ev: dict, row: dict[str, str]) -> str:
     return "; ".join(tags)
 
 
+# A cell a spreadsheet would run as a formula (OWASP's list: = + - @ tab CR). A plain number
+# such as a longitude -1.96 is no formula and stays a number.
+_FORMULA = re.compile(r"[=+\-@\t\r]")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+def cell(value: str) -> str:
+    """A cell as data, never code: controls shown as escapes (`safe.clean`; the file may be
+    printed to a terminal), and a formula starter prefixed with `'` as OWASP recommends."""
+    text = clean(value)
+    if _FORMULA.match(text) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def uncell(text: str) -> str:
+    """A cell as `cell` wrote it, read back: without the `'` put before a formula starter."""
+    return text[1:] if text[:1] == "'" and _FORMULA.match(text, 1) else text
+
+
 def write_csv(store, event_ids: list[str], fh: TextIO) -> None:
     writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for eid in event_ids:
-        writer.writerow(event_row(store, eid))
+        writer.writerow({col: cell(v) for col, v in event_row(store, eid).items()})
