@@ -232,10 +232,10 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         heading("Sources")
         for sid in sources:
             src = store.get(sid) or {}
-            line = Text("  ").append_text(literal(source_label(store, sid), "bold")).append(": ")
-            line.append_text(literal(src.get("title", sid)))
+            line = Text("  ").append_text(literal_line(source_label(store, sid), "bold")).append(": ")
+            line.append_text(literal_line(src.get("title", sid)))
             about = [m.words(src["kind"])] if src.get("kind") else []
-            about += [clean(src["author"])] if src.get("author") else []
+            about += [one_line(src["author"])] if src.get("author") else []
             about += [f"published {dates.display(src['published'])}"] if src.get("published") else []
             if about:
                 line.append(f" ({', '.join(about)})", style="dim")
