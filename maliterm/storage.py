@@ -33,14 +33,18 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from maliterm.safe import json_bytes
 from maliterm.errors import FileChanged, InvalidDatabase, Problem, ReadOnly, SaveFailed
 
 DUMP_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
 
 def dump_chunks(data: dict) -> tuple[bytes, bytes]:
-    """`dumps(data)` in two pieces: joining them would copy the whole file once more in memory."""
-    return orjson.dumps(data, option=DUMP_OPTIONS), b"\n"
+    """`dumps(data)` in two pieces: joining them would copy the whole file once more in memory.
+
+    Characters a terminal would obey (C1, bidi, invisible) are written as `\\u` escapes, so
+    `cat db.json` or `git diff` of a hostile file is safe; the data reads back the same."""
+    return json_bytes(orjson.dumps(data, option=DUMP_OPTIONS)), b"\n"
 
 
 def dumps(data: dict) -> bytes:
