@@ -1,0 +1,143 @@
+"""A hostile file, a hostile lock holder and hostile typing: the TUI shows it all, obeys none of it.
+
+Markup in data is shown as written, never parsed (a `[@click=...]` cannot run an action,
+a `[/nope]` cannot crash the app), and no ESC, C1 or bidi control reaches the terminal:
+each shows as a visible escape (`\\x1b]52`, `\\x9b`, `\\u202e`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from filelock import lock_descriptor, unlock_descriptor
+from textual.command import CommandList
+from textual.widgets import Input, Static, TextArea
+
+from maliterm.locking import lock_path
+from maliterm.ui.messages import Target
+from maliterm.ui.panes.dossier import DossierPane
+
+from ui_helpers import dossier_text, open_by_search, ready, timeline_rows, tree_labels
+
+SMALL = Path(__file__).parents[1] / "data" / "small.json"
+
+OSC52 = "\x1b]52;c;ZWNobyBwd25lZA==\x1b\\"  # sets the clipboard: `echo pwned`
+BIDI = "\u202e"
+C1 = "\x9b"  # CSI as one byte
+HOSTILE = f"{OSC52}{BIDI}{C1} [/nope] [@click=app.quit]quit[/]"
+RAW = ("\x1b", "\x9b", "\u202e")
+VISIBLE = ("\\x1b]52", "\\x9b", "\\u202e", "[/nope]", "[@click=app.quit]")
+
+
+# With the tests' working folder at tmp_path: a click would write tmp_path/x.txt.
+CLICK = "[@click=app.screenshot('x.txt','.')]CLICKME[/]"
+
+
+def hostile_db(tmp_path: Path) -> Path:
+    """small.json with markup and terminal controls in a name, a summary, the title and the change log."""
+    data = json.loads(SMALL.read_text())
+    data["meta"]["meta"]["title"] = f"Case {HOSTILE}"
+    evil = data["actors"]["evil"]
+    evil["name"] = f"Evil {HOSTILE}"
+    evil["summary"] = f"Zanzibar {CLICK} {HOSTILE}"
+    data["actors"]["old-front"]["summary"] = f"Quagga [/nope] {OSC52}{C1}{BIDI}"
+    event = next(iter(data["events"].values()))
+    event["title"] = f"Attack {HOSTILE}"
+    data["changes"] = {"change-1": {
+        "id": "change-1", "who": f"mallory {HOSTILE}", "when": "2024-01-02T03:04:05.000000Z",
+        "action": "edit", "record": "actors/evil", "fields": [f"name {HOSTILE}"]}}
+    path = tmp_path / "db.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+HOLDER = {"user": f"mallory {HOSTILE}", "pid": 4242, "host": f"box {HOSTILE}", "since": f"today {HOSTILE}"}
+
+
+def write_holder(db: Path) -> int:
+    """A lock file naming a hostile holder, the way locking.py writes it (JSON after byte 0)."""
+    fd = os.open(lock_path(db), os.O_RDWR | os.O_CREAT, 0o644)
+    os.write(fd, b"\n" + json.dumps(HOLDER).encode())
+    return fd
+
+
+def assert_safe(shown: str) -> None:
+    for raw in RAW:
+        assert raw not in shown, f"{raw!r} reached the terminal"
+
+
+def assert_visible(shown: str) -> None:
+    assert_safe(shown)
+    for escape in VISIBLE:
+        assert escape in shown, f"{escape!r} not shown"
+
+
+def screen(app) -> str:
+    """The screen as exported: every character the app would draw."""
+    return app.export_screenshot()
+
+
+def palette_lines(app) -> list[tuple[str, list]]:
+    """Each line of the palette's hit list: its text and its segments."""
+    hits = app.screen.query_one(CommandList)
+    lines = []
+    for y in range(hits.size.height):
+        segments = list(hits.render_line(y))
+        lines.append(("".join(s.text for s in segments), segments))
+    return lines
+
+
+async def open_palette(pilot, query: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    await pilot.pause(0.3)  # the palette gathers hits in a worker, in batches
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+# ---- the command palette ---------------------------------------------------------------------
+
+
+async def test_palette_hit_shows_markup_and_clicking_it_only_opens_the_record(tmp_path, monkeypatch):
+    from maliterm.ui.app import make_app
+
+    monkeypatch.chdir(tmp_path)
+    app = make_app(hostile_db(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await open_palette(pilot, "zanzibar")
+        lines = palette_lines(app)
+        text = "\n".join(t for t, _ in lines)
+        assert CLICK in text
+        assert_visible(text)
+        # click right on the words the markup would have made a link
+        y, line = next((y, segs) for y, (t, segs) in enumerate(lines) if "CLICKME" in t)
+        x = 0
+        for seg in line:
+            if "CLICKME" in seg.text:
+                x += seg.text.index("CLICKME")
+                assert not (seg.style and seg.style.meta.get("@click")), "the summary became a link"
+                break
+            x += len(seg.text)
+        await pilot.click(CommandList, offset=(x + 2, y))
+        await pilot.pause()
+        assert not (tmp_path / "x.txt").exists()
+        assert app.is_running and app.return_code is None
+        assert app.screen.query_one(DossierPane).target == Target("actors", "evil")  # selected, nothing more
+
+
+async def test_palette_survives_an_unbalanced_closing_tag(tmp_path):
+    from maliterm.ui.app import make_app
+
+    app = make_app(hostile_db(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await open_palette(pilot, "quagga")
+        text = "\n".join(t for t, _ in palette_lines(app))
+        assert "Quagga [/nope] \\x1b]52" in text
+        assert_safe(text)
+        assert app.is_running
