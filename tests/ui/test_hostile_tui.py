@@ -7,8 +7,10 @@ each shows as a visible escape (`\\x1b]52`, `\\x9b`, `\\u202e`).
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -75,9 +77,20 @@ def assert_visible(shown: str) -> None:
         assert escape in shown, f"{escape!r} not shown"
 
 
+TEXT = re.compile(r'<text [^>]*clip-path="url\(#[^)]*-line-(\d+)\)">([^<]*)</text>')
+
+
 def screen(app) -> str:
-    """The screen as exported: every character the app would draw."""
-    return app.export_screenshot()
+    """The screen as the terminal gets it, one line a row (read from the exported SVG)."""
+    rows: dict[int, list[str]] = {}
+    for line, text in TEXT.findall(app.export_screenshot(title="maliterm")):
+        rows.setdefault(int(line), []).append(html.unescape(text).replace("\xa0", " "))
+    return "\n".join("".join(rows[n]) for n in sorted(rows))
+
+
+def toasts(app) -> str:
+    """The text of every notification on screen."""
+    return "\n".join(str(toast.render()) for toast in app.screen.query("Toast"))
 
 
 def palette_lines(app) -> list[tuple[str, list]]:
@@ -140,4 +153,88 @@ async def test_palette_survives_an_unbalanced_closing_tag(tmp_path):
         text = "\n".join(t for t, _ in palette_lines(app))
         assert "Quagga [/nope] \\x1b]52" in text
         assert_safe(text)
+        assert app.is_running
+
+
+# ---- header, panes, change list, help, notices -------------------------------------------------
+
+
+async def test_every_view_of_a_hostile_file_shows_escapes_and_markup_literally(tmp_path, monkeypatch):
+    from maliterm.ui.app import make_app
+
+    monkeypatch.chdir(tmp_path)
+    app = make_app(hostile_db(tmp_path))
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(app, pilot)
+        shown = screen(app)
+        assert "Case \\x1b]52" in shown  # the header: meta.title
+        assert_visible(shown)  # the header and the timeline row of the hostile event
+        assert any("Attack \\x1b]52" in row for row in timeline_rows(app))
+
+        await open_by_search(pilot, "evil")
+        await pilot.pause()
+        shown = screen(app)
+        assert "Evil \\x1b]52" in shown and CLICK in dossier_text(app).replace("\n", "")
+        assert_visible(shown)  # dossier and relations tree
+        assert any("Evil \\x1b]52" in label for label in tree_labels(app))
+        for pane in ("timeline", "dossier", "relations"):
+            await pilot.press({"timeline": "1", "dossier": "2", "relations": "3"}[pane], "z")
+            await pilot.pause()
+            assert_safe(screen(app))
+            await pilot.press("z")
+
+        await open_palette(pilot, "recent changes")
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = screen(app)
+        assert "mallory \\x1b]52" in shown and "name \\x1b]52" in shown
+        assert_visible(shown)
+        await pilot.press("enter")  # opens the record the entry is about
+        await pilot.pause()
+        assert app.screen.query_one(DossierPane).target == Target("actors", "evil")
+
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert_safe(screen(app))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not (tmp_path / "x.txt").exists() and app.is_running
+
+
+async def test_read_only_notice_shows_a_hostile_lock_holder_literally(tmp_path):
+    from maliterm.ui.app import make_app
+
+    db = hostile_db(tmp_path)
+    fd = write_holder(db)
+    assert lock_descriptor(fd, blocking=False)  # a live writer holds it
+    try:
+        app = make_app(db)
+        async with app.run_test(size=(160, 48), notifications=True) as pilot:
+            await ready(app, pilot)
+            banner = str(app.screen.query_one("#banner", Static).render())
+            assert "mallory \\x1b]52" in banner and "box \\x1b]52" in banner
+            assert_visible(banner)
+            await pilot.press("e")  # an edit: refused, with a toast naming the holder
+            await pilot.pause()
+            assert "mallory \\x1b]52" in toasts(app) and "box \\x1b]52" in toasts(app)
+            assert_visible(toasts(app))
+            assert_safe(screen(app))
+            assert app.is_running
+    finally:
+        unlock_descriptor(fd)
+        os.close(fd)
+
+
+async def test_took_over_notice_shows_a_hostile_dead_holder_literally(tmp_path):
+    from maliterm.ui.app import make_app
+
+    db = hostile_db(tmp_path)
+    os.close(write_holder(db))  # left behind by a writer that died: nobody holds it
+    app = make_app(db)
+    async with app.run_test(size=(160, 48), notifications=True) as pilot:
+        await ready(app, pilot)
+        assert not app.store.read_only and app.store.took_over_lock_from is not None
+        assert "mallory \\x1b]52" in toasts(app)
+        assert_visible(toasts(app))
+        assert_safe(screen(app))
         assert app.is_running
