@@ -238,3 +238,77 @@ async def test_took_over_notice_shows_a_hostile_dead_holder_literally(tmp_path):
         assert_visible(toasts(app))
         assert_safe(screen(app))
         assert app.is_running
+
+
+# ---- what the user types ---------------------------------------------------------------------
+
+TYPED = "[/"
+
+
+async def type_into(pilot, widget) -> None:
+    widget.focus()
+    await pilot.pause()
+    await pilot.press(*TYPED)
+    await pilot.pause()
+
+
+def typed_fields(dialog) -> list:
+    return [w for w in dialog.query("Input, TextArea")]
+
+
+def value_of(widget) -> str:
+    return widget.text if isinstance(widget, TextArea) else widget.value
+
+
+async def test_typing_markup_into_every_form_field_is_just_text(small):
+    from maliterm.ui.app import make_app
+
+    app = make_app(small)
+    async with app.run_test(size=(120, 60)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("n", "down", "down", "enter")  # a new place: text, list, refs, numbers, long text
+        await pilot.pause()
+        form = app.screen
+        fields = typed_fields(form)
+        assert len(fields) >= 7
+        for widget in fields:
+            await type_into(pilot, widget)
+            assert app.is_running and value_of(widget) == TYPED
+        await pilot.press("ctrl+s")  # refused (no kind chosen): every message beside its field
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is form and app.is_running
+        assert [value_of(w) for w in fields] == [TYPED] * len(fields)  # nothing typed is lost
+        assert str(form.query_one("#e-lat", Static).render()) == "'[/' is not a number"
+        assert "'[/' is not a number" in screen(app)
+
+
+async def test_typing_markup_into_prompts_search_and_filter_is_just_text(small):
+    from maliterm.ui.app import make_app
+
+    app = make_app(small)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        prompts = (("a", "'[/' is not a date"), ("y", "a four-digit year"), ("slash", None), ("f", None))
+        for key, error in prompts:
+            await pilot.press(key)
+            await pilot.pause()
+            dialog = app.screen
+            fields = typed_fields(dialog)
+            assert fields, f"no field after {key!r}"
+            for widget in fields:
+                await type_into(pilot, widget)
+                assert app.is_running and value_of(widget) == TYPED
+            if error:
+                await pilot.press("enter")  # refused: the message (the as-of one echoes the input) as text
+                await pilot.pause()
+                assert error in str(dialog.query_one("#prompt-error", Static).render())
+            if key == "f":
+                await pilot.press("ctrl+s")
+                await pilot.pause()
+                assert "'[/' is not a date" in str(dialog.query_one("#filter-start-error", Static).render())
+            assert app.screen is dialog and [value_of(w) for w in fields] == [TYPED] * len(fields)
+            assert TYPED in screen(app)
+            await pilot.press("escape")
+            await pilot.pause()
+        assert app.is_running

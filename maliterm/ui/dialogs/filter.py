@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, Static
 
 from maliterm import dates
 from maliterm.errors import NotFound
+from maliterm.safe import clean, one_line
 from maliterm.timeline import EventFilter
 
 FIELDS = (
@@ -38,10 +39,11 @@ class FilterScreen(ModalScreen[EventFilter | None]):
                 if key in ("actor", "place") and value:
                     value = self.store.name(value)
                 if key == "type":
-                    placeholder = ", ".join(self.types) or placeholder
-                yield Label(label)
+                    placeholder = one_line(", ".join(self.types)) or placeholder
+                yield Label(label, markup=False)
                 yield Input(value=value, placeholder=placeholder, id=f"filter-{key}")
-                yield Static("", id=f"filter-{key}-error", classes="field-error")
+                # messages echo what was typed and names from the file: text, never markup
+                yield Static("", id=f"filter-{key}-error", classes="field-error", markup=False)
 
     def _check(self, key: str, value: str) -> tuple[str | None, str | None]:
         """(resolved value, error) for one field."""
@@ -60,7 +62,7 @@ class FilterScreen(ModalScreen[EventFilter | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         key = event.input.id.removeprefix("filter-")
         _, error = self._check(key, event.value.strip())
-        self.query_one(f"#filter-{key}-error", Static).update(error or "")
+        self.query_one(f"#filter-{key}-error", Static).update(clean(error or ""))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -70,7 +72,7 @@ class FilterScreen(ModalScreen[EventFilter | None]):
         values, ok = {}, True
         for key, _, _ in FIELDS:
             value, error = self._check(key, self.query_one(f"#filter-{key}", Input).value.strip())
-            self.query_one(f"#filter-{key}-error", Static).update(error or "")
+            self.query_one(f"#filter-{key}-error", Static).update(clean(error or ""))
             ok = ok and error is None
             values[key] = value
         if ok:

@@ -17,6 +17,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from maliterm.editing import Field, problem
 from maliterm.errors import FileChanged, MalitermError
+from maliterm.safe import clean
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.widgets.ref_picker import RefPicker
 
@@ -59,8 +60,9 @@ class RecordForm(ModalScreen):
                 yield self._widget(f)
                 if f.hint:
                     yield Static(f.hint, classes="dialog-hint", markup=False)
-                yield Static("", id=f"e-{f.name}", classes="field-error")
-            yield Static("", id="e-form", classes="field-error")
+                # messages echo what was typed and what the file holds: text, never markup
+                yield Static("", id=f"e-{f.name}", classes="field-error", markup=False)
+            yield Static("", id="e-form", classes="field-error", markup=False)
 
     def _widget(self, f: Field):
         value = self.values.get(f.name)
@@ -106,7 +108,7 @@ class RecordForm(ModalScreen):
 
     def _show(self, name: str, message: str | None) -> None:
         target = self.query(f"#e-{name}")
-        (target.first() if target else self.query_one("#e-form", Static)).update(message or "")
+        (target.first() if target else self.query_one("#e-form", Static)).update(clean(message or ""))
 
     def check(self) -> bool:
         values, ok = self.collect(), True

@@ -29,7 +29,7 @@ class SearchScreen(ModalScreen[Target | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
-            yield Label("Search (case, accents and spelling variants forgiven)", classes="dialog-title")
+            yield Label("Search (case, accents and spelling variants forgiven)", classes="dialog-title", markup=False)
             yield Input(value=self.initial, placeholder="name, alias, title or words of a summary", id="search-input")
             yield OptionList(id="search-results")
 
