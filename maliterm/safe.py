@@ -99,3 +99,26 @@ def json_text(s: str) -> str:
     same character: the data stays exact, the bytes stay harmless.
     """
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", s)
+
+
+_PICTURES = {"\n": "\u2424", "\t": " ", "\x7f": "\u2421"}  # newline ␤, DEL ␡
+
+
+def _stand_in(m: re.Match[str]) -> str:
+    c = m.group()
+    if _escape(m) == c:  # a joiner inside a word of a script that needs it
+        return c
+    if c in _PICTURES:
+        return _PICTURES[c]
+    return chr(0x2400 + ord(c)) if c < " " else "\ufffd"  # C0 as its Control Picture (␛); the rest �
+
+
+def stand_ins(text: object) -> str:
+    """For an editable field: each character `one_line` escapes becomes one visible stand-in.
+
+    The length is unchanged, so positions in the shown text are positions in the value
+    being edited (which keeps every character): ESC shows as ␛, C1, bidi and invisible
+    characters as �.
+    """
+    s = _str(text)
+    return _SINGLE.sub(_stand_in, s) if _SINGLE.search(s) else s

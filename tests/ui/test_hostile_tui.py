@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from filelock import lock_descriptor, unlock_descriptor
+from textual import events
 from textual.command import CommandList
 from textual.widgets import Input, Static, TextArea
 
@@ -311,4 +312,40 @@ async def test_typing_markup_into_prompts_search_and_filter_is_just_text(small):
             assert TYPED in screen(app)
             await pilot.press("escape")
             await pilot.pause()
+        assert app.is_running
+
+
+async def test_fields_holding_controls_show_stand_ins_and_keep_the_value(tmp_path):
+    """Editing a hostile record, filtering by it, pasting an escape: the terminal gets ␛ and �, the value every byte."""
+    from maliterm.ui.app import make_app
+
+    app = make_app(hostile_db(tmp_path))
+    async with app.run_test(size=(160, 60)) as pilot:
+        await ready(app, pilot)
+        await open_by_search(pilot, "evil")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert form.query_one("#f-name", Input).value == f"Evil {HOSTILE}"  # every character kept
+        assert form.query_one("#f-summary", TextArea).text.endswith(HOSTILE)
+        shown = screen(app)
+        assert_safe(shown)
+        assert "Evil ␛]52;c;ZWNobyBwd25lZA==␛\\�� [/nope]" in shown  # the name field
+        assert "Zanzibar [@click=app.screenshot" in shown  # the summary area
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("f")
+        await pilot.pause()
+        actor = app.screen.query_one("#filter-actor", Input)
+        actor.focus()
+        await pilot.pause()
+        actor.value = ""
+        app.screen.query_one("#filter-actor", Input).post_message(events.Paste(f"x{OSC52}"))
+        await pilot.pause()
+        assert actor.value == f"x{OSC52}"
+        shown = screen(app)
+        assert_safe(shown)
+        assert "x␛]52;c;" in shown
         assert app.is_running

@@ -12,6 +12,7 @@ from maliterm import dates
 from maliterm.errors import NotFound
 from maliterm.safe import clean, one_line
 from maliterm.timeline import EventFilter
+from maliterm.ui.widgets.plain_fields import PlainInput
 
 FIELDS = (
     ("actor", "Actor", "name, alias or id"),
@@ -41,7 +42,7 @@ class FilterScreen(ModalScreen[EventFilter | None]):
                 if key == "type":
                     placeholder = one_line(", ".join(self.types)) or placeholder
                 yield Label(label, markup=False)
-                yield Input(value=value, placeholder=placeholder, id=f"filter-{key}")
+                yield PlainInput(value=value, placeholder=placeholder, id=f"filter-{key}")
                 # messages echo what was typed and names from the file: text, never markup
                 yield Static("", id=f"filter-{key}-error", classes="field-error", markup=False)
 

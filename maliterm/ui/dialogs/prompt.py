@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from maliterm.safe import clean, one_line
+from maliterm.ui.widgets.plain_fields import PlainInput
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -30,7 +31,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(one_line(self.title_text), classes="dialog-title", markup=False)
-            yield Input(value=self.value, placeholder=one_line(self.placeholder), id="prompt-input")
+            yield PlainInput(value=self.value, placeholder=one_line(self.placeholder), id="prompt-input")
             # the message may echo what was typed: text, never markup
             yield Static("", id="prompt-error", classes="field-error", markup=False)
             if self.hint:

@@ -19,6 +19,7 @@ from maliterm.editing import Field, problem
 from maliterm.errors import FileChanged, MalitermError
 from maliterm.safe import clean
 from maliterm.ui.dialogs.choice import ChoiceScreen
+from maliterm.ui.widgets.plain_fields import PlainInput, PlainTextArea
 from maliterm.ui.widgets.ref_picker import RefPicker
 
 
@@ -78,11 +79,11 @@ class RecordForm(ModalScreen):
         if f.kind == "bool":
             return Checkbox(f.label, bool(value), id=wid)
         if f.kind == "longtext":
-            area = TextArea(value or "", id=wid, soft_wrap=True, tab_behavior="focus", classes="longtext")
+            area = PlainTextArea(value or "", id=wid, soft_wrap=True, tab_behavior="focus", classes="longtext")
             return area
         text = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
         # the cursor goes to the end: typing adds to a value instead of silently replacing it
-        return Input(text, id=wid, select_on_focus=False)
+        return PlainInput(text, id=wid, select_on_focus=False)
 
     def on_mount(self) -> None:
         first = self.query(f"#f-{self.fields[0].name}").first()

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from maliterm.safe import literal
 from maliterm.ui.messages import Target
+from maliterm.ui.widgets.plain_fields import PlainInput
 
 
 class SearchScreen(ModalScreen[Target | None]):
@@ -30,7 +31,7 @@ class SearchScreen(ModalScreen[Target | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
             yield Label("Search (case, accents and spelling variants forgiven)", classes="dialog-title", markup=False)
-            yield Input(value=self.initial, placeholder="name, alias, title or words of a summary", id="search-input")
+            yield PlainInput(value=self.initial, placeholder="name, alias, title or words of a summary", id="search-input")
             yield OptionList(id="search-results")
 
     def on_mount(self) -> None:
