@@ -30,7 +30,8 @@ SMALL = Path(__file__).parents[1] / "data" / "small.json"
 OSC52 = "\x1b]52;c;ZWNobyBwd25lZA==\x1b\\"  # sets the clipboard: `echo pwned`
 BIDI = "\u202e"
 C1 = "\x9b"  # CSI as one byte
-HOSTILE = f"{OSC52}{BIDI}{C1} [/nope] [@click=app.quit]quit[/]"
+HOSTILE = f"{OSC52}{BIDI}{C1} [/nope]\n[@click=app.quit]quit[/]"
+ONE_LINE = "[/nope]\\n[@click=app.quit]"  # how a single-line place shows HOSTILE's line break
 RAW = ("\x1b", "\x9b", "\u202e")
 VISIBLE = ("\\x1b]52", "\\x9b", "\\u202e", "[/nope]", "[@click=app.quit]")
 
@@ -128,6 +129,7 @@ async def test_palette_hit_shows_markup_and_clicking_it_only_opens_the_record(tm
         text = "\n".join(t for t, _ in lines)
         assert CLICK in text
         assert_visible(text)
+        assert any("actor: Evil" in t and ONE_LINE in t for t, _ in lines)  # the name stays on its line
         # click right on the words the markup would have made a link
         y, line = next((y, segs) for y, (t, segs) in enumerate(lines) if "CLICKME" in t)
         x = 0
@@ -168,7 +170,8 @@ async def test_every_view_of_a_hostile_file_shows_escapes_and_markup_literally(t
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await ready(app, pilot)
         shown = screen(app)
-        assert "Case \\x1b]52" in shown  # the header: meta.title
+        header = shown.splitlines()[0]
+        assert "Case \\x1b]52" in header and ONE_LINE in header  # meta.title, on one line
         assert_visible(shown)  # the header and the timeline row of the hostile event
         assert any("Attack \\x1b]52" in row for row in timeline_rows(app))
 
@@ -188,7 +191,9 @@ async def test_every_view_of_a_hostile_file_shows_escapes_and_markup_literally(t
         await pilot.press("enter")
         await pilot.pause()
         shown = screen(app)
-        assert "mallory \\x1b]52" in shown and "name \\x1b]52" in shown
+        entry = str(app.screen.query_one("#choice-list").get_option_at_index(0).prompt)
+        assert "mallory \\x1b]52" in entry and ONE_LINE in entry and "name \\x1b]52" in entry
+        assert "\n" not in entry and "mallory \\x1b]52" in shown
         assert_visible(shown)
         await pilot.press("enter")  # opens the record the entry is about
         await pilot.pause()
@@ -213,7 +218,7 @@ async def test_read_only_notice_shows_a_hostile_lock_holder_literally(tmp_path):
         async with app.run_test(size=(160, 48), notifications=True) as pilot:
             await ready(app, pilot)
             banner = str(app.screen.query_one("#banner", Static).render())
-            assert "mallory \\x1b]52" in banner and "box \\x1b]52" in banner
+            assert "mallory \\x1b]52" in banner and "box \\x1b]52" in banner and ONE_LINE in banner
             assert_visible(banner)
             await pilot.press("e")  # an edit: refused, with a toast naming the holder
             await pilot.pause()
@@ -235,7 +240,7 @@ async def test_took_over_notice_shows_a_hostile_dead_holder_literally(tmp_path):
     async with app.run_test(size=(160, 48), notifications=True) as pilot:
         await ready(app, pilot)
         assert not app.store.read_only and app.store.took_over_lock_from is not None
-        assert "mallory \\x1b]52" in toasts(app)
+        assert "mallory \\x1b]52" in toasts(app) and ONE_LINE in toasts(app)
         assert_visible(toasts(app))
         assert_safe(screen(app))
         assert app.is_running
@@ -331,7 +336,7 @@ async def test_fields_holding_controls_show_stand_ins_and_keep_the_value(tmp_pat
         assert form.query_one("#f-summary", TextArea).text.endswith(HOSTILE)
         shown = screen(app)
         assert_safe(shown)
-        assert "Evil ␛]52;c;ZWNobyBwd25lZA==␛\\�� [/nope]" in shown  # the name field
+        assert "Evil ␛]52;c;ZWNobyBwd25lZA==␛\\�� [/nope]␤[@click" in shown  # the name field
         assert "Zanzibar [@click=app.screenshot" in shown  # the summary area
         await pilot.press("escape")
         await pilot.pause()
@@ -349,3 +354,17 @@ async def test_fields_holding_controls_show_stand_ins_and_keep_the_value(tmp_pat
         assert_safe(shown)
         assert "x␛]52;c;" in shown
         assert app.is_running
+
+
+async def test_search_results_keep_a_hostile_name_on_one_line(tmp_path):
+    from maliterm.ui.app import make_app
+
+    app = make_app(hostile_db(tmp_path))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("slash", *"zanzibar")
+        await pilot.pause()
+        hit = app.screen.query_one("#search-results").get_option_at_index(0).prompt.plain
+        assert hit.startswith("actor  Evil \\x1b]52") and ONE_LINE in hit and "Zanzibar [@click" in hit
+        assert_visible(hit)
+        assert_safe(screen(app))
