@@ -368,3 +368,20 @@ async def test_search_results_keep_a_hostile_name_on_one_line(tmp_path):
         assert hit.startswith("actor  Evil \\x1b]52") and ONE_LINE in hit and "Zanzibar [@click" in hit
         assert_visible(hit)
         assert_safe(screen(app))
+
+
+async def test_an_action_typed_into_the_as_of_prompt_cannot_be_clicked(small):
+    from maliterm.ui.app import make_app
+
+    app = make_app(small)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("a", *"[@click=app.quit]x")
+        await pilot.pause()
+        error = app.screen.query_one("#prompt-error", Static)
+        assert str(error.render()).startswith("'[@click=app.quit]x' is not a date")
+        for x in range(0, 20):  # wherever the echo is, clicking it does nothing
+            await pilot.click(error, offset=(x, 0))
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert app.screen.query_one("#prompt-input", Input).value == "[@click=app.quit]x"
