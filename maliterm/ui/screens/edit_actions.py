@@ -158,11 +158,11 @@ class EditActions:
             return
         choices = []
         for i, c in enumerate(log):
-            # every part of an entry comes from the file: one line each, never markup
-            label = literal_line(f"{c['when'][:19].replace('T', ' ')}  ", "cyan")
-            label.append_text(literal_line(c["who"], "bold")).append_text(literal_line(f"  {c['action']:<6} "))
+            label = Text().append(f"{c['when'][:19].replace('T', ' ')}  ", style="cyan")
+            label.append_text(literal_line(c["who"], "bold")).append(f"  {c['action']:<6} ")
             table, _, rid = c["record"].partition("/")
             name = self.store.name(rid) if self.store.get(rid) else f"{rid} (gone)"
+            # who, the record and the field names come from the file: one line each, never markup
             label.append_text(literal_line(name)).append_text(literal_line(f"  {', '.join(c.get('fields', []))[:60]}", "dim"))
             choices.append((f"{i}:{c['record']}", label))
 
@@ -172,8 +172,7 @@ class EditActions:
                 self.show(Target(table, rid))
                 self.remember(Target(table, rid))
 
-        self.app.push_screen(ChoiceScreen(f"Latest changes to {one_line(self.store.path.name)} (newest first)", choices),
-                             chosen)
+        self.app.push_screen(ChoiceScreen(f"Latest changes to {self.store.path.name} (newest first)", choices), chosen)
 
     # ---- undo and redo --------------------------------------------------------------------------
 
