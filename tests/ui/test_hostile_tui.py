@@ -48,6 +48,7 @@ def hostile_db(tmp_path: Path) -> Path:
     evil["name"] = f"Evil {HOSTILE}"
     evil["summary"] = f"Zanzibar {CLICK} {HOSTILE}"
     data["actors"]["old-front"]["summary"] = f"Quagga [/nope] {OSC52}{C1}{BIDI}"
+    data["sources"]["src-a"]["title"] = f"Report {HOSTILE}"
     event = next(iter(data["events"].values()))
     event["title"] = f"Attack {HOSTILE}"
     data["changes"] = {"change-1": {
@@ -338,6 +339,21 @@ async def test_fields_holding_controls_show_stand_ins_and_keep_the_value(tmp_pat
         assert_safe(shown)
         assert "Evil ␛]52;c;ZWNobyBwd25lZA==␛\\�� [/nope]␤[@click" in shown  # the name field
         assert "Zanzibar [@click=app.screenshot" in shown  # the summary area
+        picker = form.query_one("#f-cite_source Input", Input)
+        picker.focus()
+        await pilot.press(*"report")  # the picker lists the hostile source
+        await pilot.pause()
+        shown = screen(app)
+        assert_safe(shown)
+        option = form.query_one("#f-cite_source OptionList").get_option_at_index(0).prompt.plain
+        assert option.startswith("source: Report \\x1b]52") and ONE_LINE in option
+        await pilot.press("enter")  # picked: the field holds its name, drawn with stand-ins
+        await pilot.pause()
+        assert picker.value == f"Report {HOSTILE}"
+        shown = screen(app)
+        assert_safe(shown)
+        drawn = "".join(segment.text for segment in picker.render_line(0))
+        assert "␛]52;c;ZWNobyBwd25lZA==␛" in drawn and "[/nope]␤[@click" in drawn
         await pilot.press("escape")
         await pilot.pause()
 
