@@ -53,6 +53,18 @@ class NotFound(MalitermError):
         super().__init__(f"Nothing is called {query!r}.", msg=f"Nothing is called {query!r}.{hint}")
 
 
+class Ambiguous(NotFound):
+    """A name matched several records; `candidates` are their ids, in table then id order."""
+
+    def __init__(self, query: str, candidates: list[str], names: list[str]) -> None:
+        self.query = query
+        self.candidates = candidates
+        self.suggestions = [f"{n} ({c})" for n, c in zip(names, candidates)]
+        listing = "; ".join(self.suggestions)
+        MalitermError.__init__(self, f"{query!r} matches {len(candidates)} records.",
+                               msg=f"{query!r} matches {len(candidates)} records: {listing}. Give a full name or an id.")
+
+
 class ReadOnly(MalitermError):
     """A write was attempted on a database opened read-only."""
 

@@ -5,6 +5,7 @@ All data text goes through `safe.literal`, never into markup strings.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from rich.console import Group
@@ -19,12 +20,65 @@ from maliterm.safe import clean, literal
 from maliterm.timeline import casualty_summary
 
 
-def cites(store, citations: list[dict]) -> Text:
-    parts = []
+_PARA = re.compile(r"^para (\d+)$")
+
+
+def source_label(store, sid: str) -> str:
+    """A source as citations name it: its `short`, else author surname and year ("Hammer 2015"),
+    else its title cut to a few words."""
+    src = store.get(sid) or {}
+    if src.get("short"):
+        return src["short"]
+    year = (src.get("published") or "")[:4]
+    if src.get("author"):
+        first = re.split(r",| and |;", src["author"])[0].split()
+        return " ".join([first[-1], year]).strip() if first else year
+    title = src.get("title") or sid
+    return " ".join([title if len(title) <= 24 else title[:23].rstrip() + "…", year]).strip()
+
+
+def cite_text(store, citations: list[dict]) -> str:
+    """Citations grouped by source, paragraphs as `¶`: "Hammer 2015 ¶13, 22, 23"."""
+    locs: dict[str, list[str]] = {}
     for c in citations:
-        src = store.get(c["source"]) or {}
-        parts.append(clean(src.get("title", c["source"])) + (f", {clean(c['loc'])}" if c.get("loc") else ""))
-    return Text("[" + "; ".join(parts) + "]", style="dim")
+        have = locs.setdefault(c["source"], [])
+        if c.get("loc") and c["loc"] not in have:
+            have.append(c["loc"])
+    parts = []
+    for sid, where in locs.items():
+        paras = sorted({int(p[1]) for loc in where if (p := _PARA.match(loc))})
+        bits = (["¶" + ", ".join(map(str, paras))] if paras else []) + [loc for loc in where if not _PARA.match(loc)]
+        parts.append(" ".join([source_label(store, sid), ", ".join(bits)]).strip())
+    return "; ".join(parts)
+
+
+def cites(store, citations: list[dict]) -> Text:
+    return Text("[" + clean(cite_text(store, citations)) + "]", style="dim")
+
+
+def cited_sources(value: object) -> list[str]:
+    """Every source a record cites anywhere (its facts, claims, casualties...), in first-cited order."""
+    found: dict[str, None] = {}
+
+    def walk(v: object) -> None:
+        if isinstance(v, dict):
+            for c in v.get("cite", ()) if isinstance(v.get("cite"), list) else ():
+                if isinstance(c, dict) and "source" in c:
+                    found.setdefault(c["source"])
+            for k, x in v.items():
+                if k != "cite":
+                    walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(value)
+    return list(found)
+
+
+def counted(n: int, noun: str) -> str:
+    """`1 event`, `2 events`."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def fact_lines(store, facts: list[dict]) -> list[Text]:
@@ -57,7 +111,7 @@ def relation_line(store, rid: str, rel: dict) -> Text:
     verb = m.RELATION_TYPES[rel["type"]][0] if outgoing else m.RELATION_INVERSE[rel["type"]]
     other = rel["to"] if outgoing else rel["from"]
     line = Text().append(f"{verb} ", style="cyan").append_text(literal(store.name(other), "bold"))
-    span = " – ".join(dates.display(d) for d in (rel.get("start"), rel.get("end")) if d)
+    span = dates.span(rel.get("start"), rel.get("end"))
     if span:
         line.append(f"  ({span})", style="dim")
     if m.is_contested(rel):
@@ -98,7 +152,7 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         add(Text(name, style="bold underline"))
 
     title = literal(m.label(table, rec), "bold")
-    title.append(f"  {rec.get('kind') or rec.get('type') or table.rstrip('s')}", style="dim")
+    title.append(f"  {m.words(rec.get('kind') or rec.get('type') or table.rstrip('s'))}", style="dim")
     if rec.get("descriptive_name"):
         title.append("  (descriptive name: the sources give none)", style="italic dim")
     if m.is_contested(rec):
@@ -114,12 +168,12 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
             field(label, dates.display(rec[key]))
     if rec.get("aliases"):
         field("Aliases", literal(", ".join(rec["aliases"])))
-    for label, key in (("Role", "role"), ("Nationality", "nationality"), ("Base", "base"),
+    for label, key in (("Role", "role"), ("Nationality", "nationality"),
                        ("Author", "author"), ("Publisher", "publisher"), ("Reliability", "reliability"),
                        ("URL", "url"), ("Notes", "notes")):
         if rec.get(key):
             field(label, literal(rec[key]))
-    for label, key in (("Place", "place"), ("Country", "country"), ("Within", "within")):
+    for label, key in (("Place", "place"), ("Base", "base"), ("Country", "country"), ("Within", "within")):
         if rec.get(key):
             field(label, literal(store.name(rec[key])), ("places", rec[key]))
     if rec.get("summary"):
@@ -132,7 +186,7 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         if actors:
             heading("Actors")
             for a, role in actors:
-                add(Text().append(f"  {role}: ", style="cyan").append_text(literal(store.name(a))), ("actors", a))
+                add(Text().append(f"  {m.words(role)}: ", style="cyan").append_text(literal(store.name(a))), ("actors", a))
         if rec.get("casualties"):
             heading("Casualties")
             for c in rec["casualties"]:
@@ -170,6 +224,18 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
             if when:
                 line.append(f"  ({', '.join(when)})", style="dim")
             add(line.append(" ").append_text(cites(store, q["cite"])))
+    if table != "sources" and (sources := cited_sources(rec)):
+        heading("Sources")
+        for sid in sources:
+            src = store.get(sid) or {}
+            line = Text("  ").append_text(literal(source_label(store, sid), "bold")).append(": ")
+            line.append_text(literal(src.get("title", sid)))
+            about = [m.words(src["kind"])] if src.get("kind") else []
+            about += [clean(src["author"])] if src.get("author") else []
+            about += [f"published {dates.display(src['published'])}"] if src.get("published") else []
+            if about:
+                line.append(f" ({', '.join(about)})", style="dim")
+            add(line, ("sources", sid))
     return DossierParts(head, events, items)
 
 
@@ -179,7 +245,7 @@ def dossier(store, table: str, rec: dict) -> Group:
 
 def event_line(store, eid: str) -> Text:
     ev = store.event(eid)
-    line = Text("  ").append(f"{dates.display(ev['date']):<12}", style="cyan").append(" ")
+    line = Text("  ").append(f"{dates.display_short(ev['date']):<12}", style="cyan").append(" ")
     line.append_text(literal(ev["title"]))
     if ev.get("place"):
         line.append(" — ", style="dim").append_text(literal(store.name(ev["place"]), "dim"))
@@ -209,6 +275,8 @@ def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
         if node.edge:
             verb = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}[node.edge.type]
             label.append(f"  {verb}" + (f", {dates.display(node.edge.date)}" if node.edge.date else ""), style="cyan")
+            if node.edge.contested:
+                label.append("  CONTESTED", style="bold yellow")
         if len(node.parents) > 1:
             label.append("  ← formed from ", style="yellow").append_text(
                 literal(" + ".join(lin.name(p) for p in node.parents), "yellow"))
@@ -225,8 +293,10 @@ def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
 
 def search_table(store, hits) -> Table:
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for col in ("Score", "Kind", "Name", "Matched", "Id"):
+    for col in ("Score", "Kind", "Name", "Matched"):
         table.add_column(col)
+    # An id is for copying into a command: never cut, the other columns wrap around it.
+    table.add_column("Id", no_wrap=True, min_width=max((len(h.id) for h in hits), default=2))
     for h in hits:
         matched = literal(h.text[:60] + ("…" if len(h.text) > 60 else ""), "dim")
         table.add_row(f"{h.score:.0f}", h.table.rstrip("s"), literal(store.name(h.id)), matched, literal(h.id, "dim"))

@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from maliterm import changelog, references, validated
 from maliterm import model as m
-from maliterm.errors import InvalidDatabase, NotFound, Problem, ReadOnly, Referenced
+from maliterm.errors import Ambiguous, InvalidDatabase, NotFound, Problem, ReadOnly, Referenced
 from maliterm.folding import fold
 from maliterm.history import Edit, History, RecordChange
 from maliterm.indexes import Indexes
@@ -102,6 +103,17 @@ def bulk_load() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+class Resolved(NamedTuple):
+    table: str
+    record: dict
+    exact: bool  # an id, name or alias; False when the words of a name matched
+
+
+def _holds_words(name_words: list[str], words: list[str]) -> bool:
+    """Every query word is one of the name's words or the start of one."""
+    return all(any(n.startswith(w) for n in name_words) for w in words)
 
 
 class Store(Indexes):
@@ -212,13 +224,36 @@ class Store(Indexes):
         return self.relations_by_actor.get(rid, [])
 
     def resolve(self, query: str, tables: Iterable[str] = m.NAMED_TABLES) -> tuple[str, dict]:
-        """Find one record by id, name or alias (folded); NotFound with suggestions otherwise."""
+        """(table, record) of `resolve_match`."""
+        found = self.resolve_match(query, tables)
+        return found.table, found.record
+
+    def resolve_match(self, query: str, tables: Iterable[str] = m.NAMED_TABLES) -> "Resolved":
+        """The one record a person means by `query`, for every command that takes a name.
+
+        In order: an id (case ignored); a whole name or alias (folded: case, accents and
+        punctuation ignored); else the records one of whose names holds every word of the query
+        as a whole word or the start of one (`dacko` -> Didier Dacko), which must be exactly one.
+        `exact` is False for that last kind, so callers can say which record they took.
+        Several: Ambiguous listing them. None: NotFound with the closest search hits, never taken.
+        """
         tables = tuple(tables)
-        if query in self.table_of and self.table_of[query] in tables:
-            return self.table_of[query], self.get(query)  # type: ignore[return-value]
-        for rid in self.by_name.get(fold(query), ()):
+        q = query.strip()
+        for rid in (q, q.lower()):
+            if self.table_of.get(rid) in tables:
+                return Resolved(self.table_of[rid], self.get(rid), True)  # type: ignore[arg-type]
+        folded = fold(q)
+        for rid in self.by_name.get(folded, ()):
             if self.table_of[rid] in tables:
-                return self.table_of[rid], self.get(rid)  # type: ignore[return-value]
+                return Resolved(self.table_of[rid], self.get(rid), True)  # type: ignore[arg-type]
+        words = folded.split()
+        found = {rid for key, rids in self.by_name.items() if words and _holds_words(key.split(), words)
+                 for rid in rids if self.table_of[rid] in tables}
+        ranked = sorted(found, key=lambda r: (tables.index(self.table_of[r]), r))
+        if len(ranked) == 1:
+            return Resolved(self.table_of[ranked[0]], self.get(ranked[0]), False)  # type: ignore[arg-type]
+        if ranked:
+            raise Ambiguous(query, ranked, [self.name(r) for r in ranked])
         # A fuzzy match is offered, never taken: a script must not act on a guess.
         hits = [h for h in self.search(query, limit=8) if h.table in tables][:5]
         raise NotFound(query, [f"{self.name(h.id)} ({h.id})" for h in hits])
@@ -255,10 +290,11 @@ class Store(Indexes):
         if after != before:
             self._commit(Edit((RecordChange(table, rid, before, after),)))
 
-    def write_many(self, records: Iterable[tuple[str, str, dict | None]]) -> None:
+    def write_many(self, records: Iterable[tuple[str, str, dict | None]], summary: str = "") -> None:
         """Add or replace (a dict) or delete (None) many records as one edit: validated together,
         one atomic save, one undo step. For imports and merges, where `put` per record would
-        validate the whole database once per record."""
+        validate the whole database once per record. With a `summary` ("import of FILE: ...") the
+        change log gets that one entry instead of one per record."""
         changes = []
         for table, rid, after in records:
             if table not in m.TABLES:
@@ -267,7 +303,7 @@ class Store(Indexes):
             if after != before:
                 changes.append(RecordChange(table, rid, before, copy.deepcopy(after)))
         if changes:
-            self._commit(Edit(tuple(changes)))
+            self._commit(Edit(tuple(changes), summary))
 
     def delete(self, table: str, rid: str, cascade: bool = False) -> Edit:
         """Delete one record. Without `cascade`, refuses (Referenced) while others refer to it;

@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from maliterm.safe import literal_line
+from maliterm.search import no_match
 from maliterm.ui.messages import Target
 from maliterm.ui.widgets.plain_fields import PlainInput
 
@@ -33,6 +34,7 @@ class SearchScreen(ModalScreen[Target | None]):
             yield Label("Search (case, accents and spelling variants forgiven)", classes="dialog-title", markup=False)
             yield PlainInput(value=self.initial, placeholder="name, alias, title or words of a summary", id="search-input")
             yield OptionList(id="search-results")
+            yield Label("", id="search-empty", classes="dialog-hint")
 
     def on_mount(self) -> None:
         if self.initial:
@@ -52,6 +54,12 @@ class SearchScreen(ModalScreen[Target | None]):
             options.add_option(Option(label, id=f"{h.table}:{h.id}"))
         if self.hits:
             options.highlighted = 0
+        # An empty list alone reads as "still searching" or "broken": say that nothing matched.
+        empty = self.query_one("#search-empty", Label)
+        empty.display = bool(text.strip()) and not self.hits
+        if empty.display:
+            fact, hint = no_match(text)
+            empty.update(literal_line(fact).append("\n").append(hint))
 
     def action_to_results(self) -> None:
         self.query_one(OptionList).focus()
