@@ -141,3 +141,26 @@ def xml_text(text: object) -> str:
     (shown, not dropped, so the export still says something was there)."""
     s = clean(text)
     return _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", s) if _XML_FORBIDDEN.search(s) else s
+
+
+_PICTURES = {"\n": "\u2424", "\t": " ", "\x7f": "\u2421"}  # newline ␤, DEL ␡
+
+
+def _stand_in(m: re.Match[str]) -> str:
+    c = m.group()
+    if _escape(m) == c:  # a joiner inside a word of a script that needs it
+        return c
+    if c in _PICTURES:
+        return _PICTURES[c]
+    return chr(0x2400 + ord(c)) if c < " " else "\ufffd"  # C0 as its Control Picture (␛); the rest �
+
+
+def stand_ins(text: object) -> str:
+    """For an editable field: each character `one_line` escapes becomes one visible stand-in.
+
+    The length is unchanged, so positions in the shown text are positions in the value
+    being edited (which keeps every character): ESC shows as ␛, C1, bidi and invisible
+    characters as �.
+    """
+    s = _str(text)
+    return _SINGLE.sub(_stand_in, s) if _SINGLE.search(s) else s

@@ -12,8 +12,9 @@ from textual.widgets.option_list import Option
 
 from maliterm import dates
 from maliterm.errors import Ambiguous, NotFound
-from maliterm.safe import literal_line
+from maliterm.safe import clean, literal_line, one_line
 from maliterm.timeline import EventFilter
+from maliterm.ui.widgets.plain_fields import PlainInput
 
 FIELDS = (
     ("actor", "Actor", "name, alias or id"),
@@ -41,10 +42,11 @@ class FilterScreen(ModalScreen[EventFilter | None]):
                 if key in ("actor", "place") and value:
                     value = self.store.name(value)
                 if key == "type":
-                    placeholder = ", ".join(self.types) or placeholder
-                yield Label(label)
-                yield Input(value=value, placeholder=placeholder, id=f"filter-{key}")
-                yield Static("", id=f"filter-{key}-error", classes="field-error")
+                    placeholder = one_line(", ".join(self.types)) or placeholder
+                yield Label(label, markup=False)
+                yield PlainInput(value=value, placeholder=placeholder, id=f"filter-{key}")
+                # messages echo what was typed and names from the file: text, never markup
+                yield Static("", id=f"filter-{key}-error", classes="field-error", markup=False)
                 if key == "actor":
                     # When a name fits several actors, they are offered here to pick from.
                     yield OptionList(id="filter-actor-choices")
@@ -78,7 +80,7 @@ class FilterScreen(ModalScreen[EventFilter | None]):
     def _said(self, key: str, typed: str, value: str | None, error: str | None) -> Text | str:
         """The error, or which record a partial name was taken for (names must never be guessed silently)."""
         if error or not value or key not in ("actor", "place"):
-            return error or ""
+            return clean(error or "")
         if typed == self.store.name(value):
             return ""
         return Text("→ ", style="green").append_text(literal_line(f"{self.store.name(value)} ({value})", "green"))
@@ -115,7 +117,7 @@ class FilterScreen(ModalScreen[EventFilter | None]):
         values, ok = {}, True
         for key, _, _ in FIELDS:
             value, error = self._check(key, self.query_one(f"#filter-{key}", Input).value.strip())
-            self.query_one(f"#filter-{key}-error", Static).update(error or "")
+            self.query_one(f"#filter-{key}-error", Static).update(clean(error or ""))
             ok = ok and error is None
             values[key] = value
         if ok:

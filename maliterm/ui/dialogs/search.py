@@ -10,9 +10,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from maliterm.safe import literal, literal_line
+from maliterm.safe import literal_line
 from maliterm.search import no_match
 from maliterm.ui.messages import Target
+from maliterm.ui.widgets.plain_fields import PlainInput
 
 
 class SearchScreen(ModalScreen[Target | None]):
@@ -30,8 +31,8 @@ class SearchScreen(ModalScreen[Target | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
-            yield Label("Search (case, accents and spelling variants forgiven)", classes="dialog-title")
-            yield Input(value=self.initial, placeholder="name, alias, title or words of a summary", id="search-input")
+            yield Label("Search (case, accents and spelling variants forgiven)", classes="dialog-title", markup=False)
+            yield PlainInput(value=self.initial, placeholder="name, alias, title or words of a summary", id="search-input")
             yield OptionList(id="search-results")
             yield Label("", id="search-empty", classes="dialog-hint")
 
@@ -47,9 +48,9 @@ class SearchScreen(ModalScreen[Target | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         for h in self.hits:
-            label = Text().append(f"{h.table.rstrip('s'):<7}", style="dim").append_text(literal(self.store.name(h.id), "bold"))
+            label = Text().append(f"{h.table.rstrip('s'):<7}", style="dim").append_text(literal_line(self.store.name(h.id), "bold"))
             if h.field != "name" and h.field != "title":
-                label.append("  ").append_text(literal(h.text[:50], "dim italic"))
+                label.append("  ").append_text(literal_line(h.text[:50], "dim italic"))
             options.add_option(Option(label, id=f"{h.table}:{h.id}"))
         if self.hits:
             options.highlighted = 0
