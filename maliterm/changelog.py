@@ -1,7 +1,8 @@
 """The change log kept inside the database (`changes` table): who changed which record, when, how.
 
-One entry per record an edit touched, so a cascading delete lists everything it removed.
-Entries are only ever added: undoing an edit logs an `undo`, it does not erase the edit's entry.
+One entry per record an edit touched, so a cascading delete lists everything it removed; an
+edit with a `summary` (an import, a merge: thousands of records) logs one entry saying what it
+did, with the tables it touched as its fields. Entries are only ever added: undoing an edit logs an `undo`, it does not erase the edit's entry.
 """
 
 from __future__ import annotations
@@ -24,6 +25,12 @@ def entries(edit: Edit, action: str | None, taken: Container[str], when: datetim
     who = current_user()
     out = []
     n = 0
+    if edit.summary is not None:
+        kinds = {c.action for c in edit.changes}
+        n = _next(stamp, 1, taken)
+        return [{"id": f"change-{stamp}-{n}", "who": who, "when": iso,
+                 "action": action or (kinds.pop() if len(kinds) == 1 else "edit"),
+                 "record": edit.summary, "fields": sorted({c.table for c in edit.changes})}]
     for change in edit.changes:
         n += 1
         while f"change-{stamp}-{n}" in taken:
@@ -31,3 +38,9 @@ def entries(edit: Edit, action: str | None, taken: Container[str], when: datetim
         out.append({"id": f"change-{stamp}-{n}", "who": who, "when": iso, "action": action or change.action,
                     "record": change.ref, "fields": change.fields()})
     return out
+
+
+def _next(stamp: str, n: int, taken: Container[str]) -> int:
+    while f"change-{stamp}-{n}" in taken:
+        n += 1
+    return n
