@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
 from functools import cached_property
 
 from maliterm import dates, references
@@ -61,6 +62,23 @@ def _put(index: dict[str, list], key: str, item: object, rank: Callable[[object]
     i = bisect.bisect_left(items, at, key=rank)
     j = i + 1 if i < len(items) and rank(items[i]) == at else i
     index[key] = [*items[:i], item, *items[j:]]
+
+
+class ReadView(Protocol):
+    """What `timeline`, `lineage` and `search` read: a `Snapshot` (or the `Store`, which answers
+    from its current one). Pass `store.snapshot` when several reads must see the same state."""
+
+    @property
+    def tables(self) -> Mapping[str, Mapping[str, dict]]: ...
+    @property
+    def events_by_actor(self) -> Mapping[str, list[str]]: ...
+    @property
+    def events_by_place(self) -> Mapping[str, list[str]]: ...
+    @property
+    def event_keys(self) -> list[tuple[int, int, int]]: ...
+
+    def events_in_order(self) -> list[str]: ...
+    def events_between(self, start: str | None, end: str | None) -> list[str]: ...
 
 
 class FrozenTable(dict):
