@@ -135,7 +135,9 @@ class Store:
         self._search_of: Snapshot | None = None  # the snapshot `_search` describes
         self._search_lock = threading.Lock()  # a query and the update after a save take turns (milliseconds)
         self._search_build = threading.Lock()  # one build at a time; writes never wait for it
-        self._writer = Writer(path, open_tinydb(path, data, read_only, identity),
+        first = Snapshot(data)
+        # The storage keeps the snapshot's tables, not the parsed ones: one copy of each in memory.
+        self._writer = Writer(path, open_tinydb(path, dict(first.tables), read_only, identity), first,
                               lambda: self.read_only_reason if self.read_only else "", self._published)
 
     @classmethod
@@ -319,6 +321,7 @@ class Store:
 
         def reread() -> None:
             data, identity = load_valid_with_identity(self.path)
-            self._writer.replace(open_tinydb(self.path, data, self.read_only, identity))
+            snap = Snapshot(data, self._writer.snapshot.version + 1)
+            self._writer.replace(open_tinydb(self.path, dict(snap.tables), self.read_only, identity), snap)
 
         self._writer.call(reread)

@@ -33,12 +33,13 @@ Published = Callable[[Snapshot, Snapshot, list[RecordChange] | None], None]
 class Writer:
     """Runs writes in order on one thread; `snapshot` is what every reader sees."""
 
-    def __init__(self, path: Path, db: SlugDB, writable: Callable[[], str], published: Published) -> None:
-        """`writable()` says why writing is refused ("" when it is not); `published(old, new, changes)`
-        hears of each new snapshot (changes None: a reload, everything may differ)."""
+    def __init__(self, path: Path, db: SlugDB, first: Snapshot, writable: Callable[[], str],
+                 published: Published) -> None:
+        """`first` is the snapshot of what `db` holds; `writable()` says why writing is refused ("" when
+        it is not); `published(old, new, changes)` hears of each new snapshot (changes None: a reload)."""
         self.path = path
         self.history = History()  # read and changed on the writer's thread only
-        self.snapshot = Snapshot(db.storage.read())
+        self.snapshot = first
         self._db = db
         self._writable = writable
         self._published = published
@@ -172,12 +173,11 @@ class Writer:
         if action is None:
             self.history.done(edit)
 
-    def replace(self, db: SlugDB) -> None:
+    def replace(self, db: SlugDB, snapshot: Snapshot) -> None:
         """Take the file as read again (a reload): history is dropped, it was about the old file."""
         self._db = db
         self.history.clear()
-        new = Snapshot(db.storage.read(), self.snapshot.version + 1)
-        self._publish(new, None)
+        self._publish(snapshot, None)
 
     def changed_on_disk(self) -> bool:
         return self._db.storage.changed_on_disk()
