@@ -66,7 +66,9 @@ def resolve_name(store, query: str, tables: tuple[str, ...] | None = None) -> tu
 def open_store(ctx: click.Context, db: Path | None, read_only: bool = True):
     from maliterm.store import Store
 
-    return Store.open(db_path(ctx, db), read_only=read_only)
+    store = Store.open(db_path(ctx, db), read_only=read_only)
+    ctx.call_on_close(store.close)  # finish its writes and give up the lock when the command ends
+    return store
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})

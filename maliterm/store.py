@@ -152,8 +152,20 @@ class Store:
         self._search_build = threading.Lock()  # one build at a time; writes never wait for it
         first = Snapshot(data)
         # The storage keeps the snapshot's tables, not the parsed ones: one copy of each in memory.
+        # The writer reaches back through a weak reference: a cycle would keep an unused store (and
+        # its writer lock) alive until the garbage collector ran, and a second open would find it held.
+        me = weakref.ref(self)
+
+        def refusal() -> str:
+            store = me()
+            return store.read_only_reason if store is not None and store.read_only else ""
+
+        def published(old: Snapshot, new: Snapshot, changes: list[RecordChange] | None) -> None:
+            if (store := me()) is not None:
+                store._published(old, new, changes)
+
         self._writer = Writer(path, open_tinydb(path, dict(first.tables), read_only, identity), first,
-                              lambda: self.read_only_reason if self.read_only else "", self._published)
+                              refusal, published)
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, read_only: bool = False,

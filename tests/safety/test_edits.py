@@ -248,6 +248,6 @@ def test_write_many_with_a_summary_logs_one_entry_and_undoes_as_one(small_db):
         assert len(log) == before + 1
         entry = max(log.values(), key=lambda c: c["when"])
         assert entry["record"] == "import of week.csv: 30 actors added"
-        assert entry["action"] == "add" and entry["fields"] == ["actors"]
+        assert entry["action"] == "add" and entry["fields"] == ["actors: 30 add"]
         store.undo()
         assert store.get("bulk-7") is None and len(on_disk(small_db)["changes"]) == before + 2

@@ -31,7 +31,7 @@ async def test_a_save_that_hits_a_full_disk_shows_the_error_and_not_saved(open_a
         await choose(pilot, "Delete ")
         await settle(pilot)
         await pilot.pause()
-        assert "No space left on device" in await toasts(pilot)
+        assert "no space left on device" in await toasts(pilot)
         assert "saved" not in app.sub_title and "FAILED" in app.sub_title
         assert small.read_bytes() == before
         assert app.store.get("hotel-attack") is not None
@@ -44,7 +44,7 @@ async def test_a_form_save_on_a_full_disk_says_so_in_the_form(open_app, small, m
         monkeypatch.setattr(storage, "write_atomic", disk_full)
         await add_actor(pilot, "Katiba Full Disk")
         await pilot.pause()
-        assert "No space left on device" in str(app.screen.query_one("#e-form").render())
+        assert "no space left on device" in str(app.screen.query_one("#e-form").render())
         assert "saved" not in app.sub_title
 
 
