@@ -1,0 +1,82 @@
+"""What fits on screen: nothing cut without a mark, panes inside the terminal, keys a newcomer needs in sight.
+
+Most of these run at 80x24, the terminal of an SSH session on a field laptop; a few at 160x48,
+where a bug showed only there. They read what is painted (strips, regions), not the data.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from textual.geometry import Region
+
+from maliterm.ui.panes.dossier import DossierPane
+from maliterm.ui.widgets.line_list import LineList
+
+from ui_helpers import open_by_search, ready, settle
+
+
+def painted(widget) -> list[str]:
+    """The widget's lines as painted now (what the terminal shows inside its region)."""
+    width, height = widget.size
+    return ["".join(seg.text for seg in strip) for strip in widget.render_lines(Region(0, 0, width, height))]
+
+
+async def painted_list(pilot, lst: LineList) -> list[str]:
+    """Every line of a list as painted at its width, a page at a time, as a person scrolls it."""
+    lines: list[str] = []
+    height = lst.scrollable_content_region.height
+    for top in range(0, lst.count, height):
+        lst.scroll_to(y=top, animate=False)
+        await pilot.pause()
+        page = painted(lst)
+        lines.extend(page[:min(height, lst.count - lst.scroll_offset.y)][top - lst.scroll_offset.y:])
+    lst.scroll_to(y=0, animate=False)
+    return lines
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[\w'’-]+", text)
+
+
+def inside(widget, screen) -> bool:
+    return screen.region.contains_region(widget.region) and widget.region.area > 0
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)])
+async def test_dossier_prose_loses_no_word(open_app, shipped, size):
+    """Wrapped for the width the list really has: a scrollbar appearing never eats the line ends."""
+    app = open_app(shipped)
+    async with app.run_test(size=size) as pilot:
+        await ready(app, pilot)
+        store = app.store
+        lst = app.screen.query_one("#dossier-list", LineList)
+        # The timeline walks from short dossiers (no scrollbar) to long ones (a scrollbar appears).
+        for _ in range(len(store.events_in_order())):
+            await pilot.press("down")
+            await pilot.pause()
+            target = app.screen.query_one(DossierPane).target
+            summary = store.tables[target.table][target.id]["summary"]
+            shown = " ".join(await painted_list(pilot, lst))
+            missing = [w for w in words(summary) if w not in words(shown)]
+            assert not missing, f"{target.id}: {missing} not on screen"
+        await open_by_search(pilot, "mokhtar belmokhtar")
+        await pilot.pause()
+        shown = " ".join(await painted_list(pilot, lst))
+        summary = store.tables["actors"]["mokhtar-belmokhtar"]["summary"]
+        assert [w for w in words(summary) if w not in words(shown)] == []
+
+
+async def test_a_line_too_long_for_the_pane_ends_in_an_ellipsis(open_app, shipped):
+    app = open_app(shipped)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        lst = app.screen.query_one("#timeline-list", LineList)
+        width = lst.scrollable_content_region.width
+        for row, line in zip(range(lst.count), await painted_list(pilot, lst)):
+            full = lst.row_text(row).plain.rstrip()
+            if len(full) > width:
+                assert line.rstrip().endswith("…"), line
+            else:
+                assert line.rstrip() == full
