@@ -80,3 +80,36 @@ async def test_a_line_too_long_for_the_pane_ends_in_an_ellipsis(open_app, shippe
                 assert line.rstrip().endswith("…"), line
             else:
                 assert line.rstrip() == full
+
+
+async def test_zoom_at_160_columns_stays_inside_the_screen(open_app, shipped):
+    app = open_app(shipped)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await ready(app, pilot)
+        for pane in ("1", "2", "3"):
+            await pilot.press(pane, "z")
+            await pilot.pause()
+            zoomed = app.screen.maximized
+            assert zoomed is not None and inside(zoomed, app.screen), (pane, zoomed.region)
+            # the border (one cell each side) and everything inside it are on screen
+            assert zoomed.region.right == app.screen.region.right
+            assert all(inside(child, app.screen) and child.region.right == zoomed.region.right - 1
+                       for child in zoomed.children if child.display), pane
+            await pilot.press("z")
+
+
+async def test_resize_and_back_keeps_the_selected_event_in_view(open_app, shipped):
+    app = open_app(shipped)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        lst = app.screen.query_one("#timeline-list", LineList)
+        await pilot.press(*["down"] * 6)  # the last row in view at 80x24
+        await pilot.pause()
+        assert lst.cursor == 6 and lst.cursor in lst.shown_rows()
+        for size in ((60, 20), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            assert lst.cursor == 6
+            assert lst.cursor in lst.shown_rows(), size
+            assert any(lst.row_text(lst.cursor).plain[:30] in line for line in painted(lst)), size
