@@ -113,3 +113,28 @@ async def test_resize_and_back_keeps_the_selected_event_in_view(open_app, shippe
             assert lst.cursor == 6
             assert lst.cursor in lst.shown_rows(), size
             assert any(lst.row_text(lst.cursor).plain[:30] in line for line in painted(lst)), size
+
+
+async def test_timeline_titles_end_at_a_word_and_casualties_always_show(open_app, shipped):
+    from maliterm.timeline import casualty_summary
+
+    app = open_app(shipped)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        lst = app.screen.query_one("#timeline-list", LineList)
+        tl = app.screen.query_one("#timeline")
+        cut = 0
+        for eid, line in zip(tl.ids, await painted_list(pilot, lst)):
+            event = app.store.event(eid)
+            line = line.rstrip()
+            if cas := casualty_summary(event):
+                assert line.endswith(cas), line
+                line = line.removesuffix(cas)
+            title = event["title"]
+            shown = line[16:].split(" · ")[0].strip()
+            if shown != title:  # cut: at the end of a word, and marked
+                cut += 1
+                assert shown.endswith("…"), line
+                kept = shown[:-1]
+                assert title.startswith(kept) and not title[len(kept)].isalnum() and len(kept) >= 20, line
+        assert cut, "at 80 columns some titles are too long: the test must see one cut"
