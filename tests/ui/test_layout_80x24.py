@@ -138,3 +138,34 @@ async def test_timeline_titles_end_at_a_word_and_casualties_always_show(open_app
                 kept = shown[:-1]
                 assert title.startswith(kept) and not title[len(kept)].isalnum() and len(kept) >= 20, line
         assert cut, "at 80 columns some titles are too long: the test must see one cut"
+
+
+def footer_keys(app) -> dict[str, object]:
+    """The footer's keys that are on screen, whole, by what they show ("? Keys")."""
+    from textual.widgets import Footer
+
+    footer = app.screen.query_one(Footer)
+    shown = {}
+    for key in footer.query("FooterKey"):
+        if inside(key, app.screen) and footer.region.contains_region(key.region):
+            shown[str(key.render()).strip()] = key
+    return shown
+
+
+async def test_footer_at_80_columns_shows_keys_and_quit_first_and_no_dead_keys(open_app, shipped):
+    app = open_app(shipped)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        for pane in ("1", "2", "3"):
+            await pilot.press(pane)
+            await pilot.pause()
+            shown = footer_keys(app)
+            assert "? Keys" in shown and "q Quit" in shown, (pane, list(shown))
+            assert not any(k.startswith(("F ", "A ", "u ", "[ ")) for k in shown), list(shown)  # nothing to undo
+        # a filter makes "F Clear filter" useful: it appears, and goes once used
+        await pilot.press("1", "f", "tab", "tab", "tab", *"2015", "enter")  # From: 2015
+        await pilot.pause()
+        assert "F Clear filter" in footer_keys(app)
+        await pilot.press("F")
+        await pilot.pause()
+        assert "F Clear filter" not in footer_keys(app)

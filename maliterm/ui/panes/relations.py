@@ -143,6 +143,11 @@ class RelationsPane(Vertical, can_focus=False):
         self.as_of = as_of
         self.lineage = Lineage.of_store(self.store, as_of)
         self._rebuild()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # False hides the key from the footer: the lineage already shows all time.
+        return not (action == "clear_as_of" and self.as_of is None)
 
     def action_clear_as_of(self) -> None:
         self.set_as_of(None)

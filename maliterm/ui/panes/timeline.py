@@ -74,6 +74,11 @@ class TimelinePane(Vertical, can_focus=False):
         pos = {e: i for i, e in enumerate(self.ids)} if current else {}
         self.list.set_rows(len(self.ids), self._row, self._target, pos.get(current, 0))
         self._status()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # False hides the key from the footer: with no filter, clearing one does nothing.
+        return not (action == "clear_filter" and self.filter.is_empty())
 
     def action_clear_filter(self) -> None:
         self.apply_filter(EventFilter())

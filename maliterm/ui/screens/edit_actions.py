@@ -221,6 +221,7 @@ class EditActions:
         if target is not None and self.store.get(target.id) is not None:
             self.remember(target)
         self.set_saved_state(f"{verb.lower()} {datetime.now():%H:%M:%S}")
+        self.refresh_bindings()  # undo and redo show in the footer only while they can act
 
     def refresh_panes(self, target: Target | None = None) -> None:
         """Redraw every pane from the store, then show `target`, else what was shown, else (it went) the first event."""

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Static
+from textual.widgets import Header, LoadingIndicator, ProgressBar, Static
 
 from maliterm import dates
 from maliterm.errors import MalitermError
@@ -19,6 +19,7 @@ from maliterm.ui.panes.dossier import DossierPane
 from maliterm.ui.panes.relations import RelationsPane, RelationsTree
 from maliterm.ui.panes.timeline import TimelinePane
 from maliterm.ui.screens.edit_actions import EditActions
+from maliterm.ui.widgets.footer import KeyFooter
 from maliterm.ui.widgets.line_list import LineList
 
 LOAD_PHASES = ("reading", "checking", "indexing")  # what Store.open reports, in order
@@ -67,7 +68,7 @@ class MainScreen(EditActions, Screen):
             yield TimelinePane(id="timeline", classes="pane")
             yield DossierPane(id="dossier", classes="pane")
             yield RelationsPane(id="relations", classes="pane")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#panes").display = False
@@ -183,18 +184,27 @@ class MainScreen(EditActions, Screen):
         del self.history[self.position + 1:]
         self.history.append(target)
         self.position = len(self.history) - 1
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """False hides a key from the footer while it would do nothing, leaving room for those that do."""
+        if action == "back":
+            return self.position > 0
+        if action in ("undo", "redo"):
+            return self.store is not None and getattr(self.store, f"can_{action}")
+        return True
 
     def action_back(self) -> None:
         if self.position > 0:
             self.position -= 1
             self.show(self.history[self.position])
-        else:
-            self.notify("Nothing to go back to.", severity="warning", timeout=2)
+            self.refresh_bindings()
 
     def action_forward(self) -> None:
         if self.position < len(self.history) - 1:
             self.position += 1
             self.show(self.history[self.position])
+            self.refresh_bindings()
 
     # ---- actions -------------------------------------------------------------------------
 
