@@ -169,3 +169,27 @@ async def test_footer_at_80_columns_shows_keys_and_quit_first_and_no_dead_keys(o
         await pilot.press("F")
         await pilot.pause()
         assert "F Clear filter" not in footer_keys(app)
+
+
+async def test_filter_dialog_fits_80x24(open_app, shipped):
+    from textual.widgets import Input
+
+    app = open_app(shipped)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        dialog = app.screen
+        inputs = list(dialog.query(Input))
+        assert [i.id for i in inputs] == ["filter-actor", "filter-place", "filter-type", "filter-start", "filter-end"]
+        for field in inputs:
+            assert inside(field, dialog), field.id
+            assert field.region.width >= 30, field.id
+        # an error under a field keeps every field on screen
+        await pilot.press(*"nobody at all", "tab", "tab", "tab", *"20x5", "tab", *"2016")
+        await pilot.pause()
+        assert "20x5" in app.screen.query_one("#filter-start", Input).value
+        for field in inputs:
+            assert inside(field, dialog), field.id
+        errors = [e for e in dialog.query(".field-error") if str(e.render()).strip()]
+        assert len(errors) == 2 and all(inside(e, dialog) for e in errors)

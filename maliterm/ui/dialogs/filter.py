@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -31,7 +31,7 @@ class FilterScreen(ModalScreen[EventFilter | None]):
         self.types = sorted({e.get("type") for e in store.tables["events"].values() if e.get("type")})
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog", id="filter-dialog"):
             yield Label("Filter the timeline (enter applies, empty fields match all)", classes="dialog-title")
             for key, label, placeholder in FIELDS:
                 value = getattr(self.current, key) or ""
@@ -39,8 +39,9 @@ class FilterScreen(ModalScreen[EventFilter | None]):
                     value = self.store.name(value)
                 if key == "type":
                     placeholder = ", ".join(self.types) or placeholder
-                yield Label(label)
-                yield Input(value=value, placeholder=placeholder, id=f"filter-{key}")
+                with Horizontal(classes="filter-row"):  # label beside its field: five fields fit at 80x24
+                    yield Label(label)
+                    yield Input(value=value, placeholder=placeholder, id=f"filter-{key}")
                 yield Static("", id=f"filter-{key}-error", classes="field-error")
 
     def _check(self, key: str, value: str) -> tuple[str | None, str | None]:
