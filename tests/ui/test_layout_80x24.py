@@ -193,3 +193,37 @@ async def test_filter_dialog_fits_80x24(open_app, shipped):
             assert inside(field, dialog), field.id
         errors = [e for e in dialog.query(".field-error") if str(e.render()).strip()]
         assert len(errors) == 2 and all(inside(e, dialog) for e in errors)
+
+
+def toasts(app) -> list[str]:
+    """The notices on screen now, as read."""
+    return [str(t.render()) for t in app.screen.query("Toast") if inside(t, app.screen)]
+
+
+async def test_save_and_undo_say_what_they_did_at_80_columns(open_app, shipped):
+    from ui_helpers import dossier_text, settle, timeline_cursor_row
+
+    app = open_app(shipped)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(app, pilot)
+        await pilot.press("e")  # the first event: its title gets a word more
+        app.screen.query_one("#f-title").focus()
+        await pilot.press("end", *" (revised)", "ctrl+s")
+        await settle(pilot)
+        assert any("Saved" in t and "French jets support Libyan rebels against Qaddafi (revised)" in t
+                   for t in toasts(app)), toasts(app)
+        app.clear_notifications()
+        await pilot.press("1", "end")  # another record on screen: the undo is about a record out of sight
+        await pilot.pause()
+        assert not dossier_text(app).startswith("French jets")
+        await pilot.press("u")
+        await settle(pilot)
+        said = toasts(app)
+        assert any("Undid" in t and "edit of event libya-intervention-2011" in t
+                   and "French jets support Libyan rebels against Qaddafi" in t for t in said), said
+        assert " ".join(dossier_text(app).split()).startswith("French jets support Libyan rebels against Qaddafi ")
+        assert "(revised)" not in dossier_text(app)
+        assert "French jets" in timeline_cursor_row(app)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert any("Redid" in t and "(revised)" in t for t in toasts(app)), toasts(app)
