@@ -227,3 +227,67 @@ async def test_save_and_undo_say_what_they_did_at_80_columns(open_app, shipped):
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert any("Redid" in t and "(revised)" in t for t in toasts(app)), toasts(app)
+
+
+def on_screen(app, pane_id: str) -> str:
+    """The text a person reads in a pane now: its visible widgets' painted lines, spaces folded."""
+    pane = app.screen.query_one(pane_id)
+    assert pane.display and inside(pane, app.screen), f"{pane_id} is not on screen"
+    lines = []
+    for widget in pane.query("*"):
+        if widget.display and inside(widget, app.screen) and not widget.children:
+            lines.extend(painted(widget))
+    return " ".join(" ".join(lines).split())
+
+
+async def test_relations_are_readable_at_80x24(open_app, shipped):
+    from maliterm.ui.panes.relations import RelationsTree
+
+    app = open_app(shipped)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        pane = app.screen.query_one("#relations")
+        assert pane.region.width >= 76  # the whole width, not a 30-column strip
+        tree = app.screen.query_one(RelationsTree)
+        for _ in range(len(tree.root.children[0].children) + 6):
+            shown = painted(tree)
+            for line in shown:  # a line too long for the pane is marked, not cut silently
+                assert len(line.rstrip()) < tree.size.width or line.rstrip().endswith("…"), line
+            await pilot.press("down")
+
+
+async def test_newcomer_finds_which_groups_merged_into_al_mourabitoun_when_and_who_says_so(open_app, shipped):
+    """Keys only, at 80x24, no zoom: the answer is read on screen."""
+    from maliterm.render import cites
+    from maliterm.ui.panes.relations import RelationsTree
+
+    from ui_helpers import press_until
+
+    app = open_app(shipped)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        store = app.store
+        await pilot.press("3")  # the relations tree
+        tree = app.screen.query_one(RelationsTree)
+        await press_until(pilot, "down", lambda: tree.cursor_node is not None
+                            and tree.cursor_node.label.plain.startswith("Al-Mourabitoun"))
+        await pilot.pause()
+        seen = on_screen(app, "#relations")
+        # which two groups, and when: the highlighted node says it in full
+        assert "merger 2013 – 2014" in seen
+        assert "Belmokhtar's spinoff group (unnamed in source) + Movement for Oneness and Jihad in West Africa" in seen
+        assert app.screen.maximized is None
+        # who says so: open the group and read down its dossier to the sources of each date
+        await pilot.press("enter")
+        await pilot.pause()
+        assert on_screen(app, "#dossier").startswith("Actor · al-mourabitoun Al-Mourabitoun")
+        founding = store.tables["actors"]["al-mourabitoun"]["facts"][0]
+        for claim in founding["claims"]:
+            said = " ".join(cites(store, claim["cite"]).plain.split())
+            await press_until(pilot, "down", lambda: said in on_screen(app, "#dossier"), limit=40)
+            assert " ".join(claim["text"].split()[-4:]) in on_screen(app, "#dossier")
+        await press_until(pilot, "down", lambda: "formed from Movement for Oneness" in on_screen(app, "#dossier"))
+        assert "formed from Belmokhtar's spinoff group" in on_screen(app, "#dossier")
+        assert app.screen.maximized is None

@@ -90,7 +90,23 @@ class MainScreen(EditActions, Screen):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        self.set_class(width < NARROW, "-narrow")
+        narrow = width < NARROW
+        self.set_class(narrow, "-narrow")
+        if not (self.has_class("-show-dossier") or self.has_class("-show-relations")):
+            self.add_class("-show-dossier")
+        # Narrow, dossier and relations take turns below the timeline: each says how to reach the other.
+        self.query_one(DossierPane).border_subtitle = "3 Relations" if narrow else ""
+        self.query_one(RelationsPane).border_subtitle = "2 Dossier" if narrow else ""
+
+    def on_descendant_focus(self, event) -> None:
+        """Narrow, the pane below the timeline is the one last focused of dossier and relations."""
+        for pane, name in ((DossierPane, "dossier"), (RelationsPane, "relations")):
+            if any(isinstance(a, pane) for a in event.widget.ancestors_with_self):
+                self._show_lower(name)
+
+    def _show_lower(self, name: str) -> None:
+        self.set_class(name == "dossier", "-show-dossier")
+        self.set_class(name == "relations", "-show-relations")
 
     # ---- loading -------------------------------------------------------------------------
 
@@ -160,6 +176,7 @@ class MainScreen(EditActions, Screen):
         self.show(message.target, move_timeline=message.origin != "timeline")
         if message.remember:
             self.remember(message.target)
+            self._show_lower("dossier")
             self.query_one("#dossier-list", LineList).focus()
 
     def show(self, target: Target, move_timeline: bool = True) -> None:
@@ -219,6 +236,8 @@ class MainScreen(EditActions, Screen):
             self.show(target)
             self.remember(target)
             pane = {"events": "#timeline-list"}.get(target.table, "#dossier-list")
+            if pane == "#dossier-list":
+                self._show_lower("dossier")
             self.query_one(pane, LineList).focus()
 
     def action_filter(self) -> None:
@@ -261,7 +280,7 @@ class MainScreen(EditActions, Screen):
         def apply(value: str | None) -> None:
             if value is not None:
                 relations.set_as_of(value or None)
-                self.query_one(RelationsTree).focus()
+                self.action_focus_pane("relations")
 
         self.app.push_screen(PromptScreen(
             "Lineage as of date (empty: all time)", "YYYY-MM-DD", relations.as_of or "", check,
@@ -318,6 +337,8 @@ class MainScreen(EditActions, Screen):
 
     def action_focus_pane(self, pane: str) -> None:
         widget = {"timeline": "#timeline-list", "dossier": "#dossier-list", "relations": "#relations-tree"}[pane]
+        if pane != "timeline":
+            self._show_lower(pane)  # narrow: shown before it is focused (a hidden widget takes no focus)
         self.query_one(widget).focus()
 
     def action_help(self) -> None:

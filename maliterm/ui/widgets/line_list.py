@@ -159,6 +159,13 @@ class LineList(ScrollView, can_focus=True):
         self.call_after_refresh(self._scroll_cursor_into_view)
         self._tell_width()
 
+    def on_hide(self) -> None:
+        self._width = 0  # hidden, there is no width: rows laid out now are laid out again once shown
+
+    def on_show(self) -> None:
+        # Shown again (narrow layout, dossier and relations take turns): rows may have been laid out hidden.
+        self.call_after_refresh(self._tell_width)
+
     def _tell_width(self) -> None:
         width = self.scrollable_content_region.width
         if width != self._width:
