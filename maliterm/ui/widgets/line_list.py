@@ -38,7 +38,9 @@ class LineList(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"line-list--cursor"}
     DEFAULT_CSS = """
     LineList > .line-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
-    LineList:blur > .line-list--cursor { background: $block-cursor-blurred-background; }
+    LineList:blur > .line-list--cursor {
+        background: $block-cursor-blurred-background; color: $block-cursor-blurred-foreground;
+    }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
