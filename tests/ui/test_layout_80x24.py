@@ -209,6 +209,10 @@ async def test_save_and_undo_say_what_they_did_at_80_columns(open_app, shipped):
         await pilot.press("e")  # the first event: its title gets a word more
         app.screen.query_one("#f-title").focus()
         await pilot.press("end", *" (revised)", "ctrl+s")
+        for _ in range(200):  # the form saves in its own worker, then closes
+            if app.screen.__class__.__name__ == "MainScreen":
+                break
+            await pilot.pause(0.02)
         await settle(pilot)
         assert any("Saved" in t and "French jets support Libyan rebels against Qaddafi (revised)" in t
                    for t in toasts(app)), toasts(app)
