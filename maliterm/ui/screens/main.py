@@ -68,7 +68,7 @@ class MainScreen(EditActions, Screen):
             yield TimelinePane(id="timeline", classes="pane")
             yield DossierPane(id="dossier", classes="pane")
             yield RelationsPane(id="relations", classes="pane")
-        yield KeyFooter()
+        yield KeyFooter(compact=True)  # more keys in 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#panes").display = False
