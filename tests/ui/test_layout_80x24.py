@@ -10,11 +10,15 @@ import re
 
 import pytest
 from textual.geometry import Region
+from textual.widgets import Footer, Input
 
+from maliterm.render import cites
+from maliterm.timeline import casualty_summary
 from maliterm.ui.panes.dossier import DossierPane
+from maliterm.ui.panes.relations import RelationsTree
 from maliterm.ui.widgets.line_list import LineList
 
-from ui_helpers import open_by_search, ready, settle
+from ui_helpers import dossier_text, open_by_search, press_until, ready, settle, timeline_cursor_row
 
 
 def painted(widget) -> list[str]:
@@ -116,8 +120,6 @@ async def test_resize_and_back_keeps_the_selected_event_in_view(open_app, shippe
 
 
 async def test_timeline_titles_end_at_a_word_and_casualties_always_show(open_app, shipped):
-    from maliterm.timeline import casualty_summary
-
     app = open_app(shipped)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(app, pilot)
@@ -142,8 +144,6 @@ async def test_timeline_titles_end_at_a_word_and_casualties_always_show(open_app
 
 def footer_keys(app) -> dict[str, object]:
     """The footer's keys that are on screen, whole, by what they show ("? Keys")."""
-    from textual.widgets import Footer
-
     footer = app.screen.query_one(Footer)
     shown = {}
     for key in footer.query("FooterKey"):
@@ -172,8 +172,6 @@ async def test_footer_at_80_columns_shows_keys_and_quit_first_and_no_dead_keys(o
 
 
 async def test_filter_dialog_fits_80x24(open_app, shipped):
-    from textual.widgets import Input
-
     app = open_app(shipped)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(app, pilot)
@@ -201,8 +199,6 @@ def toasts(app) -> list[str]:
 
 
 async def test_save_and_undo_say_what_they_did_at_80_columns(open_app, shipped):
-    from ui_helpers import dossier_text, settle, timeline_cursor_row
-
     app = open_app(shipped)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(app, pilot)
@@ -245,8 +241,6 @@ def on_screen(app, pane_id: str) -> str:
 
 
 async def test_relations_are_readable_at_80x24(open_app, shipped):
-    from maliterm.ui.panes.relations import RelationsTree
-
     app = open_app(shipped)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(app, pilot)
@@ -264,10 +258,6 @@ async def test_relations_are_readable_at_80x24(open_app, shipped):
 
 async def test_newcomer_finds_which_groups_merged_into_al_mourabitoun_when_and_who_says_so(open_app, shipped):
     """Keys only, at 80x24, no zoom: the answer is read on screen."""
-    from maliterm.render import cites
-    from maliterm.ui.panes.relations import RelationsTree
-
-    from ui_helpers import press_until
 
     app = open_app(shipped)
     async with app.run_test(size=(80, 24)) as pilot:
