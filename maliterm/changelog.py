@@ -1,11 +1,13 @@
 """The change log kept inside the database (`changes` table): who changed which record, when, how.
 
-One entry per record an edit touched, so a cascading delete lists everything it removed.
+One entry per record an edit touched, so a cascading delete lists everything it removed;
+a bulk write with a summary (an import of 100k rows) logs that one line and its counts instead.
 Entries are only ever added: undoing an edit logs an `undo`, it does not erase the edit's entry.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Container
 from datetime import datetime
 
@@ -22,6 +24,16 @@ def entries(edit: Edit, action: str | None, taken: Container[str], when: datetim
     stamp = when.strftime("%Y%m%dt%H%M%S%fz")  # lower case: ids are slugs
     iso = when.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     who = current_user()
+    if edit.summary:
+        # `fields` holds the counts per table and action: "events: 30 add", "places: 2 edit".
+        counts = Counter((c.table, c.action) for c in edit.changes)
+        actions = {c.action for c in edit.changes}
+        n = 1
+        while f"change-{stamp}-{n}" in taken:
+            n += 1
+        return [{"id": f"change-{stamp}-{n}", "who": who, "when": iso,
+                 "action": action or (actions.pop() if len(actions) == 1 else "edit"), "record": edit.summary,
+                 "fields": [f"{t}: {k} {a}" for (t, a), k in sorted(counts.items())]}]
     out = []
     n = 0
     for change in edit.changes:

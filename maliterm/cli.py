@@ -10,20 +10,22 @@ import click
 import orjson
 from rich.console import Console
 
+from maliterm import model as m
 from maliterm.errors import MalitermError
+from maliterm.safe import json_text, one_line
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=False, emoji=False)  # `:skull:` in data is text, not an emoji
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 
 def fail(exc: MalitermError) -> None:
-    for line in exc.lines():
+    for line in exc.lines():  # already one_line each: see MalitermError.lines
         err.print(line, markup=False, highlight=False)
     sys.exit(1)
 
 
 def print_json(data: object) -> None:
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    sys.stdout.write(json_text(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()) + "\n")
 
 
 def db_option(f):
@@ -48,6 +50,17 @@ def handles_errors(f):
         except MalitermError as exc:
             fail(exc)
     return wrapper
+
+
+def resolve_name(store, query: str, tables: tuple[str, ...] | None = None) -> tuple[str, dict]:
+    """`Store.resolve_match`, saying on stderr which record a partial name was taken for."""
+    from maliterm.safe import one_line
+
+    found = store.resolve_match(query, tables) if tables else store.resolve_match(query)
+    if not found.exact:
+        rid = found.record["id"]
+        err.print(f"Using {one_line(store.name(rid))} ({one_line(rid)}) for {one_line(query)!r}.", markup=False, highlight=False)
+    return found.table, found.record
 
 
 def open_store(ctx: click.Context, db: Path | None, read_only: bool = True):
@@ -90,7 +103,7 @@ def validate(ctx: click.Context, path: Path | None, db: Path | None) -> None:
     store = Store.open(path or db_path(ctx, db), read_only=True)
     from maliterm.render import counts_table
 
-    out.print(f"{store.path}: valid", markup=False)
+    out.print(one_line(f"{store.path}: valid"), markup=False)
     out.print(counts_table(store.counts()))
 
 
@@ -103,7 +116,7 @@ def init(path: Path, title: str) -> None:
     from maliterm.store import init as init_db
 
     init_db(path, title)
-    out.print(f"created {path}", markup=False)
+    out.print(one_line(f"created {path}"), markup=False)
 
 
 @main.command()
@@ -115,7 +128,7 @@ def init(path: Path, title: str) -> None:
 def show(ctx: click.Context, name: str, db: Path | None, as_json: bool) -> None:
     """The dossier of an actor, event, place or source, by name, alias or id."""
     store = open_store(ctx, db)
-    table, rec = store.resolve(name)
+    table, rec = resolve_name(store, name)
     if as_json:
         rid = rec["id"]
         print_json({
@@ -136,7 +149,8 @@ def show(ctx: click.Context, name: str, db: Path | None, as_json: bool) -> None:
 @main.command()
 @click.option("--actor", help="Only events this actor took part in (name, alias or id).")
 @click.option("--place", help="Only events at this place.")
-@click.option("--type", "etype", help="Only events of this type.")
+@click.option("--type", "etype", type=click.Choice(m.EVENT_TYPES),
+              help="Only events of this type (an unknown type is an error, not an empty list).")
 @click.option("--from", "start", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
 @click.option("--to", "end", help="To this date.")
 @db_option
@@ -155,8 +169,8 @@ def timeline(ctx, actor, place, etype, start, end, db, as_json) -> None:
         # Swapped bounds would print "0 events", which reads as "nothing happened".
         raise click.BadParameter(f"{end!r} is before --from {start!r}", param_hint="--to")
     f = EventFilter(
-        actor=store.resolve(actor, ("actors",))[1]["id"] if actor else None,
-        place=store.resolve(place, ("places",))[1]["id"] if place else None,
+        actor=resolve_name(store, actor, ("actors",))[1]["id"] if actor else None,
+        place=resolve_name(store, place, ("places",))[1]["id"] if place else None,
         type=etype, start=start, end=end,
     )
     ids = filter_events(store, f)
@@ -166,7 +180,9 @@ def timeline(ctx, actor, place, etype, start, end, db, as_json) -> None:
     from maliterm.render import timeline_table
 
     out.print(timeline_table(store, ids))
-    out.print(f"{len(ids)} events ({f.describe(store.name)})", style="dim", markup=False)
+    from maliterm.render import counted
+
+    out.print(one_line(f"{counted(len(ids), 'event')} ({f.describe(store.name)})"), style="dim", markup=False)
 
 
 def check_date(label: str, value: str | None) -> None:
@@ -189,7 +205,7 @@ def lineage(ctx, actor, as_of, db, as_json) -> None:
 
     check_date("--as-of", as_of)
     store = open_store(ctx, db)
-    focus = store.resolve(actor, ("actors",))[1]["id"] if actor else None
+    focus = resolve_name(store, actor, ("actors",))[1]["id"] if actor else None
     lin = Lineage.of_store(store, as_of)
     nodes = lin.forest(focus)
     if as_json:
@@ -199,7 +215,7 @@ def lineage(ctx, actor, as_of, db, as_json) -> None:
 
     if not nodes:
         what = f"{store.name(focus)} has no lineage" if focus else "No lineage"
-        out.print(f"{what}{' as of ' + as_of if as_of else ''}.", markup=False)
+        out.print(one_line(f"{what}{' as of ' + as_of if as_of else ''}."), markup=False)
         return
     out.print(lineage_tree(lin, nodes, as_of))
 
@@ -220,19 +236,23 @@ def search(ctx, text, limit, db, as_json) -> None:
                      "field": h.field, "matched": h.text} for h in hits])
         return
     if not hits:
-        out.print(f"No match for {text!r}.", markup=False)
+        from maliterm.search import no_match
+
+        for line in no_match(text):
+            err.print(one_line(line), markup=False, highlight=False)
         sys.exit(1)
     from maliterm.render import search_table
 
     out.print(search_table(store, hits))
 
 
-from maliterm.interchange.commands import export, import_, merge_cmd, merge_driver  # noqa: E402 (needs the helpers above)
+from maliterm.interchange.commands import export, import_, merge_cmd, merge_driver, sync  # noqa: E402 (needs the helpers above)
 
 main.add_command(import_)
 main.add_command(export)
 main.add_command(merge_cmd)
 main.add_command(merge_driver)
+main.add_command(sync)
 
 
 if __name__ == "__main__":

@@ -68,7 +68,7 @@ class FuzzyDate(NamedTuple):
 
         if self.end is None:
             return one(self.start)
-        return f"{one(self.start)} – {one(self.end)}"
+        return f"between {one(self.start)} and {one(self.end)}"
 
 
 class DateError(ValueError):
@@ -121,6 +121,23 @@ def sort_key(text: str | None) -> tuple[int, int, int]:
         return (9999, 99, 99)
     p = parse(text).start
     return (p.year, p.month, p.day)
+
+
+def order_prefix(text: str) -> str:
+    """A date's place in timeline order as text: its start, coarser first (as `sort_key`); on the same
+    start a single date comes before a range, which ends later (a statement dated "after the attack,
+    2015-11-20/2015-12" follows the attack of 2015-11-20)."""
+    return "%04d%02d%02d%d" % (*sort_key(text), "/" in text)
+
+
+def span(start: str | None, end: str | None) -> str:
+    """How long something held, in words: `from 2012-12`, `until 2012-12`, `from 2012-12 until 2014`;
+    a bound known only as a range: `until some time between 2013 and 2014`."""
+    def bound(text: str) -> str:
+        return f"some time {display(text)}" if "/" in text else display(text)
+
+    parts = ([f"from {bound(start)}"] if start else []) + ([f"until {bound(end)}"] if end else [])
+    return " ".join(parts)
 
 
 def display(text: str | None) -> str:

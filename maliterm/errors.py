@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from maliterm.safe import one_line
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -30,10 +32,13 @@ class MalitermError(Exception):
         super().__init__(self.text())
 
     def lines(self) -> list[str]:
-        out = [str(p) for p in self.problems]
+        """The message as lines safe to print: a key, name or path in a problem may hold
+        escapes or newlines, and no line may obey or fake a line with them. `msg` is our
+        own text (a newline in it breaks the line); data put into it must be `one_line` first."""
+        out = [one_line(p) for p in self.problems]
         if self.msg:
-            out.append(self.msg)
-        return out or [self.title]
+            out += [one_line(line) for line in self.msg.split("\n")]
+        return out or [one_line(self.title)]
 
     def text(self) -> str:
         return "\n".join(self.lines())
@@ -49,8 +54,20 @@ class NotFound(MalitermError):
     def __init__(self, query: str, suggestions: list[str]) -> None:
         self.query = query
         self.suggestions = suggestions
-        hint = f" Closest: {', '.join(suggestions)}." if suggestions else ""
+        hint = f" Closest: {', '.join(map(one_line, suggestions))}." if suggestions else ""
         super().__init__(f"Nothing is called {query!r}.", msg=f"Nothing is called {query!r}.{hint}")
+
+
+class Ambiguous(NotFound):
+    """A name matched several records; `candidates` are their ids, in table then id order."""
+
+    def __init__(self, query: str, candidates: list[str], names: list[str]) -> None:
+        self.query = query
+        self.candidates = candidates
+        self.suggestions = [f"{n} ({c})" for n, c in zip(names, candidates)]
+        listing = "; ".join(self.suggestions)
+        MalitermError.__init__(self, f"{query!r} matches {len(candidates)} records.",
+                               msg=f"{query!r} matches {len(candidates)} records: {listing}. Give a full name or an id.")
 
 
 class ReadOnly(MalitermError):
@@ -63,3 +80,14 @@ class FileChanged(MalitermError):
 
 class Referenced(MalitermError):
     """A record cannot be deleted alone: others refer to it (`problems` names each reference)."""
+
+
+class SaveFailed(MalitermError, OSError):
+    """The disk refused a save (full, read-only, permission, ownership): nothing was changed.
+
+    Also an OSError, with the kernel's `errno`, so best-effort writers (the validation cache,
+    the settings file) that let a disk error pass still do."""
+
+    def __init__(self, title: str, problems: list[Problem] | None = None, errno: int | None = None) -> None:
+        super().__init__(title, problems)
+        self.errno = errno

@@ -37,9 +37,10 @@ class RecordChange:
 @dataclass(frozen=True)
 class Edit:
     changes: tuple[RecordChange, ...]
+    summary: str = ""  # set for a bulk write (an import): the change log then holds one entry saying this
 
     def inverse(self) -> "Edit":
-        return Edit(tuple(c.inverse() for c in reversed(self.changes)))
+        return Edit(tuple(c.inverse() for c in reversed(self.changes)), self.summary)
 
 
 class History:

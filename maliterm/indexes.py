@@ -25,7 +25,7 @@ def _span_years(date: str) -> int:
 
 def _date_prefix(date: str) -> str:
     """`2015-06` -> `20150600`: the date's place in time as text (coarser first, as `dates.sort_key`)."""
-    return "%04d%02d%02d" % dates.sort_key(date)
+    return dates.order_prefix(date)
 
 
 def _order_key(date_prefix: str, title: str, eid: str) -> str:

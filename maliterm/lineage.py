@@ -22,6 +22,7 @@ class Edge(NamedTuple):  # a tuple: thousands are made each time the lineage is 
     type: str
     date: str | None
     relation: str  # the relation's id
+    contested: bool = False  # the relation holds a contested fact (its date, say): shown wherever the edge is
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Lineage:
             if as_of and not (self.exists(young) and self.exists(old)
                               and dates.may_have_begun_by(rel.get("start"), as_of)):
                 continue
-            edge = Edge(old, young, kind, rel.get("start"), rel["id"])
+            edge = Edge(old, young, kind, rel.get("start"), rel["id"], m.is_contested(rel))
             self.children_of[old].append(edge)
             self.parents_of[young].append(edge)
         for edges in self.children_of.values():

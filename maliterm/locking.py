@@ -6,6 +6,11 @@ a dead process can never keep the file locked. The lock file also names its hold
 second instance can show who has the file. A clean close deletes the lock file; one left
 behind names a process that died while writing, and the next writer takes it over and
 reports it (`WriterLock.took_over`).
+
+The lock belongs to the database's real path (symlinks and `..` resolved), so every route to
+one file meets the same lock. The lock file is opened without following a symlink and only
+ever written when it is a regular file with no other name: a committed
+`db.json.lock -> ../other/case.json` (or a hard link, or a FIFO) is refused, never truncated.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from __future__ import annotations
 import getpass
 import os
 import socket
+import stat
+import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,7 +78,33 @@ class LockUnavailable(MalitermError):
 
 
 def lock_path(db: Path) -> Path:
-    return db.with_name(db.name + ".lock")
+    """`<db>.lock` beside the database's real file: one lock, whichever path led to it."""
+    real = Path(os.path.realpath(db))
+    return real.with_name(real.name + ".lock")
+
+
+# Never follow a link, never wait (a FIFO), never leak the descriptor into a child process.
+_FLAGS = (os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+          | getattr(os, "O_CLOEXEC", 0))
+
+
+def _open_lock_file(path: Path) -> int:
+    """The lock file, opened for writing only if it is safe to write: a regular file, one name."""
+    try:
+        fd = os.open(path, _FLAGS, 0o644)
+    except OSError as exc:
+        if os.path.islink(path):  # ELOOP on Linux, EMLINK on some BSDs
+            raise LockUnavailable(f"the lock file {path} is a symbolic link, which maliterm does not follow "
+                                  "(it could point at any file); delete it to edit") from None
+        raise LockUnavailable(f"cannot create the lock file {path}: {exc.strerror or exc}") from None
+    st = os.fstat(fd)
+    why = ("is not a regular file" if not stat.S_ISREG(st.st_mode)
+           else "has other names (hard links), so writing it would change another file" if st.st_nlink > 1
+           else "")
+    if why:
+        os.close(fd)
+        raise LockUnavailable(f"the lock file {path} {why}; delete it to edit")
+    return fd
 
 
 def _read_holder(fd: int) -> Holder | None:
@@ -90,16 +123,14 @@ class WriterLock:
         self.path = path
         self._fd: int | None = fd
         self.took_over = took_over  # the dead process whose left-over lock file we replaced
+        self.acquired_at = time.time()  # no save of ours began before this while we hold the lock
 
     @classmethod
     def acquire(cls, db: Path) -> "WriterLock":
         """Take the lock for `db`; raises Locked (someone else has it) or LockUnavailable."""
         path = lock_path(db)
         while True:
-            try:
-                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-            except OSError as exc:
-                raise LockUnavailable(f"cannot create the lock file {path}: {exc.strerror or exc}") from None
+            fd = _open_lock_file(path)
             try:
                 got = lock_descriptor(fd, blocking=False)
             except OSError as exc:
@@ -118,11 +149,16 @@ class WriterLock:
             if same:
                 break
             os.close(fd)
-        took_over = _read_holder(fd)
-        me = orjson.dumps(asdict(Holder.me()))
-        os.ftruncate(fd, 0)
-        os.lseek(fd, 0, os.SEEK_SET)
-        os.write(fd, b"\n" + me)
+        try:
+            took_over = _read_holder(fd)
+            me = orjson.dumps(asdict(Holder.me()))
+            os.ftruncate(fd, 0)
+            os.lseek(fd, 0, os.SEEK_SET)
+            os.write(fd, b"\n" + me)
+        except OSError as exc:  # a full disk, say: no writer, and say why
+            unlock_descriptor(fd)
+            os.close(fd)
+            raise LockUnavailable(f"cannot write the lock file {path}: {exc.strerror or exc}") from None
         return cls(path, fd, took_over)
 
     def release(self) -> None:

@@ -108,6 +108,7 @@ class Source(TypedDict):
     url: NotRequired[str]
     reliability: NotRequired[str]
     notes: NotRequired[str]
+    short: NotRequired[str]  # its label in citations, when author surname + year will not do
 
 
 class Actor(TypedDict):
@@ -156,6 +157,7 @@ class Casualty(TypedDict):
     qualifier: NotRequired[str]
     who: NotRequired[str]
     counted_by: NotRequired[str]
+    tally: NotRequired[str]  # one count of the event: figures of one tally add up, different tallies disagree
 
 
 class Event(TypedDict):
@@ -195,6 +197,15 @@ class Quote(TypedDict):
     role: NotRequired[str]
     date: NotRequired[str]
     context: NotRequired[str]
+
+
+# How a code reads to a person where it is not just the code with spaces (JSON keeps the codes).
+_WORDS = {"intl_org": "international organisation", "ngo": "NGO"}
+
+
+def words(code: str) -> str:
+    """`armed_group` -> "armed group", `intl_org` -> "international organisation": codes as words."""
+    return _WORDS.get(code, code.replace("_", " "))
 
 
 def is_contested(record: dict) -> bool:

@@ -1,10 +1,13 @@
 """Rich renderables for the CLI: dossiers, timelines, lineage trees, search results.
 
-All data text goes through `safe.literal`, never into markup strings.
+All data text goes through `safe`, never into markup strings: names, titles and other
+single-line fields through `literal_line`/`one_line` (a newline in a name must not draw a
+line of its own), summaries and quotations through `literal`.
 """
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from rich.console import Group
@@ -15,16 +18,69 @@ from rich.tree import Tree
 from maliterm import dates
 from maliterm import model as m
 from maliterm.lineage import Lineage, Node
-from maliterm.safe import clean, literal
+from maliterm.safe import literal, literal_line, one_line
 from maliterm.timeline import casualty_summary
 
 
-def cites(store, citations: list[dict]) -> Text:
-    parts = []
+_PARA = re.compile(r"^para (\d+)$")
+
+
+def source_label(store, sid: str) -> str:
+    """A source as citations name it: its `short`, else author surname and year ("Hammer 2015"),
+    else its title cut to a few words."""
+    src = store.get(sid) or {}
+    if src.get("short"):
+        return src["short"]
+    year = (src.get("published") or "")[:4]
+    if src.get("author"):
+        first = re.split(r",| and |;", src["author"])[0].split()
+        return " ".join([first[-1], year]).strip() if first else year
+    title = src.get("title") or sid
+    return " ".join([title if len(title) <= 24 else title[:23].rstrip() + "…", year]).strip()
+
+
+def cite_text(store, citations: list[dict]) -> str:
+    """Citations grouped by source, paragraphs as `¶`: "Hammer 2015 ¶13, 22, 23"."""
+    locs: dict[str, list[str]] = {}
     for c in citations:
-        src = store.get(c["source"]) or {}
-        parts.append(clean(src.get("title", c["source"])) + (f", {clean(c['loc'])}" if c.get("loc") else ""))
-    return Text("[" + "; ".join(parts) + "]", style="dim")
+        have = locs.setdefault(c["source"], [])
+        if c.get("loc") and c["loc"] not in have:
+            have.append(c["loc"])
+    parts = []
+    for sid, where in locs.items():
+        paras = sorted({int(p[1]) for loc in where if (p := _PARA.match(loc))})
+        bits = (["¶" + ", ".join(map(str, paras))] if paras else []) + [loc for loc in where if not _PARA.match(loc)]
+        parts.append(" ".join([source_label(store, sid), ", ".join(bits)]).strip())
+    return "; ".join(parts)
+
+
+def cites(store, citations: list[dict]) -> Text:
+    return Text("[" + one_line(cite_text(store, citations)) + "]", style="dim")
+
+
+def cited_sources(value: object) -> list[str]:
+    """Every source a record cites anywhere (its facts, claims, casualties...), in first-cited order."""
+    found: dict[str, None] = {}
+
+    def walk(v: object) -> None:
+        if isinstance(v, dict):
+            for c in v.get("cite", ()) if isinstance(v.get("cite"), list) else ():
+                if isinstance(c, dict) and "source" in c:
+                    found.setdefault(c["source"])
+            for k, x in v.items():
+                if k != "cite":
+                    walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(value)
+    return list(found)
+
+
+def counted(n: int, noun: str) -> str:
+    """`1 event`, `2 events`."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def fact_lines(store, facts: list[dict]) -> list[Text]:
@@ -33,7 +89,7 @@ def fact_lines(store, facts: list[dict]) -> list[Text]:
         head = Text()
         if f.get("date"):
             head.append(dates.display(f["date"]) + "  ", style="cyan")
-        head.append_text(literal(f["about"], "bold"))
+        head.append_text(literal_line(f["about"], "bold"))
         if f.get("contested"):
             head.append("  CONTESTED", style="bold yellow")
         out.append(head)
@@ -42,9 +98,9 @@ def fact_lines(store, facts: list[dict]) -> list[Text]:
             line = Text().append(marker, style="bold yellow" if f.get("contested") else "")
             line.append_text(literal(c["text"]))
             if "value" in c:
-                line.append(f"  = {clean(c['value'])}{' ' + clean(c['unit']) if c.get('unit') else ''}", style="green")
+                line.append(f"  = {one_line(c['value'])}{' ' + one_line(c['unit']) if c.get('unit') else ''}", style="green")
             if c.get("by"):
-                line.append("  per ").append_text(literal(store.name(c["by"]), "italic"))
+                line.append("  per ").append_text(literal_line(store.name(c["by"]), "italic"))
             if c.get("credibility"):
                 line.append(f"  credibility {c['credibility']}", style="magenta")
             line.append(" ").append_text(cites(store, c["cite"]))
@@ -56,8 +112,8 @@ def relation_line(store, rid: str, rel: dict) -> Text:
     outgoing = rel["from"] == rid
     verb = m.RELATION_TYPES[rel["type"]][0] if outgoing else m.RELATION_INVERSE[rel["type"]]
     other = rel["to"] if outgoing else rel["from"]
-    line = Text().append(f"{verb} ", style="cyan").append_text(literal(store.name(other), "bold"))
-    span = " – ".join(dates.display(d) for d in (rel.get("start"), rel.get("end")) if d)
+    line = Text().append(f"{verb} ", style="cyan").append_text(literal_line(store.name(other), "bold"))
+    span = dates.span(rel.get("start"), rel.get("end"))
     if span:
         line.append(f"  ({span})", style="dim")
     if m.is_contested(rel):
@@ -97,8 +153,8 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         add(Text(""))
         add(Text(name, style="bold underline"))
 
-    title = literal(m.label(table, rec), "bold")
-    title.append(f"  {rec.get('kind') or rec.get('type') or table.rstrip('s')}", style="dim")
+    title = literal_line(m.label(table, rec), "bold")
+    title.append(f"  {m.words(rec.get('kind') or rec.get('type') or table.rstrip('s'))}", style="dim")
     if rec.get("descriptive_name"):
         title.append("  (descriptive name: the sources give none)", style="italic dim")
     if m.is_contested(rec):
@@ -113,15 +169,17 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         if rec.get(key):
             field(label, dates.display(rec[key]))
     if rec.get("aliases"):
-        field("Aliases", literal(", ".join(rec["aliases"])))
-    for label, key in (("Role", "role"), ("Nationality", "nationality"), ("Base", "base"),
+        field("Aliases", literal_line(", ".join(rec["aliases"])))
+    for label, key in (("Role", "role"), ("Nationality", "nationality"),
                        ("Author", "author"), ("Publisher", "publisher"), ("Reliability", "reliability"),
-                       ("URL", "url"), ("Notes", "notes")):
+                       ("URL", "url")):
         if rec.get(key):
-            field(label, literal(rec[key]))
-    for label, key in (("Place", "place"), ("Country", "country"), ("Within", "within")):
+            field(label, literal_line(rec[key]))
+    if rec.get("notes"):
+        field("Notes", literal(rec["notes"]))
+    for label, key in (("Place", "place"), ("Base", "base"), ("Country", "country"), ("Within", "within")):
         if rec.get(key):
-            field(label, literal(store.name(rec[key])), ("places", rec[key]))
+            field(label, literal_line(store.name(rec[key])), ("places", rec[key]))
     if rec.get("summary"):
         add(literal(rec["summary"]))
     if rec.get("cite"):
@@ -132,16 +190,16 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         if actors:
             heading("Actors")
             for a, role in actors:
-                add(Text().append(f"  {role}: ", style="cyan").append_text(literal(store.name(a))), ("actors", a))
+                add(Text().append(f"  {m.words(role)}: ", style="cyan").append_text(literal_line(store.name(a))), ("actors", a))
         if rec.get("casualties"):
             heading("Casualties")
             for c in rec["casualties"]:
                 q = {"at_least": "at least ", "about": "about ", "more_than": "more than ", "up_to": "up to "}.get(c.get("qualifier", ""), "")
                 line = Text(f"  {q}{c['count']} {c['kind']}")
                 if c.get("who"):
-                    line.append(" (").append_text(literal(c["who"])).append(")")
+                    line.append(" (").append_text(literal_line(c["who"])).append(")")
                 if c.get("counted_by"):
-                    line.append(", counted by ").append_text(literal(c["counted_by"]))
+                    line.append(", counted by ").append_text(literal_line(c["counted_by"]))
                 add(line.append(" ").append_text(cites(store, c["cite"])))
     if rec.get("facts"):
         heading("Facts")
@@ -164,12 +222,24 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         heading("Quotations")
         for q in quotes:
             line = Text("  “").append_text(literal(q["text"], "italic")).append("”")
-            when = [clean(q["role"])] if q.get("role") else []
+            when = [one_line(q["role"])] if q.get("role") else []
             if q.get("date"):
                 when.append(dates.display(q["date"]))
             if when:
                 line.append(f"  ({', '.join(when)})", style="dim")
             add(line.append(" ").append_text(cites(store, q["cite"])))
+    if table != "sources" and (sources := cited_sources(rec)):
+        heading("Sources")
+        for sid in sources:
+            src = store.get(sid) or {}
+            line = Text("  ").append_text(literal_line(source_label(store, sid), "bold")).append(": ")
+            line.append_text(literal_line(src.get("title", sid)))
+            about = [m.words(src["kind"])] if src.get("kind") else []
+            about += [one_line(src["author"])] if src.get("author") else []
+            about += [f"published {dates.display(src['published'])}"] if src.get("published") else []
+            if about:
+                line.append(f" ({', '.join(about)})", style="dim")
+            add(line, ("sources", sid))
     return DossierParts(head, events, items)
 
 
@@ -179,10 +249,10 @@ def dossier(store, table: str, rec: dict) -> Group:
 
 def event_line(store, eid: str) -> Text:
     ev = store.event(eid)
-    line = Text("  ").append(f"{dates.display(ev['date']):<12}", style="cyan").append(" ")
-    line.append_text(literal(ev["title"]))
+    line = Text("  ").append(f"{dates.display_short(ev['date']):<12}", style="cyan").append(" ")
+    line.append_text(literal_line(ev["title"]))
     if ev.get("place"):
-        line.append(" — ", style="dim").append_text(literal(store.name(ev["place"]), "dim"))
+        line.append(" — ", style="dim").append_text(literal_line(store.name(ev["place"]), "dim"))
     if cas := casualty_summary(ev):
         line.append(f"  {cas}", style="red")
     return line
@@ -196,8 +266,8 @@ def timeline_table(store, ids: list[str]) -> Table:
     table.add_column("Casualties", style="red", no_wrap=True)
     for eid in ids:
         ev = store.event(eid)
-        table.add_row(dates.display(ev["date"]), literal(ev["title"]),
-                      literal(store.name(ev["place"])) if ev.get("place") else "", casualty_summary(ev))
+        table.add_row(dates.display(ev["date"]), literal_line(ev["title"]),
+                      literal_line(store.name(ev["place"])) if ev.get("place") else "", casualty_summary(ev))
     return table
 
 
@@ -205,13 +275,15 @@ def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
     tree = Tree(Text().append(f"Lineage{' as of ' + as_of if as_of else ''}", style="bold"), guide_style="dim")
 
     def add(parent: Tree, node: Node) -> None:
-        label = literal(lin.name(node.id), "bold")
+        label = literal_line(lin.name(node.id), "bold")
         if node.edge:
             verb = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}[node.edge.type]
             label.append(f"  {verb}" + (f", {dates.display(node.edge.date)}" if node.edge.date else ""), style="cyan")
+            if node.edge.contested:
+                label.append("  CONTESTED", style="bold yellow")
         if len(node.parents) > 1:
             label.append("  ← formed from ", style="yellow").append_text(
-                literal(" + ".join(lin.name(p) for p in node.parents), "yellow"))
+                literal_line(" + ".join(lin.name(p) for p in node.parents), "yellow"))
         if node.cycle:
             label.append("  (cycle in the data)", style="red")
         branch = parent.add(label)
@@ -225,11 +297,13 @@ def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
 
 def search_table(store, hits) -> Table:
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for col in ("Score", "Kind", "Name", "Matched", "Id"):
+    for col in ("Score", "Kind", "Name", "Matched"):
         table.add_column(col)
+    # An id is for copying into a command: never cut, the other columns wrap around it.
+    table.add_column("Id", no_wrap=True, min_width=max((len(h.id) for h in hits), default=2))
     for h in hits:
-        matched = literal(h.text[:60] + ("…" if len(h.text) > 60 else ""), "dim")
-        table.add_row(f"{h.score:.0f}", h.table.rstrip("s"), literal(store.name(h.id)), matched, literal(h.id, "dim"))
+        matched = literal_line(h.text[:60] + ("…" if len(h.text) > 60 else ""), "dim")
+        table.add_row(f"{h.score:.0f}", h.table.rstrip("s"), literal_line(store.name(h.id)), matched, literal_line(h.id, "dim"))
     return table
 
 

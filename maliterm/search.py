@@ -10,6 +10,7 @@ joined string per field (C speed), so the fuzzy pass only ranks what is left.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -26,6 +27,26 @@ _DOUBLE = re.compile(r"(.)\1+")
 @lru_cache(maxsize=262144)
 def skeleton(text: str) -> str:
     return _DOUBLE.sub(r"\1", fold(text).replace(" ", "").replace("ou", "u"))
+
+
+# Words that never carry a match on their own: English function words and the name particles of
+# the languages conflict data is written in (Arabic al-/el-, French de/du/la/le, Spanish del).
+STOP_WORDS = frozenset("""
+a an and are as at be by for from has have in is it its of on or that the this to was were what which
+who with de des du la le les d l el al ad ag ul bin del da di dos y et en
+""".split())
+
+
+def content_words(folded: str) -> list[str]:
+    """The words of a folded text that can carry a match; all of them if every one is a stop-word."""
+    words = folded.split()
+    return [w for w in words if w not in STOP_WORDS] or words
+
+
+def no_match(text: str) -> tuple[str, str]:
+    """What to say when a search finds nothing: the fact, and what might help."""
+    return (f"No name, alias, title or summary matches {text.strip()!r}.",
+            "Try fewer words, or one distinctive word; quotations and notes are not searched.")
 
 
 FUZZY_POOL = 2000  # names sharing the most trigrams with the query that the fuzzy scorer sees
@@ -83,6 +104,9 @@ class SearchIndex:
         """`entries` are (table, id, field, text)."""
         self.entries: list[tuple[str, str, str, str]] = []
         self.folded = _Column()
+        # Names, aliases and titles alone (a summary is ""), aligned with `folded`: the word pass scans
+        # this once per word, which over the summaries too costs 10-20 ms a word at 100k events.
+        self.names = _Column()
         self.skeletons = _Column()
         self.dead: set[int] = set()  # entries of records since removed
         self.first: dict[str, int] = {}  # record id -> its first entry; a record's entries are contiguous
@@ -101,6 +125,7 @@ class SearchIndex:
         self.entries += entries
         folded = [fold(e[3]) for e in entries]
         self.folded.extend(folded)
+        self.names.extend([k if e[2] != "summary" else "" for e, k in zip(entries, folded)])
         self.skeletons.extend([skeleton(e[3]) if e[2] != "summary" else "" for e in entries])
         for i, (e, k) in enumerate(zip(entries, folded), base):
             self.first.setdefault(e[1], i)
@@ -143,6 +168,7 @@ class SearchIndex:
         q = fold(text)
         if not q:
             return []
+        words = content_words(q)
         best: dict[tuple[str, str], Hit] = {}
 
         def offer(i: int, score: float) -> None:
@@ -160,21 +186,58 @@ class SearchIndex:
             # the name the query covers most (a full name, for a surname) ranks first.
             cover = 8 * len(q) / len(key)
             offer(i, 100 if key == q else (90 if key.startswith(q) or f" {q}" in key else 80) + cover)
+        if len(words) > 1 or words[0] != q:
+            self._words(words, cap, offer)
         sq = skeleton(text)
         if len(sq) >= 3:
             for i in self.skeletons.containing(sq, cap, self.dead):
                 key = self.skeletons.keys[i]
                 offer(i, 98 if key == sq else 78 + 8 * len(sq) / len(key))
-        if len(best) < limit and len(q) >= 3:
+        cq = " ".join(words)
+        if len(best) < limit and len(cq) >= 3:
             shared = Counter()
-            for g in _trigrams(q):
+            for g in _trigrams(cq):
                 shared.update(self.grams.get(g, ()))
             pool = [self.fuzzy_keys[j] for j, _ in shared.most_common(FUZZY_POOL)]
             pool = [k for k in pool if self.fuzzy_entries[k]]  # names no record bears any more
             offered = 0
-            for key, score, _ in process.extract(q, pool, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=72):
+            for key, score, _ in process.extract(cq, pool, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=72):
+                # Among names the typo matches equally, the one it covers most (the person, not the
+                # groups named after them) comes first.
+                cover = 8 * min(len(key), len(cq)) / max(len(key), len(cq))
                 for i in self.fuzzy_entries[key][: limit * 3 - offered]:
-                    offer(i, score * 0.85)
+                    offer(i, score * 0.85 + cover)
                     offered += 1
-        ranked = sorted(best.values(), key=lambda h: (-h.score, m.NAMED_TABLES.index(h.table), h.text))
+        # Ties go to the table order (things before the sources about them), then the id: same input, same order.
+        ranked = sorted(best.values(), key=lambda h: (-h.score, m.NAMED_TABLES.index(h.table), h.id))
         return ranked[:limit]
+
+    def _words(self, words: list[str], cap: int, offer) -> None:
+        """Score each name by the query's words it holds as whole words or word starts.
+
+        A rare word weighs more than a common one (inverse document frequency, counted up to
+        `cap`), so `bamako attack` ranks what is about both above everything with "attack" in it.
+        """
+        found: dict[int, set[str]] = defaultdict(set)
+        weight: dict[str, float] = {}
+        n = len(self.entries) - len(self.dead) + 1  # live entries: an edited index must score as a fresh one
+        for w in words:
+            hits = self.names.containing(w, cap, self.dead)
+            weight[w] = math.log(n / (len(hits) + 0.5)) + 1
+            for i in hits:
+                found[i].add(w)
+        total = sum(weight.values())
+        for i, ws in found.items():
+            key_words = content_words(self.folded.keys[i])
+            got = 0.0
+            matched = 0
+            for w in ws:
+                if w in key_words:
+                    got += weight[w]
+                elif any(k.startswith(w) for k in key_words):
+                    got += 0.9 * weight[w]
+                else:
+                    continue  # inside a word only: "de" in "dainville" is no match
+                matched += 1
+            if matched:
+                offer(i, 60 + 30 * got / total + 8 * matched / len(key_words))

@@ -6,15 +6,24 @@ and replaces the file atomically on write: temp file in the same folder, fsync,
 `os.replace`, fsync of the folder. A crash at any instant leaves the old or the new file.
 Before each save it checks that the file is still the one it loaded or last saved (else
 `FileChanged`, nothing written) and keeps that previous version as `<name>.bak`.
+
+Files are opened as what they must be: only a regular file is read (a FIFO, device or folder is
+refused from the open descriptor's fstat, before any read, and opening never waits), up to a size
+limit (`MALITERM_MAX_BYTES`, default 2 GiB) and a nesting depth. A symlinked database is saved to
+its real target, and a save keeps the replaced file's mode, owner and group, or says why it cannot
+before writing anything. Every `OSError` of a save becomes `SaveFailed`, one line naming the file.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
 import secrets
-import tempfile
+import stat
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,14 +33,18 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from maliterm.errors import FileChanged, InvalidDatabase, Problem, ReadOnly
+from maliterm.safe import json_bytes
+from maliterm.errors import FileChanged, InvalidDatabase, Problem, ReadOnly, SaveFailed
 
 DUMP_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
 
 def dump_chunks(data: dict) -> tuple[bytes, bytes]:
-    """`dumps(data)` in two pieces: joining them would copy the whole file once more in memory."""
-    return orjson.dumps(data, option=DUMP_OPTIONS), b"\n"
+    """`dumps(data)` in two pieces: joining them would copy the whole file once more in memory.
+
+    Characters a terminal would obey (C1, bidi, invisible) are written as `\\u` escapes, so
+    `cat db.json` or `git diff` of a hostile file is safe; the data reads back the same."""
+    return json_bytes(orjson.dumps(data, option=DUMP_OPTIONS)), b"\n"
 
 
 def dumps(data: dict) -> bytes:
@@ -77,20 +90,108 @@ def read_with_identity(path: Path) -> tuple[bytes, FileIdentity]:
     return raw, FileIdentity.of(st, raw)
 
 
-def read_raw(path: Path) -> tuple[bytes, os.stat_result]:
-    """The file's bytes and its stat, from one open file so they agree; or one clear line why not."""
+# Opening never waits (a FIFO with no writer would block forever); what was opened is checked
+# before the first read. Flags an OS lacks are 0.
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+DEFAULT_MAX_BYTES = 2 * 1024**3  # far above any hand-kept file; a big ACLED import may need more
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
+
+
+def max_bytes() -> int:
+    """The largest file maliterm reads: MALITERM_MAX_BYTES (bytes, or with K, M, G, T), else 2 GiB."""
+    value = os.environ.get("MALITERM_MAX_BYTES", "").strip()
+    if not value:
+        return DEFAULT_MAX_BYTES
+    found = re.fullmatch(r"(\d+)\s*([kmgt]?)(?:i?b)?", value, re.IGNORECASE)
+    if not found:
+        raise InvalidDatabase("MALITERM_MAX_BYTES is not a size", [Problem(
+            "MALITERM_MAX_BYTES", "", f"is {value!r}", "a size in bytes, or with K, M, G or T (e.g. 8G)")])
+    return int(found[1]) * _UNITS[found[2].upper()]
+
+
+def size_text(n: int) -> str:
+    if n < 1024:
+        return f"{n} bytes"
+    unit = max((u for u in "KMGT" if n >= _UNITS[u]), key=_UNITS.get)
+    return f"{n / _UNITS[unit]:,.1f} {unit}iB"
+
+
+def _not_a_file(mode: int) -> str:
+    """What a non-regular file is, in a user's words."""
+    if stat.S_ISDIR(mode):
+        return "is a directory"
+    if stat.S_ISFIFO(mode):
+        return "is a named pipe (FIFO), not a file"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "is a device, not a file"
+    if stat.S_ISSOCK(mode):
+        return "is a socket, not a file"
+    return "is not a regular file"
+
+
+def file_size(path: Path) -> int:
+    """The size of `path` if it is a regular file (through symlinks), else -1; never raises, never waits."""
     try:
-        if path.is_dir():
-            raise _fail(path, "is a directory", "a maliterm JSON file")
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            return fh.read(), st
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return -1
+    return st.st_size if stat.S_ISREG(st.st_mode) else -1
+
+
+def read_raw(path: Path) -> tuple[bytes, os.stat_result]:
+    """The file's bytes and its stat, from one open file so they agree; or one clear line why not.
+
+    Only a regular file is read: the open does not wait (O_NONBLOCK), and the descriptor's own
+    fstat is checked before the first read, so a FIFO, /dev/zero or a folder costs nothing."""
+    expected = "a maliterm JSON file"
+    try:
+        fd = os.open(path, _READ_FLAGS)
     except FileNotFoundError:
+        if os.path.islink(path):
+            raise _fail(path, f"is a symbolic link to {os.readlink(path)}, which does not exist", expected) from None
         raise _fail(path, "no such file", "an existing file (create one with `maliterm init PATH`)") from None
     except PermissionError:
+        if os.path.isdir(path):  # Windows will not open a folder at all
+            raise _fail(path, "is a directory", expected) from None
         raise _fail(path, "permission denied: the file cannot be read", "a readable file") from None
     except OSError as exc:
-        raise _fail(path, f"cannot be read: {exc.strerror or exc}") from None
+        raise _fail(path, f"cannot be read: {_reason(exc)}", expected) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _fail(path, _not_a_file(st.st_mode), expected)
+        limit = max_bytes()
+        if st.st_size > limit:
+            raise _too_big(path, st.st_size, limit)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read()
+        if len(raw) > limit:  # it grew while we read
+            raise _too_big(path, len(raw), limit)
+        return raw, st
+    except OSError as exc:
+        raise _fail(path, f"cannot be read: {_reason(exc)}", expected) from None
+    finally:
+        os.close(fd)
+
+
+def _too_big(path: Path, size: int, limit: int) -> InvalidDatabase:
+    return _fail(path, f"is {size_text(size)}, more than maliterm opens ({size_text(limit)}; "
+                       "set MALITERM_MAX_BYTES to raise it)")
+
+
+_REASONS = {errno.ENOSPC: "no space left on device", errno.EROFS: "the file system is read-only",
+            errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+            errno.EIO: "input/output error (the disk may be failing)",
+            getattr(errno, "EDQUOT", -1): "disk quota exceeded",
+            errno.ELOOP: "too many levels of symbolic links"}
+
+
+def _reason(exc: OSError) -> str:
+    """An OSError in a user's words, lower case, without errno numbers."""
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    text = exc.strerror or str(exc) or type(exc).__name__
+    return text[:1].lower() + text[1:]
 
 
 def read_bytes(path: Path) -> bytes:
@@ -105,6 +206,10 @@ def parse(raw: bytes, path: Path, check_keys: bool = True) -> object:
     """
     if not raw.strip():
         raise _fail(path, "is empty", "a JSON object of tables (create one with `maliterm init PATH`)")
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise _fail(path, "is UTF-16 (it starts with a UTF-16 byte order mark)", "UTF-8 text")
+    if raw[:3] == b"\xef\xbb\xbf":
+        raise _fail(path, "starts with a byte order mark, which JSON does not allow", "UTF-8 text without one")
     try:
         data = orjson.loads(raw)
         if check_keys:
@@ -118,18 +223,29 @@ def parse(raw: bytes, path: Path, check_keys: bool = True) -> object:
         if "depth limit" in str(exc):
             raise _too_deep(path) from None
         raise _fail(path, f"is not valid JSON: {exc}", "a JSON object of tables") from None
-    except (RecursionError, orjson.JSONEncodeError):  # orjson writes fewer levels than it reads
+    except RecursionError:  # json's own parse, for the duplicate-key check
         raise _too_deep(path) from None
 
 
+# orjson reads 1,024 levels of nesting but writes only this many: a file deeper than maliterm can
+# save is refused at once, not after an edit (no maliterm file needs more than a handful).
+MAX_DEPTH = 254
+
+
 def _too_deep(path: Path) -> InvalidDatabase:
-    return _fail(path, "is nested too deeply to be a maliterm file (lists or objects over 1,000 levels deep)",
+    return _fail(path, f"is nested too deeply to be a maliterm file (lists or objects over {MAX_DEPTH} levels deep)",
                  "a JSON object of tables, a few levels deep")
 
 
 def check_duplicate_keys(raw: bytes, data: object, path: Path) -> None:
-    """Refuse a file with a key twice in one object; what re-dumps to its own bytes has none."""
-    if dumps(data) != raw:
+    """Refuse a file with a key twice in one object; what re-dumps to its own bytes has none.
+
+    The re-dump is also the depth check: orjson refuses to write more than MAX_DEPTH levels."""
+    try:
+        same = dumps(data) == raw
+    except orjson.JSONEncodeError:
+        raise _too_deep(path) from None
+    if not same:
         _refuse_duplicate_keys(raw, path)
 
 
@@ -168,30 +284,127 @@ def save_atomic(path: Path, data: dict) -> os.stat_result:
     return write_atomic(path, *dump_chunks(data))
 
 
-def write_atomic(path: Path, *chunks: bytes) -> os.stat_result:
-    """Replace `path` with the `chunks` written in turn, all at once; returns the new file's stat."""
-    folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+               | getattr(os, "O_BINARY", 0))
+
+
+def temp_name(path: Path) -> Path:
+    """Where a save of `path` writes first: hidden, beside it, `.<name>.<16 hex digits>.tmp`."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+
+
+def leftover_pattern(path: Path) -> re.Pattern:
+    """The names of our temp files for `path` and its backup: 16 hex digits from `temp_name`, or
+    the 8 characters of `tempfile.mkstemp`, which saves used before. Nothing else matches."""
+    return re.compile(rf"\.{re.escape(path.name)}(?:\.bak)?\.(?:[0-9a-f]{{16}}|[a-z0-9_]{{8}})\.tmp")
+
+
+def save_failed(path: Path, exc: OSError, doing: str = "") -> SaveFailed:
+    doing = f" ({doing})" if doing else ""
+    return SaveFailed(f"{path} not saved", [Problem(
+        str(path), "", f"not saved: {_reason(exc)}{doing}; the file on disk is as it was before this save")],
+        exc.errno)
+
+
+def write_atomic(path: Path, *chunks: bytes, before_replace: Callable[[], None] | None = None) -> os.stat_result:
+    """Replace `path` with the `chunks` written in turn, all at once; returns the new file's stat.
+
+    The new file keeps the mode, owner and group of the one it replaces: they are set on the temp
+    file before a byte is written, so a refusal (not root, another user's file) changes nothing.
+    `before_replace` runs once the new bytes are safely on disk, just before the rename. `path`
+    itself is replaced, never followed: a symlink there is replaced by the file (callers that mean
+    the link's target pass the target). Any OSError becomes SaveFailed, with no temp file left."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-            st = os.fstat(fh.fileno())
+        like = os.lstat(path)
+    except FileNotFoundError:
+        like = None  # a new file keeps the temp file's private mode
+    except OSError as exc:
+        raise save_failed(path, exc) from None
+    if like is not None and not stat.S_ISREG(like.st_mode):
+        like = None
+    tmp = temp_name(path)
+    try:
+        fd = os.open(tmp, _TEMP_FLAGS, 0o600)
+    except OSError as exc:
+        raise save_failed(path, exc, f"creating a temporary file in {path.parent}") from None
+    try:
         try:
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        except FileNotFoundError:
-            pass  # a new file keeps mkstemp's private mode
-        os.replace(tmp, path)
+            with os.fdopen(fd, "wb") as fh:  # closes fd, whatever happens
+                if like is not None:
+                    _keep_owner_and_mode(fd, like, path)
+                for chunk in chunks:
+                    fh.write(chunk)
+                fh.flush()
+                os.fsync(fh.fileno())
+                st = os.fstat(fh.fileno())
+            if before_replace is not None:
+                before_replace()
+            os.replace(tmp, path)
+        except SaveFailed:
+            raise
+        except OSError as exc:
+            raise save_failed(path, exc) from None
     except BaseException:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
         raise
-    _fsync_dir(folder)
+    _fsync_dir(path.parent)
     return st
+
+
+def _keep_owner_and_mode(fd: int, like: os.stat_result, path: Path) -> None:
+    """Give the temp file `fd` the owner, group and mode of `like`, or refuse the save saying why."""
+    mine = os.fstat(fd)
+    if (mine.st_uid, mine.st_gid) != (like.st_uid, like.st_gid) and hasattr(os, "fchown"):
+        try:
+            os.fchown(fd, like.st_uid, like.st_gid)  # before the mode: a chown clears set-id bits
+        except PermissionError:
+            raise SaveFailed(f"{path} not saved", [Problem(str(path), "", (
+                f"not saved: it belongs to {user_name(like.st_uid)}, group {group_name(like.st_gid)}, and a "
+                "save by you could not keep that (only root can); the file on disk is as it was before"),
+                "a file you own and whose group you are in (ask its owner, or save a copy)")], errno.EPERM) from None
+    if hasattr(os, "fchmod"):  # not on Windows, where a new file's defaults are what it had
+        os.fchmod(fd, stat.S_IMODE(like.st_mode))
+
+
+def user_name(uid: int) -> str:
+    try:
+        import pwd
+
+        return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def group_name(gid: int) -> str:
+    try:
+        import grp
+
+        return f"{grp.getgrgid(gid).gr_name} (gid {gid})"
+    except (ImportError, KeyError):
+        return f"gid {gid}"
+
+
+def cannot_keep_owner(path: Path) -> str:
+    """Why a save of `path` by this process could not keep its owner and group (a save writes a
+    new file and renames it over the old one), or "" when it can. Said at open, before any edit."""
+    if not hasattr(os, "geteuid"):
+        return ""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    euid = os.geteuid()
+    if euid == 0:
+        return ""
+    if st.st_uid != euid:
+        return (f"{path} belongs to {user_name(st.st_uid)}; a save would make it yours, and only root can "
+                "keep another user's file theirs")
+    if st.st_gid != os.getegid() and st.st_gid not in os.getgroups():
+        return f"{path} is in group {group_name(st.st_gid)}, which you are not in: a save would change its group"
+    return ""
 
 
 def keep_as_backup(path: Path) -> None:
@@ -199,17 +412,45 @@ def keep_as_backup(path: Path) -> None:
     inode, so the old one can simply stay on as the backup under a hard link (no copy, no
     second write); a copy where the file system has no hard links."""
     bak = backup_path(path)
-    tmp = bak.with_name(f".{bak.name}.{secrets.token_hex(8)}.tmp")
+    tmp = temp_name(bak)
     try:
-        os.link(path, tmp)
+        os.link(path, tmp, follow_symlinks=False)
     except OSError:
         write_atomic(bak, read_bytes(path))
         return
     try:
         os.replace(tmp, bak)
-    except BaseException:
+    except OSError as exc:
         os.unlink(tmp)
-        raise
+        raise save_failed(path, exc, f"keeping the previous version as {bak.name}") from None
+
+
+def remove_leftovers(path: Path, older_than: float) -> tuple[list[Path], list[str]]:
+    """Delete the temp files a save of `path` left when its process died: (removed, why others stayed).
+
+    Call only holding the writer lock: then no live maliterm is saving this file, so a temp file
+    of ours is a dead writer's, if it is older than our lock (`older_than`, a time.time()). Only
+    names of our exact pattern, only regular files (not links), only in the file's own folder."""
+    pattern = leftover_pattern(path)
+    removed: list[Path] = []
+    kept: list[str] = []
+    try:
+        names = sorted(n for n in os.listdir(path.parent) if pattern.fullmatch(n))
+    except OSError:
+        return removed, kept
+    for name in names:
+        tmp = path.parent / name
+        try:
+            st = os.lstat(tmp)
+            if not stat.S_ISREG(st.st_mode) or st.st_mtime >= older_than:
+                continue  # not ours after all, or being written since we took the lock
+            os.unlink(tmp)
+            removed.append(tmp)
+        except FileNotFoundError:
+            pass
+        except OSError as exc:
+            kept.append(f"{tmp}: a temp file left by a save that did not finish; cannot delete it: {_reason(exc)}")
+    return removed, kept
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -238,11 +479,13 @@ class AtomicJSONStorage(Storage):
     def __init__(self, path: str | os.PathLike, data: dict | None = None, read_only: bool = False,
                  identity: FileIdentity | None = None) -> None:
         self.path = Path(path)
+        # A symlinked database is read, checked and saved at its real target: the link stays a link.
+        self.target = Path(os.path.realpath(self.path))
         self.read_only = read_only
         if data is None:
-            data, identity = load_with_identity(self.path)
+            data, identity = load_with_identity(self.target)
         elif identity is None:
-            identity = read_with_identity(self.path)[1]  # the caller read `data` from this file just now
+            identity = read_with_identity(self.target)[1]  # the caller read `data` from this file just now
         self._data = data
         # What the file was when loaded or last saved here: a save over anything else is refused.
         self.identity = identity
@@ -259,12 +502,12 @@ class AtomicJSONStorage(Storage):
     def _save(self, data: dict) -> None:
         """Check the file is still the one we loaded, keep it as the backup, then replace it."""
         try:
-            unchanged = self.identity.same_stat(self.path.stat())
+            unchanged = self.identity.same_stat(self.target.stat())
         except OSError:
             unchanged = False  # gone or unreadable: reading it says which
         if not unchanged:  # touched, at least: only its bytes can say whether it changed
             try:
-                now = read_with_identity(self.path)[1]
+                now = read_with_identity(self.target)[1]
             except InvalidDatabase as exc:
                 raise self._changed(exc.problems[0].what if exc.problems else "cannot be read") from None
             if now.digest != self.identity.digest:
@@ -273,8 +516,7 @@ class AtomicJSONStorage(Storage):
         # Hashed on the other core while the disk works (hashlib lets go of the GIL on big inputs).
         with ThreadPoolExecutor(1) as pool:
             hashed = pool.submit(digest, *chunks)
-            keep_as_backup(self.path)
-            st = write_atomic(self.path, *chunks)
+            st = write_atomic(self.target, *chunks, before_replace=lambda: keep_as_backup(self.target))
         self.identity = FileIdentity.known(st, hashed.result())
 
     def _changed(self, what: str) -> FileChanged:
@@ -285,9 +527,9 @@ class AtomicJSONStorage(Storage):
     def changed_on_disk(self) -> bool:
         """Whether the file differs from what was loaded or last saved (cheap when it has not been touched)."""
         try:
-            if self.identity.same_stat(self.path.stat()):
+            if self.identity.same_stat(self.target.stat()):
                 return False
-            return read_with_identity(self.path)[1].digest != self.identity.digest
+            return read_with_identity(self.target)[1].digest != self.identity.digest
         except (OSError, InvalidDatabase):
             return True
 

@@ -15,16 +15,17 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from maliterm import changelog, references, validated
 from maliterm import model as m
-from maliterm.errors import InvalidDatabase, NotFound, Problem, ReadOnly, Referenced
+from maliterm.errors import Ambiguous, InvalidDatabase, NotFound, Problem, ReadOnly, Referenced
 from maliterm.folding import fold
 from maliterm.history import Edit, History, RecordChange
 from maliterm.indexes import Indexes
 from maliterm.locking import Holder, LockUnavailable, Locked, WriterLock
-from maliterm.storage import (FileIdentity, check_duplicate_keys, digest, open_tinydb, parse, read_raw,
-                              save_atomic)
+from maliterm.storage import (FileIdentity, cannot_keep_owner, check_duplicate_keys, digest, open_tinydb, parse,
+                              read_raw, remove_leftovers, save_atomic)
 from maliterm.validate import validate
 
 DEFAULT_DB = Path(__file__).parent / "data" / "db.json"
@@ -78,12 +79,14 @@ def load_valid_with_identity(path: Path, progress: Callable[[str], None] | None 
 
 
 def not_writable(path: Path) -> str:
-    """Why this process could not save `path`, or "" if it could (saves also write beside it)."""
-    if path.exists() and not os.access(path, os.W_OK):
+    """Why this process could not save `path`, or "" if it could (saves also write beside it,
+    beside the real file when `path` is a symlink, and keep its owner and group)."""
+    real = Path(os.path.realpath(path))
+    if os.path.exists(real) and not os.access(real, os.W_OK):  # os.path: False, not an error, for odd paths
         return f"you have no permission to write {path}"
-    if path.parent.is_dir() and not os.access(path.parent, os.W_OK | os.X_OK):
-        return f"you have no permission to write in the folder {path.parent} (saves write a temporary file there)"
-    return ""
+    if os.path.isdir(real.parent) and not os.access(real.parent, os.W_OK | os.X_OK):
+        return f"you have no permission to write in the folder {real.parent} (saves write a temporary file there)"
+    return cannot_keep_owner(real)
 
 
 @contextmanager
@@ -104,6 +107,17 @@ def bulk_load() -> Iterator[None]:
             gc.enable()
 
 
+class Resolved(NamedTuple):
+    table: str
+    record: dict
+    exact: bool  # an id, name or alias; False when the words of a name matched
+
+
+def _holds_words(name_words: list[str], words: list[str]) -> bool:
+    """Every query word is one of the name's words or the start of one."""
+    return all(any(n.startswith(w) for n in name_words) for w in words)
+
+
 class Store(Indexes):
     """An open database: the records, their indexes, and the only write path.
 
@@ -118,6 +132,8 @@ class Store(Indexes):
         self.read_only_reason = "opened read-only" if read_only else ""
         self.lock_holder: Holder | None = None
         self.took_over_lock_from: Holder | None = None  # a writer that died without closing
+        self.leftovers_removed: list[Path] = []  # temp files of saves that died, deleted at open
+        self.leftovers_kept: list[str] = []  # ... or why one could not be
         self.history = History()
         self._busy = threading.RLock()  # edits and the background search-index build take turns
         self._release = lambda: None
@@ -143,6 +159,8 @@ class Store(Indexes):
         store.read_only_reason, store.lock_holder = reason, holder
         if lock:
             store.took_over_lock_from = lock.took_over
+            store.leftovers_removed, store.leftovers_kept = remove_leftovers(store._db.storage.target,
+                                                                             lock.acquired_at)
             store._release = weakref.finalize(store, lock.release)  # also at exit, if never closed
         return store
 
@@ -151,7 +169,7 @@ class Store(Indexes):
         """(why read-only or "", who holds the lock, our lock) for a store that wants to write."""
         if reason := not_writable(path):
             return reason, None, None
-        if not path.is_file():
+        if not os.path.isfile(path):
             return "", None, None  # opening will fail and say why; leave no lock file beside it
         try:
             return "", None, WriterLock.acquire(path)
@@ -212,13 +230,36 @@ class Store(Indexes):
         return self.relations_by_actor.get(rid, [])
 
     def resolve(self, query: str, tables: Iterable[str] = m.NAMED_TABLES) -> tuple[str, dict]:
-        """Find one record by id, name or alias (folded); NotFound with suggestions otherwise."""
+        """(table, record) of `resolve_match`."""
+        found = self.resolve_match(query, tables)
+        return found.table, found.record
+
+    def resolve_match(self, query: str, tables: Iterable[str] = m.NAMED_TABLES) -> "Resolved":
+        """The one record a person means by `query`, for every command that takes a name.
+
+        In order: an id (case ignored); a whole name or alias (folded: case, accents and
+        punctuation ignored); else the records one of whose names holds every word of the query
+        as a whole word or the start of one (`dacko` -> Didier Dacko), which must be exactly one.
+        `exact` is False for that last kind, so callers can say which record they took.
+        Several: Ambiguous listing them. None: NotFound with the closest search hits, never taken.
+        """
         tables = tuple(tables)
-        if query in self.table_of and self.table_of[query] in tables:
-            return self.table_of[query], self.get(query)  # type: ignore[return-value]
-        for rid in self.by_name.get(fold(query), ()):
+        q = query.strip()
+        for rid in (q, q.lower()):
+            if self.table_of.get(rid) in tables:
+                return Resolved(self.table_of[rid], self.get(rid), True)  # type: ignore[arg-type]
+        folded = fold(q)
+        for rid in self.by_name.get(folded, ()):
             if self.table_of[rid] in tables:
-                return self.table_of[rid], self.get(rid)  # type: ignore[return-value]
+                return Resolved(self.table_of[rid], self.get(rid), True)  # type: ignore[arg-type]
+        words = folded.split()
+        found = {rid for key, rids in self.by_name.items() if words and _holds_words(key.split(), words)
+                 for rid in rids if self.table_of[rid] in tables}
+        ranked = sorted(found, key=lambda r: (tables.index(self.table_of[r]), r))
+        if len(ranked) == 1:
+            return Resolved(self.table_of[ranked[0]], self.get(ranked[0]), False)  # type: ignore[arg-type]
+        if ranked:
+            raise Ambiguous(query, ranked, [self.name(r) for r in ranked])
         # A fuzzy match is offered, never taken: a script must not act on a guess.
         hits = [h for h in self.search(query, limit=8) if h.table in tables][:5]
         raise NotFound(query, [f"{self.name(h.id)} ({h.id})" for h in hits])
@@ -255,10 +296,11 @@ class Store(Indexes):
         if after != before:
             self._commit(Edit((RecordChange(table, rid, before, after),)))
 
-    def write_many(self, records: Iterable[tuple[str, str, dict | None]]) -> None:
+    def write_many(self, records: Iterable[tuple[str, str, dict | None]], summary: str = "") -> None:
         """Add or replace (a dict) or delete (None) many records as one edit: validated together,
         one atomic save, one undo step. For imports and merges, where `put` per record would
-        validate the whole database once per record."""
+        validate the whole database once per record. With a `summary` ("import of FILE: ...") the
+        change log gets that one entry instead of one per record."""
         changes = []
         for table, rid, after in records:
             if table not in m.TABLES:
@@ -267,7 +309,7 @@ class Store(Indexes):
             if after != before:
                 changes.append(RecordChange(table, rid, before, copy.deepcopy(after)))
         if changes:
-            self._commit(Edit(tuple(changes)))
+            self._commit(Edit(tuple(changes), summary))
 
     def delete(self, table: str, rid: str, cascade: bool = False) -> Edit:
         """Delete one record. Without `cascade`, refuses (Referenced) while others refer to it;

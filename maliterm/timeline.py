@@ -62,12 +62,20 @@ def filter_events(store, f: EventFilter) -> list[str]:
 
 
 def casualty_summary(event: dict) -> str:
-    """A short count for a timeline line: `21 killed`, `≥2 killed`; empty when unknown."""
+    """A short count for a timeline line: `21 killed`, `≥2 killed`, `20–21 killed (contested)` when
+    tallies disagree (see docs/data-model.md), `no deaths reported` for a floor of 0; empty when unknown."""
     killed = [c for c in event.get("casualties", ()) if c.get("kind") == "killed"]
     if not killed:
         return ""
-    total = sum(c["count"] for c in killed)
+    tallies: dict[str, int] = {}
+    for c in killed:
+        tallies[c.get("tally", "")] = tallies.get(c.get("tally", ""), 0) + c["count"]
+    if len(set(tallies.values())) > 1:
+        return f"{min(tallies.values())}–{max(tallies.values())} killed (contested)"
+    total = next(iter(tallies.values()))
     qualifiers = {c.get("qualifier", "exact") for c in killed}
+    if total == 0:
+        return "0 killed" if qualifiers == {"exact"} else "no deaths reported"
     mark = "≥" if qualifiers & {"at_least", "more_than"} else "c. " if "about" in qualifiers else ""
     return f"{mark}{total} killed"
 

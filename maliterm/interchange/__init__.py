@@ -29,8 +29,9 @@ def render(store, fmt: str, actor: str | None = None) -> str:
         return getattr(graph, fmt)(graph.build(store, actor), store.title)
     if fmt == "stix":
         from maliterm.interchange.stix import bundle
+        from maliterm.safe import json_text
 
-        return json.dumps(bundle(store), indent=2, ensure_ascii=False) + "\n"
+        return json_text(json.dumps(bundle(store), indent=2, ensure_ascii=False)) + "\n"
     if fmt == "csv":
         from maliterm.interchange.csv_export import write_csv
 

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from maliterm.cli import db_option, err, handles_errors, open_store, out
+from maliterm.cli import db_option, err, handles_errors, open_store, out, resolve_name
 from maliterm.errors import InvalidDatabase, MalitermError, Problem
 from maliterm.interchange import FORMATS, render
-from maliterm.interchange.merge import POLICIES, Conflict, merge, resolve, show
+from maliterm.interchange.merge import NOTE_FIELDS, POLICIES, Conflict, MergeReport, merge, resolve, show
+from maliterm.safe import one_line
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 
 
 def say(console, lines: list[str]) -> None:
+    """Print report lines; each may quote a file's text, so each is made one safe line."""
     for line in lines:
-        console.print(line, markup=False, highlight=False, soft_wrap=True)  # one line each, for grep
+        console.print(one_line(line), markup=False, highlight=False, soft_wrap=True)  # one line each, for grep
 
 
 @click.group("import")
@@ -75,29 +78,27 @@ def export(ctx: click.Context, fmt: str, actor: str | None, output: Path | None,
     from maliterm.interchange import export_to
 
     store = open_store(ctx, db)
-    focus = store.resolve(actor, ("actors",))[1]["id"] if actor else None
+    focus = resolve_name(store, actor, ("actors",))[1]["id"] if actor else None
     if output:
         export_to(store, fmt, output, focus)
-        err.print(f"wrote {output}", markup=False, highlight=False)
+        say(err, [f"wrote {output}"])
     else:
         sys.stdout.write(render(store, fmt, focus))
 
 
 def ask(conflict: Conflict) -> str:
-    err.print(f"Conflict in {conflict.where}:", markup=False, highlight=False)
-    err.print(f"  ours:   {show(conflict.ours)}", markup=False, highlight=False)
-    err.print(f"  theirs: {show(conflict.theirs)}", markup=False, highlight=False)
+    say(err, [f"Conflict in {conflict.where}:", f"  ours:   {show(conflict.ours)}", f"  theirs: {show(conflict.theirs)}"])
     return click.prompt("Keep", type=click.Choice(POLICIES), default="contested", err=True)
 
 
-def merged_or_fail(ours: dict, theirs: dict, base: dict | None, keep: str | None, interactive: bool,
-                   where: str) -> tuple[dict, object]:
-    """Merge, settle conflicts by policy or by asking, and check the result is a valid database."""
+def merged_or_fail(ours: dict, theirs: dict, base: dict | None, choose: Callable[[Conflict], str] | None,
+                   where: str) -> tuple[dict, MergeReport]:
+    """Merge, settle conflicts with `choose` (a policy, or asking), and check the result is a valid database."""
     from maliterm.validate import validate
 
-    merged, report = merge(ours, theirs, base)
-    if report.conflicts and (keep or interactive):
-        resolve(merged, report, (lambda c: keep) if keep else ask, theirs)
+    merged, report = merge(base, ours, theirs)
+    if report.conflicts and choose:
+        resolve(merged, report, choose, theirs)
     problems = validate(merged, where)
     if problems:
         raise InvalidDatabase("the merged database would not be valid; nothing written", problems)
@@ -118,27 +119,30 @@ def merge_cmd(ctx: click.Context, theirs: Path, base: Path | None, keep: str | N
 
     store = open_store(ctx, db, read_only=False)
     ours = {t: store.tables[t] for t in store.tables}
-    merged, report = merged_or_fail(ours, load_valid(theirs), load_valid(base) if base else None, keep,
-                                    sys.stdin.isatty() and err.is_terminal, str(store.path))
+    interactive = sys.stdin.isatty() and err.is_terminal
+    merged, report = merged_or_fail(ours, load_valid(theirs), load_valid(base) if base else None,
+                                    (lambda c: keep) if keep else (ask if interactive else None), str(store.path))
     say(out, report.lines(str(theirs)))
     if report.unresolved:
         raise MalitermError("unresolved conflicts", msg=f"{len(report.unresolved)} conflicts and no way to ask: "
                             "nothing written. Rerun with --keep ours, theirs or contested.")
-    store.write_many((t, rid, merged.get(t, {}).get(rid)) for t in ours for rid in ours[t] | merged.get(t, {}))
+    store.write_many((t, rid, merged.get(t, {}).get(rid)) for t in set(ours) | set(merged) for rid in ours.get(t, {}) | merged.get(t, {}))
 
 
 @click.command("merge-driver")
 @click.argument("base", type=FILE)
 @click.argument("ours", type=FILE)
 @click.argument("theirs", type=FILE)
+@click.argument("name", required=False, default="")
 @click.option("--keep", type=click.Choice(POLICIES), help="Settle conflicts instead of leaving them to you.")
 @handles_errors
-def merge_driver(base: Path, ours: Path, theirs: Path, keep: str | None) -> None:
-    """Git merge driver: merge %O (BASE) %A (OURS) %B (THEIRS) into %A.
+def merge_driver(base: Path, ours: Path, theirs: Path, name: str, keep: str | None) -> None:
+    """Git merge driver: merge %O (BASE) %A (OURS) %B (THEIRS) into %A; %P (NAME) names the file.
 
-    Set up with `git config merge.maliterm.driver "maliterm merge-driver %O %A %B"` and the
-    line `db.json merge=maliterm` in .gitattributes. Exits 1 on unresolved conflicts, so git
-    stops for you; %A then holds the merge with our side of each conflict.
+    `maliterm sync` sets it up; by hand: `git config merge.maliterm.driver "maliterm merge-driver
+    %O %A %B %P"` and the line `db.json merge=maliterm` in .gitattributes. %A always ends up
+    holding both sides: a field changed differently on both keeps ours, with theirs beside it in
+    a contested fact (a note for sources); then the driver exits 1 so git stops for you to choose.
     """
     from maliterm.storage import load_file, read_bytes, save_atomic
     from maliterm.store import load_valid
@@ -147,10 +151,52 @@ def merge_driver(base: Path, ours: Path, theirs: Path, keep: str | None) -> None
     base_data = load_file(base) if read_bytes(base).strip() else None
     if not isinstance(base_data, dict):
         base_data = None  # an ancestor that is not a database gives no history to go by
-    merged, report = merged_or_fail(load_valid(ours), load_valid(theirs), base_data, keep, False, str(ours))
+    # Without a policy both sides of a conflict are kept (contested) and git stops for a person.
+    merged, report = merged_or_fail(load_valid(ours), load_valid(theirs), base_data, lambda c: keep or "contested",
+                                    str(ours))
+    choices = [] if keep else report.conflicts
     save_atomic(ours, merged)
-    say(err, report.lines(str(theirs)))
-    if report.unresolved:
-        raise MalitermError("unresolved conflicts", [Problem(str(ours), c.where, "changed on both sides",
-                                                             "a choice: merge again with --keep")
-                                                     for c in report.unresolved])
+    say(err, report.lines(f"the other branch's {name}" if name else str(theirs)))
+    if choices:
+        raise MalitermError("conflicts to choose", [Problem(name or str(ours), c.where, "changed on both sides",
+                                                            f"your choice; ours is in the field, {kept_where(c)}")
+                                                    for c in choices], msg=resolution_steps(name or "the file"))
+
+
+def kept_where(c: Conflict) -> str:
+    if c.resolution == "noted":
+        return f"theirs noted in {c.table}/{c.rid}.{NOTE_FIELDS[c.table]}"
+    if c.field.startswith("facts["):
+        return "both claims in that contested fact"
+    return f"theirs in a contested fact about {c.field!r}"
+
+
+def resolution_steps(name: str) -> str:
+    return (f"{name} holds both sides' work; git stopped so a person can choose. To choose another value than "
+            "ours, edit the field (maliterm, e on the record); the contested fact keeps both claims, cited. "
+            f"Then finish the merge: git add {name} && git commit --no-edit (maliterm sync does both and pushes).")
+
+
+@click.command("sync")
+@click.argument("remote", required=False)
+@db_option
+@click.pass_context
+@handles_errors
+def sync(ctx: click.Context, remote: str | None, db: Path | None) -> None:
+    """Share the database through git: commit it, pull REMOTE (merging records), push.
+
+    REMOTE is a remote's name, a path (a bare repository on a USB stick: git init --bare
+    /media/usb/team.git) or a git URL; without it, the clone's own remote. The first time,
+    a path or URL given to a clone without remotes is remembered as `origin`. The merge
+    driver is set up in the clone on every run: no git config by hand.
+    """
+    from maliterm.interchange import gitsync
+
+    store = open_store(ctx, db, read_only=False)  # checks the file, and holds the writer lock while git works
+    try:
+        if store.read_only:
+            raise MalitermError("cannot sync", msg=f"{one_line(store.path)}: {one_line(store.read_only_reason)}. "
+                                "Close the other maliterm that has it open, then sync again.")
+        gitsync.sync(store.path, remote, lambda text: say(out, text.split("\n")))  # git's lines, each made safe
+    finally:
+        store.close()

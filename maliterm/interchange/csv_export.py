@@ -1,21 +1,27 @@
 """Events as CSV in ACLED's column layout, so an ACLED import comes back as ACLED had it.
 
 Columns the data model keeps (see `acled`) come back equal; the rest (inter codes,
-interaction, civilian_targeting, iso, region, geo_precision, source_scale, tags,
-timestamp) have nowhere to live in our records and are left empty. A month-precision
-date comes back as the month's first day with time_precision 3. Events that did not
-come from ACLED export too: their slug stands in for event_id_cnty, and actors go to
-actor1 unless their role says they were on the receiving end.
+interaction, civilian_targeting, iso, region, geo_precision, source_scale, timestamp)
+have nowhere to live in our records and are left empty. event_date is the first day a
+date can mean, time_precision 1 (day), 2 (approximate day) or 3 (anything coarser: ACLED
+has nothing coarser than a month). Events that did not come from ACLED export too: their
+slug stands in for event_id_cnty, their type for event_type, and actors go to actor1
+unless their role says they were on the receiving end. What these columns cannot say (a
+year, a range, a title of our own) goes in `tags` as maliterm-date and maliterm-title, so
+`import acled` gives back the same events (see `acled`'s module doc). Roles other than
+ACLED's two sides, and a place's levels below admin3, do not survive the trip.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from typing import TextIO
 
 from maliterm.interchange.acled import (
-    CLASSIFICATION, COLUMNS, OUTLET_LOC, event_date_column, event_id_of,
+    CLASSIFICATION, COLUMNS, OUR_TAGS, OUTLET_LOC, acled_date, default_title, event_date_column, event_id_of,
 )
+from maliterm.safe import clean
 
 RECEIVING = ("target", "victim", "responder")  # roles that put an actor of a non-ACLED event on side 2
 
@@ -67,6 +73,7 @@ def event_row(store, eid: str) -> dict[str, str]:
     row["event_id_cnty"] = event_id_of(eid)
     row["event_date"], row["time_precision"] = event_date_column(ev["date"])
     row["year"] = row["event_date"][:4]
+    row["event_type"] = ev["type"]  # ours, unless ACLED classified the event
     for f in ev.get("facts", ()):
         parts = f["claims"][0]["text"].split(" / ")
         if f["about"] == CLASSIFICATION and len(parts) == 3:
@@ -78,11 +85,42 @@ def event_row(store, eid: str) -> dict[str, str]:
     row["notes"] = ev.get("summary", "")
     killed = [c["count"] for c in ev.get("casualties", ()) if c["kind"] == "killed"]
     row["fatalities"] = str(sum(killed)) if killed else ""
+    row["tags"] = _our_tags(ev, row)
     return row
+
+
+def _our_tags(ev: dict, row: dict[str, str]) -> str:
+    """The maliterm-date and maliterm-title tags for what the other columns cannot say (title last)."""
+    tags = []
+    if acled_date(row["event_date"], row["time_precision"]) != ev["date"]:
+        tags.append(f"{OUR_TAGS}date={ev['date']}")
+    if ev["title"] != default_title(row["sub_event_type"] or row["event_type"], row["location"]):
+        tags.append(f"{OUR_TAGS}title={ev['title']}")
+    return "; ".join(tags)
+
+
+# A cell a spreadsheet would run as a formula (OWASP's list: = + - @ tab CR). A plain number
+# such as a longitude -1.96 is no formula and stays a number.
+_FORMULA = re.compile(r"[=+\-@\t\r]")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
+
+
+def cell(value: str) -> str:
+    """A cell as data, never code: controls shown as escapes (`safe.clean`; the file may be
+    printed to a terminal), and a formula starter prefixed with `'` as OWASP recommends."""
+    text = clean(value)
+    if _FORMULA.match(text) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def uncell(text: str) -> str:
+    """A cell as `cell` wrote it, read back: without the `'` put before a formula starter."""
+    return text[1:] if text[:1] == "'" and _FORMULA.match(text, 1) else text
 
 
 def write_csv(store, event_ids: list[str], fh: TextIO) -> None:
     writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for eid in event_ids:
-        writer.writerow(event_row(store, eid))
+        writer.writerow({col: cell(v) for col, v in event_row(store, eid).items()})

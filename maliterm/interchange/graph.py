@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from maliterm import dates
 from maliterm import model as m
 from maliterm.lineage import Lineage
-from maliterm.safe import clean
+from maliterm.safe import clean, one_line, xml_text
 
 # Relation type -> DOT edge attributes; lineage edges bold, symmetric ones without arrowheads.
 DOT_STYLE = {
@@ -79,19 +79,31 @@ def dot(g: Graph, title: str) -> str:
 
 # ---- Mermaid --------------------------------------------------------------------------
 
-_MERMAID_ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "|": "#124;"}
+# Entity codes for what ends a label (`"`, `|`), starts an entity (`#`), markup (`<`, `>`, `&`,
+# a leading backtick for a Markdown string) or a directive anywhere in the text (`%%{init: ...}%%`,
+# which Mermaid looks for even inside labels and which could lower its security level).
+_MERMAID_ENTITIES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;", "|": "#124;",
+                     "`": "#96;", "%": "#37;", "{": "#123;", "}": "#125;"}
 
 
 def mermaid_text(text: str) -> str:
-    """Mermaid's entity codes for the characters that end a label or start markup."""
+    """A double-quoted Mermaid label: Mermaid's entity codes for every character that could act."""
     flat = " ".join(text.split())
     return '"' + "".join(_MERMAID_ENTITIES.get(c, c) for c in flat) + '"'
+
+
+def yaml_text(text: str) -> str:
+    """A single-quoted YAML scalar (the front matter's title): only `'` is special, doubled.
+
+    Not double-quoted: there `\\` starts an escape, so a trailing backslash ate the closing quote
+    and the text `\\x1b` came back as a real ESC. YAML forbids the characters XML does (U+FFFF...)."""
+    return "'" + one_line(xml_text(text)).replace("'", "''") + "'"
 
 
 def mermaid(g: Graph, title: str) -> str:
     # Node ids are n1, n2...: a slug such as `end` or `graph` is a Mermaid keyword.
     ids = {nid: f"n{i}" for i, (nid, _, _) in enumerate(g.nodes, 1)}
-    out = ["---", f"title: {mermaid_text(clean(title))}", "---", "flowchart BT"]
+    out = ["---", f"title: {yaml_text(title)}", "---", "flowchart BT"]
     for nid, label, kind in g.nodes:
         left, right = ("([", "])") if kind == "event" else ("[", "]")
         out.append(f"  {ids[nid]}{left}{mermaid_text(label)}{right}")
@@ -108,7 +120,8 @@ EDGE_KEYS = ("label", "type", "start", "end", "lineage")
 
 
 def graphml(g: Graph, title: str) -> str:
-    """GraphML with `label` keys (Gephi shows them); xml.etree escapes every value."""
+    """GraphML with `label` keys (Gephi shows them); xml.etree escapes `<`, `&` and quotes, and
+    `xml_text` shows as escapes the characters XML 1.0 forbids (an ET would write them, broken)."""
     ET.register_namespace("", NS)
     root = ET.Element(f"{{{NS}}}graphml")
     for scope, keys in (("node", NODE_KEYS), ("edge", EDGE_KEYS)):
@@ -116,10 +129,10 @@ def graphml(g: Graph, title: str) -> str:
             ET.SubElement(root, f"{{{NS}}}key", {"id": f"{scope[0]}_{k}", "for": scope, "attr.name": k,
                                                 "attr.type": "boolean" if k == "lineage" else "string"})
     graph = ET.SubElement(root, f"{{{NS}}}graph", {"id": "relations", "edgedefault": "directed"})
-    ET.SubElement(graph, f"{{{NS}}}desc").text = clean(title)
+    ET.SubElement(graph, f"{{{NS}}}desc").text = xml_text(title)
 
     def data(parent: ET.Element, key: str, value: str) -> None:
-        ET.SubElement(parent, f"{{{NS}}}data", {"key": key}).text = value
+        ET.SubElement(parent, f"{{{NS}}}data", {"key": key}).text = xml_text(value)
 
     for nid, label, kind in g.nodes:
         node = ET.SubElement(graph, f"{{{NS}}}node", {"id": nid})

@@ -16,6 +16,7 @@ from maliterm import dates
 from maliterm import model as m
 from maliterm.lineage import Lineage, Node
 from maliterm.safe import clean
+from maliterm.render import cite_text, source_label
 from maliterm.timeline import casualty_summary
 
 
@@ -32,14 +33,14 @@ LINEAGE_VERBS = {"splinter_of": "split off", "merged_into": "merger", "renamed_t
 
 
 def _cites(store, cites: list[dict]) -> str:
-    return "; ".join(store.name(c["source"]) + (f", {c['loc']}" if c.get("loc") else "") for c in cites)
+    return cite_text(store, cites)
 
 
 def _lineage_items(lin: Lineage, node: Node, depth: int = 0) -> list[tuple[int, str]]:
     text = lin.name(node.id)
     if node.edge:
         when = f", {dates.display(node.edge.date)}" if node.edge.date else ""
-        text += f" ({LINEAGE_VERBS[node.edge.type]}{when})"
+        text += f" ({LINEAGE_VERBS[node.edge.type]}{when}{', CONTESTED' if node.edge.contested else ''})"
     if len(node.parents) > 1:
         text += " — formed from " + " + ".join(lin.name(p) for p in node.parents)
     if node.cycle:
@@ -84,17 +85,19 @@ def build(store, actor: str | None = None) -> list[Block]:
     for aid in actors:
         a = store.actor(aid)
         blocks.append(Block("h3", a["name"]))
-        lines = [f"Kind: {a['kind']}" + (" (descriptive name: the sources give none)" if a.get("descriptive_name") else "")]
+        lines = [f"Kind: {m.words(a['kind'])}" + (" (descriptive name: the sources give none)" if a.get("descriptive_name") else "")]
         for label, key in (("Aliases", "aliases"), ("Active", "active"), ("Role", "role"),
                            ("Nationality", "nationality"), ("Base", "base")):
             if a.get(key):
-                value = ", ".join(a[key]) if key == "aliases" else dates.display(a[key]) if key == "active" else a[key]
+                value = (", ".join(a[key]) if key == "aliases" else dates.display(a[key]) if key == "active"
+                         else store.name(a[key]) if key == "base" else a[key])
                 lines.append(f"{label}: {value}")
         for rel in store.relations_of(aid):
             out = rel["from"] == aid
             verb = m.RELATION_TYPES[rel["type"]][0] if out else m.RELATION_INVERSE[rel["type"]]
-            span = " – ".join(dates.display(d) for d in (rel.get("start"), rel.get("end")) if d)
-            lines.append(f"{verb} {store.name(rel['to'] if out else rel['from'])}" + (f" ({span})" if span else ""))
+            span = dates.span(rel.get("start"), rel.get("end"))
+            lines.append(f"{verb} {store.name(rel['to'] if out else rel['from'])}" + (f" ({span})" if span else "")
+                         + (" CONTESTED" if m.is_contested(rel) else ""))
         blocks.append(Block("list", items=[(0, line) for line in lines]))
         if a.get("summary"):
             blocks.append(Block("p", a["summary"]))
@@ -126,8 +129,8 @@ def build(store, actor: str | None = None) -> list[Block]:
     cited = _cited_sources(store, covered)
     if cited:
         blocks.append(Block("h2", "Sources"))
-        blocks.append(Block("table", header=("Source", "Kind", "Published", "Reliability"), rows=[
-            (s["title"] + (f" — {s['author']}" if s.get("author") else ""), s["kind"],
+        blocks.append(Block("table", header=("Cited as", "Source", "Kind", "Published", "Reliability"), rows=[
+            (source_label(store, s["id"]), s["title"] + (f" — {s['author']}" if s.get("author") else ""), m.words(s["kind"]),
              dates.display(s["published"]) if s.get("published") else "", s.get("reliability", "not graded"))
             for s in cited]))
     return blocks

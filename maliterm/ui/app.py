@@ -8,6 +8,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from maliterm import config
+from maliterm.safe import clean, one_line
 from maliterm.ui.commands import MalitermCommands
 from maliterm.ui.screens.main import MainScreen
 from maliterm.ui.themes import HIGH_CONTRAST, THEME_CYCLE
@@ -38,8 +39,9 @@ class MalitermApp(App):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:
-            self.notify(f"Unknown theme {self.settings.theme!r} in {config.config_path()}; using the default.",
-                        severity="warning")
+            # the theme name comes from the config file: shown, never parsed
+            self.notify(one_line(f"Unknown theme {self.settings.theme!r} in {config.config_path()}; using the default."),
+                        severity="warning", markup=False)
         self.push_screen(MainScreen(self.path, self.read_only))
 
     def action_cycle_theme(self) -> None:
@@ -49,7 +51,7 @@ class MalitermApp(App):
         try:
             config.save(self.settings)
         except OSError as exc:
-            self.notify(f"Theme not saved: {exc}", severity="warning")
+            self.notify(clean(f"Theme not saved: {exc}"), severity="warning", markup=False)
         self.notify(f"Theme: {self.theme}", timeout=2)
 
 

@@ -6,8 +6,9 @@ from functools import partial
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
-from maliterm.safe import clean
+from maliterm.safe import literal_line, one_line
 from maliterm.ui.messages import Target
 
 ACTIONS = (
@@ -68,6 +69,9 @@ class MalitermCommands(Provider):
         if store is None or not query.strip():
             return
         for h in store.search(query, 15):
-            label = Text().append(f"{h.table.rstrip('s')}: ", style="dim").append(clean(store.name(h.id)))
+            # The palette parses a str prompt or help as markup: data goes in as Text/Content only.
+            name = one_line(store.name(h.id))
+            label = Text().append(f"{h.table.rstrip('s')}: ", style="dim").append_text(literal_line(name))
+            help_text = Content(one_line(h.text[:80])) if h.field == "summary" else None
             yield Hit(min(h.score / 100, 1.0) * 0.99, label, partial(self._open, Target(h.table, h.id)),
-                      text=clean(store.name(h.id)), help=clean(h.text[:80]) if h.field == "summary" else None)
+                      text=name, help=help_text)

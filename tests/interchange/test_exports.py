@@ -35,7 +35,7 @@ def test_markdown_report_holds_the_lineage_as_an_indented_tree(runner, small_db)
     lineage = text.split("## Lineage")[1].split("\n## ")[0]
     assert "\n- Old Front" in lineage
     assert "\n  - Splinter band (unnamed) (split off, 2012-12)" in lineage
-    assert "\n    - Al-Ittihad al-Jadid (merger, 2013 – 2014) — formed from Splinter band (unnamed) + River Movement" in lineage
+    assert "\n    - Al-Ittihad al-Jadid (merger, between 2013 and 2014) — formed from Splinter band (unnamed) + River Movement" in lineage
 
 
 def test_markdown_report_shows_both_sides_of_a_contested_fact_and_graded_sources(runner, small_db):

@@ -142,13 +142,15 @@ def kernel_as_for_a_user(monkeypatch):
         bits = os.stat(path).st_mode
         return not (mode & os.W_OK and not bits & 0o222 or mode & os.R_OK and not bits & 0o444)
 
-    def guarded_open(path, *args, **kwargs):
-        if not os.stat(path).st_mode & 0o444:
+    real_open = os.open
+
+    def guarded_open(path, flags, *args, **kwargs):
+        if not flags & (os.O_WRONLY | os.O_RDWR) and os.path.exists(path) and not os.stat(path).st_mode & 0o444:
             raise PermissionError(13, "Permission denied", str(path))
-        return open(path, *args, **kwargs)
+        return real_open(path, flags, *args, **kwargs)
 
     monkeypatch.setattr("maliterm.store.os.access", access)
-    monkeypatch.setattr(storage, "open", guarded_open, raising=False)
+    monkeypatch.setattr(storage.os, "open", guarded_open)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
@@ -169,3 +171,144 @@ def test_file_without_write_permission_opens_read_only(small_db, kernel_as_for_a
     with pytest.raises(ReadOnly, match="no permission to write"):
         store.put("places", {"id": "x", "name": "X", "kind": "town", "cite": [{"source": "src-a"}]})
     assert digest(small_db) == before and sorted(os.listdir(small_db.parent)) == beside
+
+
+# ---- files that are not what a database must be ---------------------------------------------
+
+class Hung(Exception):
+    """Raised by `no_hang` (not an OSError, so no handler of ours can mistake it for a disk error)."""
+
+
+@pytest.fixture
+def no_hang():
+    """Fail a test whose open blocks (a FIFO read waits for a writer forever); the refusal itself
+    takes no time: the file is opened without waiting and refused from its fstat."""
+    import signal
+
+    def ring(*_):
+        raise Hung("still blocked after 5 s")
+
+    old = signal.signal(signal.SIGALRM, ring)
+    signal.setitimer(signal.ITIMER_REAL, 5)
+    yield
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    signal.signal(signal.SIGALRM, old)
+
+
+def nasty(kind: str, folder: Path, monkeypatch) -> tuple[Path, str]:
+    """A file of `kind` in `folder` and the words its one line of refusal must hold."""
+    path = folder / f"{kind}.json"
+    if kind == "empty":
+        path.write_bytes(b"")
+        return path, "is empty"
+    if kind == "binary":
+        path.write_bytes(bytes(range(256)) * 4)
+        return path, "is not valid UTF-8"
+    if kind == "latin1":
+        path.write_bytes('{"meta": "S\xe9gou"}'.encode("latin-1"))
+        return path, "is not valid UTF-8"
+    if kind == "utf16":
+        path.write_bytes('{"meta": {}}'.encode("utf-16"))
+        return path, "is UTF-16"
+    if kind == "utf8-bom":
+        path.write_bytes(b"\xef\xbb\xbf" + b'{"meta": {}}')
+        return path, "starts with a byte order mark"
+    if kind == "huge-number":
+        path.write_bytes(b'{"meta": 1e999999}')
+        return path, "is not valid JSON: number is infinity"
+    if kind == "nan":
+        path.write_bytes(b'{"meta": NaN}')
+        return path, "is not valid JSON"
+    if kind == "list":
+        path.write_bytes(b"[1, 2]")
+        return path, "the top level is a list"
+    if kind == "deep-300":  # deeper than orjson writes, shallower than it reads
+        path.write_bytes(b'{"meta": ' + b"[" * 300 + b"]" * 300 + b"}")
+        return path, "is nested too deeply"
+    if kind == "deep-1023":
+        path.write_bytes(b'{"meta": ' + b"[" * 1023 + b"]" * 1023 + b"}")
+        return path, "is nested too deeply"
+    if kind == "fifo":
+        os.mkfifo(path)
+        return path, "is a named pipe (FIFO), not a file"
+    if kind == "dir":
+        path.mkdir()
+        return path, "is a directory"
+    if kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+        return path, "is a device, not a file"
+    if kind == "dangling":
+        path.symlink_to(folder / "nowhere.json")
+        return path, f"is a symbolic link to {folder / 'nowhere.json'}, which does not exist"
+    if kind == "loop":
+        path.symlink_to(path)
+        return path, "cannot be read: too many levels of symbolic links"
+    if kind == "too-big":
+        monkeypatch.setenv("MALITERM_MAX_BYTES", "1K")
+        path.write_bytes(b'{"meta": "' + b"x" * 2000 + b'"}')
+        return path, "is 2.0 KiB, more than maliterm opens (1.0 KiB; set MALITERM_MAX_BYTES to raise it)"
+    if kind == "long-name":
+        path = folder / ("a" * 300 + ".json")
+        return path, "cannot be read: file name too long"
+    if kind == "unreadable":  # root reads anything: the kernel's answer to anyone else, injected
+        path.write_bytes(b"{}")
+        real_open = os.open
+
+        def guarded(p, *args, **kwargs):
+            if os.fspath(p) == str(path):
+                raise PermissionError(13, "Permission denied", str(p))
+            return real_open(p, *args, **kwargs)
+
+        monkeypatch.setattr("maliterm.storage.os.open", guarded)
+        return path, "permission denied: the file cannot be read"
+    raise ValueError(kind)
+
+
+NASTY = ["empty", "binary", "latin1", "utf16", "utf8-bom", "huge-number", "nan", "list", "deep-300",
+         "deep-1023", "fifo", "dir", "dev-zero", "dangling", "loop", "too-big", "long-name", "unreadable"]
+ACLED = str(Path(__file__).parents[1] / "data" / "acled_sample.csv")
+COMMANDS = {"validate": ("validate", "{}"), "show": ("show", "x", "--db", "{}"),
+            "timeline": ("timeline", "--db", "{}"),
+            "import": ("import", "acled", ACLED, "--apply", "--db", "{}")}  # a writer: takes the lock
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, devices and symlinks")
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("kind", NASTY)
+def test_every_nasty_file_is_one_clear_line(kind, command, tmp_path, runner, monkeypatch, no_hang):
+    path, words = nasty(kind, tmp_path, monkeypatch)
+    beside = sorted(os.listdir(tmp_path))
+    result = runner(*(a.format(path) for a in COMMANDS[command]))
+    lines = result.output.splitlines()
+    assert result.exit_code == 1, result.output
+    assert len(lines) == 1 and lines[0].startswith(f"{path}: "), result.output
+    assert words in lines[0]
+    assert sorted(os.listdir(tmp_path)) == beside
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="FIFOs, devices and symlinks")
+@pytest.mark.parametrize("kind", NASTY)
+async def test_the_tui_exits_with_one_clear_line_for_every_nasty_file(kind, tmp_path, monkeypatch):
+    from maliterm.ui.app import make_app
+
+    monkeypatch.setenv("MALITERM_CONFIG", str(tmp_path / "config.json"))
+    path, words = nasty(kind, tmp_path, monkeypatch)
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(250):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.02)
+    assert app.return_code == 1
+    lines = app.load_error.lines()
+    assert len(lines) == 1 and lines[0].startswith(f"{path}: ") and words in lines[0], lines
+
+
+def test_a_size_limit_that_is_not_a_size_is_one_clear_line(small_db, runner, monkeypatch):
+    monkeypatch.setenv("MALITERM_MAX_BYTES", "lots")
+    result = runner("validate", small_db)
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "MALITERM_MAX_BYTES: is 'lots' (expected a size in bytes, or with K, M, G or T (e.g. 8G))"]
+    monkeypatch.setenv("MALITERM_MAX_BYTES", "8G")  # a big ACLED file's limit opens it
+    assert runner("validate", small_db).exit_code == 0

@@ -52,7 +52,7 @@ async def test_tree_to_al_mourabitoun_to_radisson_and_back(open_app, shipped):
         assert text.startswith("Radisson Blu Hotel attack, Bamako")
         assert "claimant: Al-Mourabitoun" in text
         assert "claimant: Al-Qaeda in the Islamic Maghreb" in text
-        assert "suspected_perpetrator: Mokhtar Belmokhtar" in text
+        assert "suspected perpetrator: Mokhtar Belmokhtar" in text
         assert "Radisson Blu Hotel attack" in timeline_cursor_row(app)  # the timeline followed
         # history: back returns to Al-Mourabitoun, forward to the event again
         await pilot.press("left_square_bracket")

@@ -80,8 +80,10 @@ def test_show_place_json(runner, small_path):
 def test_show_text_gives_every_side_of_a_contested_fact(runner, small_path):
     out = ok(runner("show", "hotel-attack", "--db", small_path))
     for text in ("Attack on Hotel Z", "CONTESTED", "Two attackers.", "More than two, say witnesses.",
-                 "Field report A, para 5", "Wire story B, para 3", "19 killed", "Kamal Réné"):
+                 "[One 2020 ¶5]", "[Wire story B 2020 ¶3]", "19 killed", "Kamal Réné"):
         assert text in out
+    # the full titles, once, in the Sources list
+    assert "One 2020: Field report A (report, Analyst One, published 2020-03)" in out
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -103,6 +105,45 @@ def test_actor_filter_takes_actors_only(runner, small_path):
     result = runner("timeline", "--actor", "Ségou", "--db", small_path)
     assert result.exit_code == 1
     assert result.stderr.startswith("Nothing is called 'Ségou'.")
+
+
+SHIPPED = __import__("pathlib").Path(__file__).parents[2] / "db.json"
+
+
+@pytest.mark.parametrize(("args", "rid", "name"), [
+    (["show", "dacko", "--json"], "didier-dacko", "Didier Dacko"),
+    (["show", "dufka", "--json"], "corinne-dufka", "Corinne Dufka"),
+    (["show", "AQIM", "--json"], "aqim", None),  # an id, case ignored: nothing to announce
+    (["lineage", "mourabitoun", "--json"], "al-mourabitoun", "Al-Mourabitoun"),
+    (["timeline", "--actor", "mokhtar", "--json"], "mokhtar-belmokhtar", "Mokhtar Belmokhtar"),
+])
+def test_one_record_holding_every_word_is_taken_and_named(runner, args, rid, name):
+    out = as_json(runner(*args, "--db", SHIPPED))
+    if args[0] == "show":
+        assert out["record"]["id"] == rid
+    elif args[0] == "lineage":
+        assert out["focus"] == rid
+    else:
+        assert out and all(any(a["actor"] == rid for a in e.get("actors", ())) for e in out)
+    said = runner(*args, "--db", SHIPPED).stderr
+    assert said == (f"Using {name} ({rid}) for {args[1] if args[0] != 'timeline' else args[2]!r}.\n" if name else "")
+
+
+def test_several_records_holding_the_words_are_listed(runner):
+    result = runner("timeline", "--actor", "belmokhtar", "--db", SHIPPED)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        "'belmokhtar' matches 3 records: Fighters linked to Belmokhtar (unnamed in source) (belmokhtar-linked-fighters); "
+        "Belmokhtar's spinoff group (unnamed in source) (belmokhtar-spinoff); Mokhtar Belmokhtar (mokhtar-belmokhtar). "
+        "Give a full name or an id.")
+
+
+def test_word_matches_are_whole_words_or_word_starts(runner):
+    # "ufka" is inside "Dufka", not the start of a word: no match, only a suggestion
+    result = runner("show", "ufka", "--db", SHIPPED)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Nothing is called 'ufka'.")
 
 
 # ---- timeline -------------------------------------------------------------------------------------
@@ -208,3 +249,72 @@ def test_invalid_db_stops_every_command(runner, tmp_path):
         result = runner(*args, "--db", path)
         assert result.exit_code == 1
         assert result.stderr.strip() == f"{path}: the top level is a list (expected an object of tables)"
+
+
+def test_unknown_event_type_is_an_error_listing_the_valid_ones(runner, small_path):
+    result = runner("timeline", "--type", "bombing", "--db", small_path)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert ("Invalid value for '--type': 'bombing' is not one of 'attack', 'hostage_taking', 'battle', 'airstrike', "
+            "'kidnapping', 'military_operation', 'political', 'statement', 'other'.") in result.stderr
+
+
+# ---- reading well (issue 12) ---------------------------------------------------------------------
+
+
+def test_codes_read_as_words_and_json_keeps_them(runner):
+    show = ok(runner("show", "aqim", "--db", SHIPPED))
+    assert show.splitlines()[0].startswith("Al-Qaeda in the Islamic Maghreb  armed group")
+    assert "armed_group" not in show
+    assert as_json(runner("show", "aqim", "--json", "--db", SHIPPED))["record"]["kind"] == "armed_group"
+    assert "international organisation" in ok(runner("show", "united-nations", "--db", SHIPPED)).splitlines()[0]
+    radisson = ok(runner("show", "radisson-blu-attack-2015", "--db", SHIPPED))
+    assert "  suspected perpetrator: Mokhtar Belmokhtar" in radisson
+    assert "suspected_perpetrator" not in radisson
+
+
+def test_citations_are_compact_and_the_title_is_listed_once(runner):
+    out = ok(runner("show", "mokhtar-belmokhtar", "--db", SHIPPED))
+    assert "[Hammer 2015 ¶13, 22, 23]" in out
+    assert out.count("What the Bamako Attack Means for Mali—and France") == 1
+    assert out.split("\nSources\n")[1].startswith("  Hammer 2015: What the Bamako Attack Means for Mali—and France")
+
+
+def test_relation_dates_say_from_and_until(runner):
+    out = " ".join(ok(runner("show", "mokhtar-belmokhtar", "--db", SHIPPED)).split())  # as read, wrapping aside
+    assert "member of Al-Qaeda in the Islamic Maghreb (until 2012-12)" in out
+    assert "(from 2012-12 until some time between 2013 and 2014) CONTESTED" in out
+    assert "founded Al-Mourabitoun (from some time between 2013 and 2014) CONTESTED" in out
+
+
+def test_a_range_starting_on_a_day_follows_that_days_event(runner):
+    ids = timeline_ids(runner, SHIPPED, "--from", "2015-11-20", "--to", "2015-11-20")
+    assert ids.index("radisson-blu-attack-2015") < ids.index("hollande-statements-after-radisson")
+
+
+def test_one_event_is_not_events(runner):
+    out = ok(runner("timeline", "--place", "paris", "--db", SHIPPED))
+    assert out.splitlines()[-1] == "1 event (place Paris)"
+
+
+def test_a_floor_of_zero_deaths_reads_as_none_reported():
+    from maliterm.timeline import casualty_summary
+
+    floor = {"casualties": [{"kind": "killed", "count": 0, "qualifier": "at_least", "counted_by": "ACLED", "cite": []}]}
+    assert casualty_summary(floor) == "no deaths reported"
+    exact = {"casualties": [{"kind": "killed", "count": 0, "qualifier": "exact", "cite": []}]}
+    assert casualty_summary(exact) == "0 killed"
+
+
+def test_lineage_marks_the_contested_merger_date(runner):
+    out = ok(runner("lineage", "al-mourabitoun", "--db", SHIPPED))
+    merged = [line for line in out.splitlines() if "Al-Mourabitoun  merger" in line]
+    assert merged and all("merger, between 2013 and 2014  CONTESTED" in line for line in merged)
+
+
+def test_markdown_report_names_the_base_and_marks_contested_relations(runner):
+    md = ok(runner("export", "markdown", "--db", SHIPPED))
+    assert "- Base: Central Mali" in md
+    assert "central-mali" not in md
+    assert "(merger, between 2013 and 2014, CONTESTED)" in md
+    assert "- Kind: armed group" in md and "armed_group" not in md

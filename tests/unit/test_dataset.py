@@ -134,3 +134,69 @@ def test_search(runner, query, table, rid):
     assert result.exit_code == 0
     first = json.loads(result.stdout)[0]
     assert (first["table"], first["id"]) == (table, rid)
+
+
+# ---- the audit against the article (issue 12) ----------------------------------------------------
+
+
+def test_radisson_death_toll_keeps_both_accounts_and_the_gunmen_apart(data):
+    from maliterm.timeline import casualty_summary
+
+    rad = data["events"]["radisson-blu-attack-2015"]
+    killed = {(c["tally"], c["who"].split(" ")[0], c["count"]) for c in rad["casualties"] if c["kind"] == "killed"}
+    assert killed == {("article text", "victims", 19), ("article text", "gunmen", 2), ("photo caption", "people", 20)}
+    [toll] = [f for f in rad["facts"] if f["about"] == "death toll"]
+    assert toll["contested"] and [c["value"] for c in toll["claims"]] == [19, 20]
+    # the timeline line never shows the sum as if undisputed
+    assert casualty_summary(rad) == "20–21 killed (contested)"
+
+
+def test_written_in_2015(data):
+    assert data["sources"]["hammer-2015-bamako"]["published"] == "2015-11-23/2015-12"
+    assert "2016-03" not in json.dumps(data)
+
+
+def test_collaboration_is_a_graded_claim_on_byblos_not_an_alliance(data):
+    assert not [r for r in data["relations"].values() if r["type"] == "allied_with"]
+    [fact] = [f for f in data["events"]["byblos-hotel-attack-2015"]["facts"]
+              if f["about"] == "collaboration between Islamist groups"]
+    [claim] = fact["claims"]
+    assert claim["credibility"] == 3 and claim["by"] == "joshua-hammer"
+    assert [c["loc"] for c in claim["cite"]] == ["para 24"]
+
+
+def test_no_affiliation_with_a_person(data):
+    kinds = {rid: a["kind"] for rid, a in data["actors"].items()}
+    for r in data["relations"].values():
+        if r["type"] in ("affiliate_of", "splinter_of", "merged_into", "allied_with", "rival_of"):
+            assert kinds[r["from"]] != "person" and kinds[r["to"]] != "person", r["id"]
+
+
+def test_valley_fighting_keeps_both_sides(data):
+    [fact] = [f for f in data["events"]["valley-fighting-2013"]["facts"] if f.get("contested")]
+    assert [c["by"] for c in fact["claims"]] == ["raphael-oudot-de-dainville", "joshua-hammer"]
+    assert "killed almost all of them" in fact["claims"][0]["text"]
+    assert "Clearly, some survived" in fact["claims"][1]["text"]
+
+
+def test_malian_special_forces_cite_the_caption_only(data):
+    for ev in data["events"].values():
+        for a in ev.get("actors", ()):
+            if a["actor"] == "malian-special-forces":
+                assert [c["loc"] for c in a["cite"]] == ["para 3"]
+
+
+def test_belmokhtar_is_not_the_ajdabiya_strikes_target(data):
+    roles = {(a["actor"], a["role"]) for a in data["events"]["ajdabiya-airstrike-2015"]["actors"]}
+    assert ("mokhtar-belmokhtar", "target") not in roles
+
+
+def test_aqim_not_the_main_target_of_serval(data):
+    assert "main target" not in json.dumps(data)
+
+
+@pytest.mark.parametrize(("rid", "abbr"), [("aqim", "AQIM"), ("mujao", "MUJAO")])
+def test_our_abbreviations_say_they_are_ours(data, rid, abbr):
+    actor = data["actors"][rid]
+    assert abbr in actor["aliases"]
+    assert f"The abbreviation {abbr} is ours" in actor["summary"]

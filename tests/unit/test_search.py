@@ -72,4 +72,61 @@ def test_cli_search_text_and_no_match(runner, small_db):
     assert found.stdout.splitlines()[1].split()[:3] == ["100", "place", "Ségou"]
     missing = runner("search", "zzzz", "--db", small_db)
     assert missing.exit_code == 1
-    assert missing.stdout.strip() == "No match for 'zzzz'."
+    assert missing.stdout == ""
+    assert missing.stderr.splitlines() == [
+        "No name, alias, title or summary matches 'zzzz'.",
+        "Try fewer words, or one distinctive word; quotations and notes are not searched."]
+
+
+# ---- ranking on the shipped dataset (issue 12) ------------------------------------------------
+
+SHIPPED = __import__("pathlib").Path(__file__).parents[2] / "db.json"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return Store.open(SHIPPED, read_only=True)
+
+
+@pytest.mark.parametrize(("query", "rid"), [
+    ("esprit de corps", "didier-dacko"),  # his words (para 20); "de" must not match Oudot de Dainville
+    ("bamako attack", "radisson-blu-attack-2015"),  # the event, before the article about it
+    ("belmoktar", "mokhtar-belmokhtar"),  # a typo: the person before the groups named after him
+])
+def test_the_record_meant_comes_first(shipped, query, rid):
+    assert ids(shipped.search(query))[0] == rid
+
+
+def test_stop_words_and_particles_carry_no_match(shipped):
+    assert "raphael-oudot-de-dainville" not in ids(shipped.search("esprit de corps"))
+    # "al" is in every al- name: beside another word it carries nothing
+    assert "al-mourabitoun" not in ids(shipped.search("al qaeda"))
+    assert ids(shipped.search("al qaeda"))[0] == "al-qaeda"
+
+
+def test_a_rare_word_outweighs_a_common_one(shipped):
+    # "radisson" is in few names, "attack" in many: a name with only "radisson" wins
+    assert ids(shipped.search("radisson attack"))[0] == "radisson-blu-attack-2015"
+    assert ids(shipped.search("radisson massacre"))[0].startswith("radisson")
+
+
+def test_ties_are_broken_by_id():
+    from maliterm.search import SearchIndex
+
+    index = SearchIndex([("actors", rid, "name", "Same Name") for rid in ("zeta", "alpha", "mid")])
+    assert ids(index.query("same name")) == ["alpha", "mid", "zeta"]
+    assert ids(index.query("same")) == ["alpha", "mid", "zeta"]
+
+
+def test_ids_are_never_cut_at_80_columns(shipped):
+    from rich.console import Console
+
+    from maliterm.render import search_table
+
+    hits = shipped.search("un mali force")
+    console = Console(width=80, record=True, color_system=None)
+    console.print(search_table(shipped, hits))
+    shown = console.export_text()
+    assert max(len(line) for line in shown.splitlines()) <= 80
+    for h in hits:
+        assert h.id in shown.split(), h.id

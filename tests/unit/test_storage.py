@@ -8,7 +8,7 @@ import os
 import pytest
 
 from maliterm import storage
-from maliterm.errors import InvalidDatabase
+from maliterm.errors import InvalidDatabase, SaveFailed
 from maliterm.storage import dumps
 from maliterm.store import Store
 
@@ -28,7 +28,7 @@ def test_failed_save_keeps_old_file(step, small_db, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(storage.os, step, boom)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(SaveFailed, match="no space left on device"):
         store.put("places", NEW_PLACE)
     monkeypatch.undo()
 
@@ -60,7 +60,7 @@ def test_failed_write_midway_leaves_no_temp_file(small_db, monkeypatch):
             raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(storage.os, "fdopen", lambda fd, mode: HalfWriter(real_fdopen(fd, mode)))
-    with pytest.raises(OSError, match="Input/output"):
+    with pytest.raises(SaveFailed, match="input/output error"):
         store.put("places", NEW_PLACE)
     assert small_db.read_bytes() == before
     assert leftovers(small_db.parent) == []

@@ -79,3 +79,24 @@ def test_json_text_escapes_what_a_terminal_would_obey_and_decodes_exactly():
     text = json_text(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
     assert not any(c in text for c in "\x1b\x9b\u202e\u200b\x7f")
     assert json.loads(text) == data
+
+
+def test_json_bytes_agrees_with_json_text_on_every_character():
+    from maliterm.safe import json_bytes, json_text
+
+    points = [*range(0x20, 0xD800), *range(0xE000, 0x10000), *range(0xE0000, 0xE0200), 0x1F600, 0x10FFFF]
+    for o in points:
+        c = chr(o)
+        if c in '"\\':
+            continue
+        s = f'"{c}"'
+        assert json_bytes(s.encode()) == json_text(s).encode(), hex(o)
+
+
+def test_database_files_are_written_safe_to_print_and_read_back_exactly(tmp_path):
+    from maliterm.storage import dumps
+
+    data = {"actors": {"x": {"id": "x", "name": "a\x1b]52;c;eA==\x07\x9b\u202e\u200b\U000e0041z"}}}
+    raw = dumps(data)
+    assert not any(b in raw for b in (b"\x1b", b"\x07", "\x9b".encode(), "\u202e".encode(), "\U000e0041".encode()))
+    assert json.loads(raw) == data

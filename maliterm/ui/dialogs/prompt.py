@@ -10,6 +10,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
+from maliterm.safe import clean, one_line
+from maliterm.ui.widgets.plain_fields import PlainInput
+
 
 class PromptScreen(ModalScreen[str | None]):
     """Dismisses with the answer, "" to clear, or None when cancelled with escape."""
@@ -27,14 +30,15 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Input(value=self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Static("", id="prompt-error", classes="field-error")
+            yield Label(one_line(self.title_text), classes="dialog-title", markup=False)
+            yield PlainInput(value=self.value, placeholder=one_line(self.placeholder), id="prompt-input")
+            # the message may echo what was typed: text, never markup
+            yield Static("", id="prompt-error", classes="field-error", markup=False)
             if self.hint:
                 yield Static(self.hint, classes="dialog-hint", markup=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        self.query_one("#prompt-error", Static).update(self._problem(event.value) or "")
+        self.query_one("#prompt-error", Static).update(clean(self._problem(event.value) or ""))
 
     def _problem(self, value: str) -> str | None:
         return self.check(value.strip()) if value.strip() else None
@@ -43,7 +47,7 @@ class PromptScreen(ModalScreen[str | None]):
         event.stop()
         value = event.value.strip()
         if problem := self._problem(value):
-            self.query_one("#prompt-error", Static).update(problem)
+            self.query_one("#prompt-error", Static).update(clean(problem))
             return
         self.dismiss(value)
 

@@ -17,7 +17,9 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from maliterm.editing import Field, problem
 from maliterm.errors import FileChanged, MalitermError
+from maliterm.safe import clean
 from maliterm.ui.dialogs.choice import ChoiceScreen
+from maliterm.ui.widgets.plain_fields import PlainInput, PlainTextArea
 from maliterm.ui.widgets.ref_picker import RefPicker
 
 
@@ -59,8 +61,9 @@ class RecordForm(ModalScreen):
                 yield self._widget(f)
                 if f.hint:
                     yield Static(f.hint, classes="dialog-hint", markup=False)
-                yield Static("", id=f"e-{f.name}", classes="field-error")
-            yield Static("", id="e-form", classes="field-error")
+                # messages echo what was typed and what the file holds: text, never markup
+                yield Static("", id=f"e-{f.name}", classes="field-error", markup=False)
+            yield Static("", id="e-form", classes="field-error", markup=False)
 
     def _widget(self, f: Field):
         value = self.values.get(f.name)
@@ -76,11 +79,11 @@ class RecordForm(ModalScreen):
         if f.kind == "bool":
             return Checkbox(f.label, bool(value), id=wid)
         if f.kind == "longtext":
-            area = TextArea(value or "", id=wid, soft_wrap=True, tab_behavior="focus", classes="longtext")
+            area = PlainTextArea(value or "", id=wid, soft_wrap=True, tab_behavior="focus", classes="longtext")
             return area
         text = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
         # the cursor goes to the end: typing adds to a value instead of silently replacing it
-        return Input(text, id=wid, select_on_focus=False)
+        return PlainInput(text, id=wid, select_on_focus=False)
 
     def on_mount(self) -> None:
         first = self.query(f"#f-{self.fields[0].name}").first()
@@ -106,7 +109,7 @@ class RecordForm(ModalScreen):
 
     def _show(self, name: str, message: str | None) -> None:
         target = self.query(f"#e-{name}")
-        (target.first() if target else self.query_one("#e-form", Static)).update(message or "")
+        (target.first() if target else self.query_one("#e-form", Static)).update(clean(message or ""))
 
     def check(self) -> bool:
         values, ok = self.collect(), True

@@ -10,8 +10,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from maliterm.safe import literal
+from maliterm.safe import literal_line
+from maliterm.search import no_match
 from maliterm.ui.messages import Target
+from maliterm.ui.widgets.plain_fields import PlainInput
 
 
 class SearchScreen(ModalScreen[Target | None]):
@@ -29,9 +31,10 @@ class SearchScreen(ModalScreen[Target | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
-            yield Label("Search (case, accents and spelling variants forgiven)", classes="dialog-title")
-            yield Input(value=self.initial, placeholder="name, alias, title or words of a summary", id="search-input")
+            yield Label("Search (case, accents and spelling variants forgiven)", classes="dialog-title", markup=False)
+            yield PlainInput(value=self.initial, placeholder="name, alias, title or words of a summary", id="search-input")
             yield OptionList(id="search-results")
+            yield Label("", id="search-empty", classes="dialog-hint")
 
     def on_mount(self) -> None:
         if self.initial:
@@ -45,12 +48,18 @@ class SearchScreen(ModalScreen[Target | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         for h in self.hits:
-            label = Text().append(f"{h.table.rstrip('s'):<7}", style="dim").append_text(literal(self.store.name(h.id), "bold"))
+            label = Text().append(f"{h.table.rstrip('s'):<7}", style="dim").append_text(literal_line(self.store.name(h.id), "bold"))
             if h.field != "name" and h.field != "title":
-                label.append("  ").append_text(literal(h.text[:50], "dim italic"))
+                label.append("  ").append_text(literal_line(h.text[:50], "dim italic"))
             options.add_option(Option(label, id=f"{h.table}:{h.id}"))
         if self.hits:
             options.highlighted = 0
+        # An empty list alone reads as "still searching" or "broken": say that nothing matched.
+        empty = self.query_one("#search-empty", Label)
+        empty.display = bool(text.strip()) and not self.hits
+        if empty.display:
+            fact, hint = no_match(text)
+            empty.update(literal_line(fact).append("\n").append(hint))
 
     def action_to_results(self) -> None:
         self.query_one(OptionList).focus()

@@ -218,6 +218,8 @@ class RelationsPane(Vertical, can_focus=False):
             label.append(f"  {EDGE_WORDS[edge.type]}", style="cyan")
             if edge.date:
                 label.append(f" {dates.display(edge.date)}", style="cyan")
+            if edge.contested:
+                label.append(" CONTESTED", style="bold yellow")
         parents = self.lineage.parents(actor)
         if len(parents) > 1:
             label.append("  ⇐ merger of ", style="yellow").append_text(

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from maliterm import dates
+from maliterm.render import counted
 from maliterm.safe import literal, one_line
 from maliterm.timeline import EventFilter, casualty_summary, filter_events, year_index
 from maliterm.ui.messages import Navigate, Target
@@ -121,7 +122,7 @@ class TimelinePane(Vertical, can_focus=False):
             self.list.cursor = self.ids.index(target)
 
     def _status(self) -> None:
-        text = Text().append(f"{len(self.ids)} events", style="bold")
+        text = Text().append(counted(len(self.ids), "event"), style="bold")
         if not self.filter.is_empty():
             text.append(" · ").append_text(literal(self.filter.describe(self.store.name), "italic"))
         if marked := len(self.store.events_by_actor.get(self.marked_actor, ())):

@@ -15,7 +15,7 @@ from textual import work
 from maliterm import editing
 from maliterm.errors import FileChanged, MalitermError
 from maliterm.history import Edit, RecordChange
-from maliterm.safe import literal, one_line
+from maliterm.safe import clean, literal_line, one_line
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.messages import Target
 
@@ -32,7 +32,7 @@ class EditActions:
         if self.store is None:
             return False
         if self.store.read_only:
-            self.notify(f"Read-only: {self.store.read_only_reason}", severity="warning")
+            self.notify(one_line(f"Read-only: {self.store.read_only_reason}"), severity="warning", markup=False)
             return False
         return True
 
@@ -95,7 +95,7 @@ class EditActions:
             return
         record = self.store.tables[target.table][target.id]
         choices = [("new", "A new fact")] + [
-            (str(i), Text("Another side of: ").append_text(literal(f["about"], "bold")))
+            (str(i), Text("Another side of: ").append_text(literal_line(f["about"], "bold")))
             for i, f in enumerate(record.get("facts", []))]
 
         def chosen(key: str | None) -> None:
@@ -126,7 +126,7 @@ class EditActions:
         refs = self.store.references_to(target.id)
         name = self.store.name(target.id)
         if not refs:
-            choices = [("delete", Text("Delete ").append_text(literal(name, "bold"))), ("cancel", "Cancel")]
+            choices = [("delete", Text("Delete ").append_text(literal_line(name, "bold"))), ("cancel", "Cancel")]
             detail = Text("Nothing refers to it. Undo (u) brings it back.")
         else:
             plan = self.store.plan_delete(target.table, target.id)
@@ -134,13 +134,13 @@ class EditActions:
             changed = [c.ref for c in plan.changes if c.after is not None]
             detail = Text(f"{len(refs)} reference(s) point at it:\n", style="bold")
             for r in refs[:12]:
-                detail.append("  ").append_text(literal(r)).append("\n")
+                detail.append("  ").append_text(literal_line(r)).append("\n")
             if len(refs) > 12:
                 detail.append(f"  … and {len(refs) - 12} more\n")
             detail.append(f"Deleting removes them: {len(changed)} record(s) changed, "
                           f"{len(gone)} more deleted (records that cannot stand without it). Undo (u) restores all.")
             choices = [("cancel", "Cancel: keep it"),
-                       ("cascade", Text("Delete ").append_text(literal(name, "bold")).append(" and remove the references"))]
+                       ("cascade", Text("Delete ").append_text(literal_line(name, "bold")).append(" and remove the references"))]
         self.app.push_screen(ChoiceScreen(f"Delete {editing.TITLES.get(target.table, 'record')}?", choices, detail),
                              lambda choice: self._delete(target, choice))
 
@@ -161,10 +161,11 @@ class EditActions:
         choices = []
         for i, c in enumerate(log):
             label = Text().append(f"{c['when'][:19].replace('T', ' ')}  ", style="cyan")
-            label.append_text(literal(c["who"], "bold")).append(f"  {c['action']:<6} ")
+            label.append_text(literal_line(c["who"], "bold")).append(f"  {c['action']:<6} ")
             table, _, rid = c["record"].partition("/")
             name = self.store.name(rid) if self.store.get(rid) else f"{rid} (gone)"
-            label.append_text(literal(name)).append(f"  {', '.join(c.get('fields', []))[:60]}", style="dim")
+            # who, the record and the field names come from the file: one line each, never markup
+            label.append_text(literal_line(name)).append_text(literal_line(f"  {', '.join(c.get('fields', []))[:60]}", "dim"))
             choices.append((f"{i}:{c['record']}", label))
 
         def chosen(key: str | None) -> None:
@@ -200,7 +201,7 @@ class EditActions:
             self.app.call_from_thread(self._offer_reload, exc)
             return
         except MalitermError as exc:
-            self.app.call_from_thread(self.notify, exc.text(), title="Not saved", severity="error", markup=False)
+            self.app.call_from_thread(self.notify, clean(exc.text()), title="Not saved", severity="error", markup=False)
             return
         self.app.call_from_thread(self._saved, target, verb, done if isinstance(done, Edit) else None)
 
@@ -267,6 +268,6 @@ class EditActions:
 
     def set_saved_state(self, state: str) -> None:
         counts = self.store.counts()
-        self.app.sub_title = (f"{self.store.path.name} · {state} · {counts['events']} events · "
+        self.app.sub_title = (f"{one_line(self.store.path.name)} · {state} · {counts['events']} events · "
                               f"{counts['actors']} actors")
 

@@ -27,6 +27,19 @@ def binding_rows(app, classes) -> list[tuple[str, str]]:
     return rows
 
 
+# How dates read everywhere (the same words as README "Reading dates").
+DATE_LEGEND = (
+    "2015-11-20  a day;  2012-12  a month;  2013  a year: a date is as precise as its source.\n"
+    "c. 2014  about 2014 (typed as 2014~ in forms and files).\n"
+    "2013…  in a list: a range that starts then; the record says 'between 2013 and 2014'.\n"
+    "from 2012-12 / until 2012-12  when a relation began / ended; 'some time between' when only a range is known.\n"
+    "On one day, a single date is listed before a range that starts that day (the range ends later).\n"
+    "CONTESTED  the sources disagree: every side is shown, each with its source.\n"
+    "Hammer 2015 ¶13, 22  a citation: the source's author and year, then its paragraphs; the full title\n"
+    "is in the dossier's Sources list."
+)
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
@@ -48,6 +61,8 @@ class HelpScreen(ModalScreen[None]):
                 if about:
                     yield Static(Text(about, style="italic"))
                 yield Static(keys)
+            yield Static(Text("Reading dates and citations", style="bold underline"))
+            yield Static(Text(DATE_LEGEND), id="help-dates")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -13,6 +13,7 @@ from textual.widgets import Header, LoadingIndicator, ProgressBar, Static
 
 from maliterm import dates
 from maliterm.errors import MalitermError
+from maliterm.safe import clean, one_line
 from maliterm.ui.dialogs.prompt import PromptScreen
 from maliterm.ui.messages import LoadProgress, Navigate, StoreLoaded, Target
 from maliterm.ui.panes.dossier import DossierPane
@@ -62,7 +63,7 @@ class MainScreen(EditActions, Screen):
         yield Static("", id="banner", markup=False)
         with Container(id="loading"):
             yield LoadingIndicator()
-            yield Static(f"Opening {self.path}…", id="loading-text", markup=False)
+            yield Static(one_line(f"Opening {self.path}…"), id="loading-text", markup=False)
             yield ProgressBar(total=len(LOAD_PHASES), show_eta=False, id="loading-bar")
         with Container(id="panes"):
             yield TimelinePane(id="timeline", classes="pane")
@@ -73,7 +74,9 @@ class MainScreen(EditActions, Screen):
     def on_mount(self) -> None:
         self.query_one("#panes").display = False
         self._apply_width(self.size.width)
-        if self.path.is_file() and self.path.stat().st_size <= OPEN_AT_ONCE:
+        from maliterm.storage import file_size
+
+        if 0 <= file_size(self.path) <= OPEN_AT_ONCE:
             # Tens of milliseconds: the first frame shows the panes, not a loading screen.
             from maliterm.store import Store
 
@@ -112,9 +115,10 @@ class MainScreen(EditActions, Screen):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False, description="Loading the database")
     def load(self) -> None:
+        from maliterm.storage import file_size
         from maliterm.store import Store
 
-        size = self.path.stat().st_size / 1e6 if self.path.is_file() else 0
+        size = max(file_size(self.path), 0) / 1e6
 
         def progress(phase: str) -> None:
             step = LOAD_PHASES.index(phase)
@@ -138,7 +142,7 @@ class MainScreen(EditActions, Screen):
             self.store.close()  # release the writer's lock for the next session
 
     def on_load_progress(self, message: LoadProgress) -> None:
-        self.query_one("#loading-text", Static).update(message.text)
+        self.query_one("#loading-text", Static).update(one_line(message.text))
         self.query_one("#loading-bar", ProgressBar).update(total=message.steps, progress=message.step)
 
     @work(thread=True, exclusive=True, group="search-index", exit_on_error=False, description="Indexing for search")
@@ -149,15 +153,16 @@ class MainScreen(EditActions, Screen):
     def on_store_loaded(self, message: StoreLoaded) -> None:
         self.store = store = message.store
         self.app.store = store
-        self.app.title = f"maliterm · {store.title}"
+        # The title, the reason and the lock holder come from files: one line each, shown, never obeyed.
+        self.app.title = f"maliterm · {one_line(store.title)}"
         self.set_saved_state("read-only" if store.read_only else "saved")
         banner = self.query_one("#banner", Static)
         banner.display = store.read_only
         if store.read_only:
-            banner.update(f"READ-ONLY: {store.read_only_reason}. You can read and export; edits are off.")
+            banner.update(one_line(f"READ-ONLY: {store.read_only_reason}. You can read and export; edits are off."))
         if store.took_over_lock_from is not None:
-            self.notify(f"Took over the lock of a writer that is gone: {store.took_over_lock_from.describe()}",
-                        severity="warning")
+            self.notify(one_line(f"Took over the lock of a writer that is gone: {store.took_over_lock_from.describe()}"),
+                        severity="warning", markup=False)
         self.query_one("#loading").display = False
         self.query_one("#panes").display = True
         self.query_one(TimelinePane).show_store(store)
@@ -322,9 +327,10 @@ class MainScreen(EditActions, Screen):
         try:
             export_to(self.store, fmt, path, actor)
         except MalitermError as exc:
-            self.app.call_from_thread(self.notify, exc.text(), title="Export failed", severity="error", markup=False)
+            self.app.call_from_thread(self.notify, clean(exc.text()), title="Export failed", severity="error",
+                                      markup=False)
             return
-        self.app.call_from_thread(self.notify, f"Wrote {path}", title="Export", markup=False)
+        self.app.call_from_thread(self.notify, one_line(f"Wrote {path}"), title="Export", markup=False)
 
     def action_zoom(self) -> None:
         if self.maximized is not None:

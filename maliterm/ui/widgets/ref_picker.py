@@ -10,7 +10,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from maliterm.safe import literal
+from maliterm.safe import literal_line
+from maliterm.ui.widgets.plain_fields import PlainInput
 
 
 class RefPicker(Vertical):
@@ -50,7 +51,7 @@ class RefPicker(Vertical):
         self._ids: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield Input(value=self.store.name(self.value) if self.value else "", placeholder=self.placeholder)
+        yield PlainInput(value=self.store.name(self.value) if self.value else "", placeholder=self.placeholder)
         yield OptionList()
 
     def set_value(self, rid: str | None) -> None:
@@ -69,7 +70,7 @@ class RefPicker(Vertical):
         options = self.query_one(OptionList)
         options.clear_options()
         for h in hits:
-            label = Text().append(f"{h.table.rstrip('s')}: ", style="dim").append_text(literal(self.store.name(h.id)))
+            label = Text().append(f"{h.table.rstrip('s')}: ", style="dim").append_text(literal_line(self.store.name(h.id)))
             options.add_option(Option(label, id=h.id))
         if self.offer_new and event.value.strip():
             options.add_option(Option(Text(f"+ new {self.tables[0].rstrip('s')}…", style="italic"), id=self.NEW))
