@@ -25,7 +25,8 @@ class MalitermApp(App):
         Binding("q", "quit", "Quit", tooltip="Quit maliterm"),
         Binding("question_mark,f1", "screen.help", "Keys", tooltip="Show every key"),
         Binding("t", "cycle_theme", "Theme", show=False, tooltip="Dark, light, high contrast"),
-        Binding("ctrl+p", "command_palette", "Commands", tooltip="Every actor, event and action"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False,  # the footer docks it at the right
+                tooltip="Every actor, event and action"),
     ]
 
     def __init__(self, path: Path, read_only: bool = False) -> None:

@@ -68,6 +68,17 @@ class RelationsTree(Tree[NodeData]):
         node.expand()
         self._tree_lines  # noqa: B018 (numbers the lines now: the new size goes into the same layout)
 
+    def render_label(self, node: TreeNode[NodeData], base_style, style) -> Text:
+        """The label cut to the room left of its guides, ending in `…` (the detail line shows it whole)."""
+        label = super().render_label(node, base_style, style)
+        depth, up = (0 if self.show_root else -1), node  # guides drawn before it: one a level below the top
+        while up.parent is not None:
+            depth, up = depth + 1, up.parent
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        if 0 < room < label.cell_len:
+            label.truncate(room, overflow="ellipsis")
+        return label
+
     def render_lines(self, crop):
         # Tree asks for its style once a line, which costs more than drawing the line: ask once a paint.
         self._paint_style = self.rich_style
@@ -130,6 +141,7 @@ class RelationsPane(Vertical, can_focus=False):
         tree.show_root = False
         tree.auto_expand = False
         yield tree
+        yield Static("", id="relations-detail")  # the highlighted line whole, wrapped, when the tree cuts it
 
     @property
     def tree(self) -> RelationsTree:
@@ -143,6 +155,11 @@ class RelationsPane(Vertical, can_focus=False):
         self.as_of = as_of
         self.lineage = Lineage.of_store(self.store.snapshot, as_of)
         self._rebuild()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # False hides the key from the footer: the lineage already shows all time.
+        return not (action == "clear_as_of" and self.as_of is None)
 
     def action_clear_as_of(self) -> None:
         self.set_as_of(None)
@@ -260,6 +277,24 @@ class RelationsPane(Vertical, can_focus=False):
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
         event.stop()
         self._load(event.node)  # a click on the arrow expands before anyone loads
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:
+        event.stop()
+        self._detail(event.node)
+
+    def on_resize(self) -> None:
+        self._detail(self.tree.cursor_node)
+
+    def _detail(self, node: TreeNode[NodeData] | None) -> None:
+        """Below the tree, the highlighted line in full when it is too long for the pane (mergers are)."""
+        detail = self.query_one("#relations-detail", Static)
+        depth, up = -1, node
+        while up is not None and up.parent is not None:
+            depth, up = depth + 1, up.parent
+        cut = node is not None and node.label.cell_len + 2 > self.tree.size.width - depth * self.tree.guide_depth
+        detail.display = cut
+        if cut:
+            detail.update(node.label)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[NodeData]) -> None:
         event.stop()

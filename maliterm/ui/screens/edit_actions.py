@@ -15,6 +15,7 @@ from textual import work
 
 from maliterm import editing
 from maliterm.errors import FileChanged
+from maliterm.history import Edit, RecordChange
 from maliterm.safe import literal_line, one_line
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.messages import Target
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 ADDABLE = ("actors", "events", "places", "relations", "quotes", "sources")
 CHANGES_SHOWN = 200  # the newest entries of the change log; older ones stay in the file
+ACTION_WORDS = {"add": "addition", "edit": "edit", "delete": "deletion"}
 
 
 class EditActions:
@@ -197,17 +199,18 @@ class EditActions:
         if not getattr(self.store, f"can_{which}"):
             self.notify(f"Nothing to {which}.", timeout=2)
             return
-        self._run_edit(getattr(self.store, which), self._shown(), {"undo": "Undone", "redo": "Redone"}[which])
+        # No target: the record to show is the one the edit was about, found when it is done.
+        self._run_edit(getattr(self.store, which), None, {"undo": "Undid", "redo": "Redid"}[which])
 
     # Not `exclusive`: cancelling a save would drop its outcome; the store's writer runs them in order.
     @work(thread=True, group="save", exit_on_error=False, description="Not saved")
     def _run_edit(self, edit, target: Target | None, verb: str = "Saved") -> None:
         try:
-            edit()
+            done = edit()
         except FileChanged as exc:
             self.app.call_from_thread(self._offer_reload, exc)
             return
-        self.app.call_from_thread(self._saved, target, verb)
+        self.app.call_from_thread(self._saved, target, verb, done if isinstance(done, Edit) else None)
 
     @work(thread=True, group="save", exit_on_error=False, description="Not reloaded")
     def _reload(self) -> None:
@@ -227,12 +230,33 @@ class EditActions:
         if target is not None:  # None: the form was cancelled, nothing changed
             self._saved(target)
 
-    def _saved(self, target: Target | None, verb: str = "Saved") -> None:
+    def _saved(self, target: Target | None, verb: str = "Saved", edit: Edit | None = None) -> None:
         """After any edit: every pane shows the data as it now is, and the record the edit was about."""
+        if target is None and edit is not None:  # an undo may be about a record out of sight: show it
+            target = next((Target(c.table, c.id) for c in edit.changes if self.store.get(c.id) is not None), None)
         self.refresh_panes(target)
         if target is not None and self.store.get(target.id) is not None:
             self.remember(target)
         self.set_saved_state(f"{verb.lower()} {datetime.now():%H:%M:%S}")
+        # The header is cut at 80 columns: a notice says what was saved or undone, where it can be read.
+        self.notify(self._said(verb, target, edit), timeout=5, markup=False)
+        self.refresh_bindings()  # undo and redo show in the footer only while they can act
+
+    def _said(self, verb: str, target: Target | None, edit: Edit | None) -> str:
+        """"Undid: edit of event x (Its title)": the words of the notice after a save."""
+        def record(table: str, rid: str, data: dict | None) -> str:
+            name = self.store.name(rid) if self.store.get(rid) is not None else (data or {}).get("name") or \
+                (data or {}).get("title")
+            return f"{editing.TITLES.get(table, table)} {rid}" + (f" ({one_line(name)})" if name else "")
+
+        if edit is not None and edit.changes:
+            first: RecordChange = edit.changes[0]
+            more = f" and {len(edit.changes) - 1} more record(s)" if len(edit.changes) > 1 else ""
+            return (f"{verb}: {ACTION_WORDS[first.action]} of "
+                    f"{record(first.table, first.id, first.after or first.before)}{more}")
+        if target is not None:
+            return f"{verb}: {record(target.table, target.id, None)}"
+        return f"{verb}."
 
     def refresh_panes(self, target: Target | None = None) -> None:
         """Redraw every pane from the store, then show `target`, else what was shown, else (it went) the first event."""

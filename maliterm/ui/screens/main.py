@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Static
+from textual.widgets import Header, LoadingIndicator, ProgressBar, Static
 
 from maliterm import dates
 from maliterm.errors import MalitermError
@@ -20,6 +20,7 @@ from maliterm.ui.panes.dossier import DossierPane
 from maliterm.ui.panes.relations import RelationsPane, RelationsTree
 from maliterm.ui.panes.timeline import TimelinePane
 from maliterm.ui.screens.edit_actions import EditActions
+from maliterm.ui.widgets.footer import KeyFooter
 from maliterm.ui.widgets.line_list import LineList
 from maliterm.ui.worker_errors import ReportsWorkerErrors
 
@@ -69,7 +70,7 @@ class MainScreen(EditActions, ReportsWorkerErrors, Screen):
             yield TimelinePane(id="timeline", classes="pane")
             yield DossierPane(id="dossier", classes="pane")
             yield RelationsPane(id="relations", classes="pane")
-        yield Footer()
+        yield KeyFooter(compact=True)  # more keys in 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#panes").display = False
@@ -93,7 +94,23 @@ class MainScreen(EditActions, ReportsWorkerErrors, Screen):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        self.set_class(width < NARROW, "-narrow")
+        narrow = width < NARROW
+        self.set_class(narrow, "-narrow")
+        if not (self.has_class("-show-dossier") or self.has_class("-show-relations")):
+            self.add_class("-show-dossier")
+        # Narrow, dossier and relations take turns below the timeline: each says how to reach the other.
+        self.query_one(DossierPane).border_subtitle = "3 Relations" if narrow else ""
+        self.query_one(RelationsPane).border_subtitle = "2 Dossier" if narrow else ""
+
+    def on_descendant_focus(self, event) -> None:
+        """Narrow, the pane below the timeline is the one last focused of dossier and relations."""
+        for pane, name in ((DossierPane, "dossier"), (RelationsPane, "relations")):
+            if any(isinstance(a, pane) for a in event.widget.ancestors_with_self):
+                self._show_lower(name)
+
+    def _show_lower(self, name: str) -> None:
+        self.set_class(name == "dossier", "-show-dossier")
+        self.set_class(name == "relations", "-show-relations")
 
     # ---- loading -------------------------------------------------------------------------
 
@@ -165,6 +182,7 @@ class MainScreen(EditActions, ReportsWorkerErrors, Screen):
         self.show(message.target, move_timeline=message.origin != "timeline")
         if message.remember:
             self.remember(message.target)
+            self._show_lower("dossier")
             self.query_one("#dossier-list", LineList).focus()
 
     def show(self, target: Target, move_timeline: bool = True) -> None:
@@ -189,18 +207,27 @@ class MainScreen(EditActions, ReportsWorkerErrors, Screen):
         del self.history[self.position + 1:]
         self.history.append(target)
         self.position = len(self.history) - 1
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """False hides a key from the footer while it would do nothing, leaving room for those that do."""
+        if action == "back":
+            return self.position > 0
+        if action in ("undo", "redo"):
+            return self.store is not None and getattr(self.store, f"can_{action}")
+        return True
 
     def action_back(self) -> None:
         if self.position > 0:
             self.position -= 1
             self.show(self.history[self.position])
-        else:
-            self.notify("Nothing to go back to.", severity="warning", timeout=2)
+            self.refresh_bindings()
 
     def action_forward(self) -> None:
         if self.position < len(self.history) - 1:
             self.position += 1
             self.show(self.history[self.position])
+            self.refresh_bindings()
 
     # ---- actions -------------------------------------------------------------------------
 
@@ -215,6 +242,8 @@ class MainScreen(EditActions, ReportsWorkerErrors, Screen):
             self.show(target)
             self.remember(target)
             pane = {"events": "#timeline-list"}.get(target.table, "#dossier-list")
+            if pane == "#dossier-list":
+                self._show_lower("dossier")
             self.query_one(pane, LineList).focus()
 
     def action_filter(self) -> None:
@@ -257,7 +286,7 @@ class MainScreen(EditActions, ReportsWorkerErrors, Screen):
         def apply(value: str | None) -> None:
             if value is not None:
                 relations.set_as_of(value or None)
-                self.query_one(RelationsTree).focus()
+                self.action_focus_pane("relations")
 
         self.app.push_screen(PromptScreen(
             "Lineage as of date (empty: all time)", "YYYY-MM-DD", relations.as_of or "", check,
@@ -310,6 +339,8 @@ class MainScreen(EditActions, ReportsWorkerErrors, Screen):
 
     def action_focus_pane(self, pane: str) -> None:
         widget = {"timeline": "#timeline-list", "dossier": "#dossier-list", "relations": "#relations-tree"}[pane]
+        if pane != "timeline":
+            self._show_lower(pane)  # narrow: shown before it is focused (a hidden widget takes no focus)
         self.query_one(widget).focus()
 
     def action_help(self) -> None:
