@@ -22,7 +22,7 @@ from textual.widgets.tree import TreeNode
 from maliterm import dates
 from maliterm.lineage import Edge, Lineage
 from maliterm.render import relation_line
-from maliterm.safe import literal
+from maliterm.safe import literal_line
 from maliterm.ui.messages import Navigate, Target
 
 EDGE_WORDS = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}
@@ -177,7 +177,7 @@ class RelationsPane(Vertical, can_focus=False):
         for old in [n for n in tree.root.children if n.data and n.data.kind == "relations"]:
             old.remove()
         if self.focus_actor:
-            label = Text().append("Relations of ", style="bold").append_text(literal(self.store.name(self.focus_actor), "bold"))
+            label = Text().append("Relations of ", style="bold").append_text(literal_line(self.store.name(self.focus_actor), "bold"))
             section = tree.root.add(label, NodeData(Target("actors", self.focus_actor), "relations"), expand=False)
             self._load(section)
             section.expand()
@@ -213,7 +213,7 @@ class RelationsPane(Vertical, can_focus=False):
                 self._unfold(child, seen | {actor})
 
     def _add_actor(self, parent: TreeNode, actor: str, edge: Edge | None) -> TreeNode:
-        label = literal(self.lineage.name(actor), "bold")
+        label = literal_line(self.lineage.name(actor), "bold")
         if edge:
             label.append(f"  {EDGE_WORDS[edge.type]}", style="cyan")
             if edge.date:
@@ -223,7 +223,7 @@ class RelationsPane(Vertical, can_focus=False):
         parents = self.lineage.parents(actor)
         if len(parents) > 1:
             label.append("  ⇐ merger of ", style="yellow").append_text(
-                literal(" + ".join(self.lineage.name(p) for p in parents), "yellow"))
+                literal_line(" + ".join(self.lineage.name(p) for p in parents), "yellow"))
         has_children = bool(self.lineage.children(actor))
         return parent.add(label, NodeData(Target("actors", actor), "lineage"), allow_expand=has_children)
 
@@ -240,7 +240,7 @@ class RelationsPane(Vertical, can_focus=False):
         for lo in range(0, len(items), size):
             part = Page(items[lo:lo + size], page.add, page.actor)
             first, last = (self.store.name(part.actor(part.items[i])) for i in (0, -1))
-            label = (literal(first, "bold").append(" … ", style="dim").append_text(literal(last, "bold"))
+            label = (literal_line(first, "bold").append(" … ", style="dim").append_text(literal_line(last, "bold"))
                      .append(f"  ({len(part.items)})", style="dim"))
             parent.add(label, NodeData(None, "page", page=part))
 

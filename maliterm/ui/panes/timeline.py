@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from maliterm import dates
 from maliterm.render import counted
-from maliterm.safe import literal, one_line
+from maliterm.safe import literal_line, one_line
 from maliterm.timeline import EventFilter, casualty_summary, filter_events, year_index
 from maliterm.ui.messages import Navigate, Target
 from maliterm.ui.widgets.line_list import LineList
@@ -124,7 +124,7 @@ class TimelinePane(Vertical, can_focus=False):
     def _status(self) -> None:
         text = Text().append(counted(len(self.ids), "event"), style="bold")
         if not self.filter.is_empty():
-            text.append(" · ").append_text(literal(self.filter.describe(self.store.name), "italic"))
+            text.append(" · ").append_text(literal_line(self.filter.describe(self.store.name), "italic"))
         if marked := len(self.store.events_by_actor.get(self.marked_actor, ())):
             text.append(f" · ● {marked} of the selected actor", style="dim")
         self.query_one("#timeline-status", Static).update(text)
