@@ -195,6 +195,11 @@ class Store(Indexes):
         return self.tables["meta"].get("meta", {})
 
     @property
+    def digest(self) -> str:
+        """The digest of the file as this store last read or saved it: what derived indexes are keyed by."""
+        return self._db.storage.identity.digest
+
+    @property
     def title(self) -> str:
         return self.meta.get("title") or self.path.name
 
