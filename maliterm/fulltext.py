@@ -126,11 +126,11 @@ class FullText:
         """The index of `store` (whose file has `digest`): the cached one if it is fresh, else built now."""
         path = index_path(store.path)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, check_same_thread=False)
             if _fresh(conn, digest):
                 return cls(conn, digest, path)
             conn.close()
-            path.parent.mkdir(parents=True, exist_ok=True)
             # Built aside and renamed in: another process never sees half an index.
             tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
             tmp.unlink(missing_ok=True)
@@ -161,31 +161,32 @@ class FullText:
         best = rows[0][5] or -1.0
         hits = []
         for table, rid, path, body, marked, rank in rows:
+            markers = (_OPEN, _CLOSE)
             if _OPEN in body or _CLOSE in body:
-                marked = self._rehighlight(expr, table, rid, path, body)
-            snippet, marks = snip(body, _marks(marked))
+                marked, markers = self._rehighlight(expr, table, rid, path, body)
+            snippet, marks = snip(body, _marks(marked, *markers))
             loc = f"para {int(path[11:-1]) + 1}" if path.startswith("paragraphs[") else ""
             hits.append(TextHit(round(50 + 9.9 * (rank / best if best else 1), 3), table, rid, path, body,
                                 snippet, marks, loc))
         return hits
 
-    def _rehighlight(self, expr: str, table: str, rid: str, path: str, body: str) -> str:
+    def _rehighlight(self, expr: str, table: str, rid: str, path: str, body: str) -> tuple[str, tuple[str, str]]:
         """highlight() with markers the text does not hold (which the text's own would be mistaken for)."""
         free = (chr(c) for c in range(0xE002, 0xF900) if chr(c) not in body)
         a, b = next(free), next(free)
         with self.lock:
             row = self.conn.execute("SELECT highlight(doc, 3, ?, ?) FROM doc WHERE doc MATCH ? AND tbl = ? "
                                     "AND rid = ? AND field = ?", (a, b, expr, table, rid, path)).fetchone()
-        return row[0].replace(a, _OPEN).replace(b, _CLOSE) if row else body
+        return (row[0] if row else body), (a, b)
 
 
-def _marks(marked: str) -> list[tuple[int, int]]:
-    """Offsets in the plain text of the spans highlight() marked."""
+def _marks(marked: str, opening: str, closing: str) -> list[tuple[int, int]]:
+    """Offsets in the plain text of the spans highlight() marked with `opening` and `closing`."""
     out, pos, start = [], 0, 0
-    for part in re.split(f"([{_OPEN}{_CLOSE}])", marked):
-        if part == _OPEN:
+    for part in re.split(f"([{opening}{closing}])", marked):
+        if part == opening:
             start = pos
-        elif part == _CLOSE:
+        elif part == closing:
             out.append((start, pos))
         else:
             pos += len(part)
@@ -218,6 +219,10 @@ def snip(text: str, marks: list[tuple[int, int]]) -> tuple[str, tuple[tuple[int,
     if end < len(text) and not text[end].isspace():
         back = next((i for i in range(end - 1, first[1], -1) if text[i].isspace()), None)
         end = back if back is not None else next((i for i in range(end, len(text)) if text[i].isspace()), len(text))
+    while start < first[0] and text[start].isspace():
+        start += 1
+    while end > first[1] and text[end - 1].isspace():
+        end -= 1
     lead = "…" if start else ""
     body = text[start:end]
     shift = len(lead) - start

@@ -26,10 +26,10 @@ def read_document(path: Path, fmt: str | None) -> tuple[list[str], str]:
     """(paragraphs, format) of a file; MalitermError naming the file when it cannot be read or holds no text."""
     from maliterm.interchange.acled import decode
 
-    fmt = fmt or paragraphs.format_of(path)
-    if path.suffix.lower() == ".pdf" and fmt != "text":
+    if fmt is None and path.suffix.lower() == ".pdf":  # with --format, the user says it is text
         raise MalitermError(f"cannot read {path}", [Problem(str(path), "", "is a PDF, which maliterm does not read",
                                                            "a text, Markdown or HTML file (e.g. from pdftotext)")])
+    fmt = fmt or paragraphs.format_of(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
