@@ -192,3 +192,20 @@ def test_hostile_text_is_shown_not_obeyed(runner, small_db, tmp_path):
     assert "\x1b" not in shown.stdout and "\u202e" not in shown.stdout
     assert "clear\\x1b[2Jscreen \\u202eflip" in shown.stdout
     assert "Evil [bold red]title[/]" in shown.stdout
+
+
+def test_merge_takes_a_text_changed_on_one_side_and_never_blends_two(small_data):
+    import copy
+
+    from maliterm.interchange.merge import merge
+
+    base = copy.deepcopy(small_data)
+    base["sources"]["src-a"]["paragraphs"] = ["one", "two", "three"]
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    theirs["sources"]["src-a"]["paragraphs"] = ["one", "two (corrected)", "three"]
+    merged, report = merge(base, ours, theirs)
+    assert merged["sources"]["src-a"]["paragraphs"] == ["one", "two (corrected)", "three"]
+    ours["sources"]["src-a"]["paragraphs"] = ["one", "two", "three", "four"]
+    merged, report = merge(base, ours, theirs)
+    assert merged["sources"]["src-a"]["paragraphs"] == ["one", "two", "three", "four"]  # ours, until resolved
+    assert [c.where for c in report.conflicts] == ["sources/src-a.paragraphs"]
