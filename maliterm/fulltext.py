@@ -35,6 +35,7 @@ TOKENIZER = "porter unicode61 remove_diacritics 2"
 # The order hits of equal score are listed in: the browsed tables first, then relations and quotes.
 TABLE_ORDER = m.NAMED_TABLES + ("relations", "quotes")
 NAME_FIELDS = ("name", "title", "alias")
+REFRESH_MAX = 2000  # records changed at most for an index to be updated rather than built anew
 RANKED = 1000  # matches ranked by relevance at most (see `FullText.query`)
 SNIPPET = 160  # characters of context a hit shows at most
 BEFORE = 60  # of which before the first matched word
@@ -94,12 +95,18 @@ def index_path(db: Path) -> Path:
     return cache_path().parent / "fulltext" / f"{key}.sqlite"
 
 
-def _create(conn: sqlite3.Connection, store, digest: str) -> None:
+def _snapshot(store) -> dict[str, dict[str, dict]]:
+    """The records of the searched tables as they are now (the dicts themselves: an edit replaces a
+    record's dict, so `is` tells which changed since)."""
+    return {t: dict(store.tables[t]) for t in TABLE_ORDER}
+
+
+def _create(conn: sqlite3.Connection, tables: dict[str, dict[str, dict]], digest: str) -> None:
     conn.execute(f"CREATE VIRTUAL TABLE doc USING fts5(tbl UNINDEXED, rid UNINDEXED, field UNINDEXED, body, "
                  f"tokenize='{TOKENIZER}')")
     conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-    rows = ((table, rid, path, text) for table in TABLE_ORDER for rid in sorted(store.tables[table])
-            for path, text in texts_of(table, store.tables[table][rid]))
+    rows = ((table, rid, path, text) for table in TABLE_ORDER for rid in sorted(tables[table])
+            for path, text in texts_of(table, tables[table][rid]))
     conn.executemany("INSERT INTO doc (tbl, rid, field, body) VALUES (?, ?, ?, ?)", rows)
     conn.executemany("INSERT INTO meta VALUES (?, ?)", [("digest", digest), ("version", INDEX_VERSION)])
     conn.commit()
@@ -116,21 +123,24 @@ def _fresh(conn: sqlite3.Connection, digest: str) -> bool:
 class FullText:
     """An open index, known to describe the database whose file digest it holds."""
 
-    def __init__(self, conn: sqlite3.Connection, digest: str, path: Path | None) -> None:
+    def __init__(self, conn: sqlite3.Connection, digest: str, path: Path | None, seen: dict) -> None:
         self.conn = conn
         self.digest = digest
         self.path = path  # None: in memory
         self.lock = threading.Lock()  # one connection, used by one thread at a time
+        self.seen = seen  # the records the index describes (see `_snapshot`)
+        self._rowids: dict[tuple[str, str], list[int]] | None = None  # (table, id) -> its rows, read when first needed
 
     @classmethod
     def open(cls, store, digest: str) -> "FullText":
         """The index of `store` (whose file has `digest`): the cached one if it is fresh, else built now."""
         path = index_path(store.path)
+        seen = _snapshot(store)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, check_same_thread=False)
             if _fresh(conn, digest):
-                return cls(conn, digest, path)
+                return cls(conn, digest, path, seen)
             conn.close()
             # Built aside and renamed in: another process never sees half an index.
             tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
@@ -138,15 +148,47 @@ class FullText:
             conn = sqlite3.connect(tmp, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")  # losing it to a crash costs a rebuild, nothing else
-            _create(conn, store, digest)
+            _create(conn, seen, digest)
             conn.close()
             os.replace(tmp, path)
-            return cls(sqlite3.connect(path, check_same_thread=False), digest, path)
+            return cls(sqlite3.connect(path, check_same_thread=False), digest, path, seen)
         except (OSError, sqlite3.Error):
             # The cache cannot be written (read-only home, full disk): search still works, from memory.
             conn = sqlite3.connect(":memory:", check_same_thread=False)
-            _create(conn, store, digest)
-            return cls(conn, digest, None)
+            _create(conn, seen, digest)
+            return cls(conn, digest, None, seen)
+
+    def refresh(self, store, digest: str) -> bool:
+        """Bring the index up to the store after edits made through it: the rows of the records that
+        changed are replaced, nothing else is touched. False (nothing done) when too much changed
+        (a reload, a big import): building anew is then as quick."""
+        changed: list[tuple[str, str]] = []
+        gone: list[tuple[str, str]] = []
+        for t in TABLE_ORDER:
+            now, before = dict(store.tables[t]), self.seen[t]
+            changed += [(t, rid) for rid, rec in now.items() if before.get(rid) is not rec]
+            gone += [(t, rid) for rid in before.keys() - now.keys()]
+        if len(changed) + len(gone) > REFRESH_MAX:
+            return False
+        with self.lock:
+            if self._rowids is None:
+                self._rowids = {}
+                for rowid, t, rid in self.conn.execute("SELECT rowid, tbl, rid FROM doc"):
+                    self._rowids.setdefault((t, rid), []).append(rowid)
+            for key in changed + gone:
+                self.conn.executemany("DELETE FROM doc WHERE rowid = ?", [(r,) for r in self._rowids.pop(key, ())])
+            rowid = (self.conn.execute("SELECT max(rowid) FROM doc").fetchone()[0] or 0) + 1
+            for t, rid in sorted(changed):
+                for path, text in texts_of(t, store.tables[t][rid]):
+                    self.conn.execute("INSERT INTO doc (rowid, tbl, rid, field, body) VALUES (?, ?, ?, ?, ?)",
+                                      (rowid, t, rid, path, text))
+                    self._rowids.setdefault((t, rid), []).append(rowid)
+                    rowid += 1
+            self.conn.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (digest,))
+            self.conn.commit()
+        self.digest = digest
+        self.seen = _snapshot(store)
+        return True
 
     def query(self, text: str, limit: int = 20, aliases: list[str] = ()) -> list[TextHit]:
         """Best hits first; `aliases` are other names of what `text` names, found as phrases too."""
@@ -157,9 +199,10 @@ class FullText:
             # bm25 over every match costs 2 µs a row: 300 ms for a word in half of 100k events. So
             # only the first RANKED matches (in rowid order: table, then id) are ranked; a rarer
             # query, the usual kind, has fewer and is ranked whole.
-            found = self.conn.execute("SELECT rowid, bm25(doc) FROM doc WHERE doc MATCH ? LIMIT ?",
+            found = self.conn.execute("SELECT rowid, bm25(doc), tbl, rid, field FROM doc WHERE doc MATCH ? LIMIT ?",
                                       (expr, RANKED)).fetchall()
-            top = sorted(found, key=lambda r: (r[1], r[0]))[:limit]  # ties: rowid, i.e. table, id, field
+            # Ties: table, id, field (not the rowid, which an edit changes)
+            top = [r[:2] for r in sorted(found, key=lambda r: (r[1], TABLE_ORDER.index(r[2]), r[3], r[4]))[:limit]]
             # Each hit's text apart, by rowid: bm25 here would count the query's words in every row again.
             rows = [self.conn.execute("SELECT tbl, rid, field, body, highlight(doc, 3, ?, ?) FROM doc "
                                       "WHERE doc MATCH ? AND rowid = ?", (_OPEN, _CLOSE, expr, rowid)).fetchone()
@@ -266,7 +309,7 @@ def prepare(store) -> FullText:
     digest = store.digest
     with _opening:
         ft = _open.get(store)
-        if ft is None or ft.digest != digest:
+        if ft is None or (ft.digest != digest and not ft.refresh(store, digest)):
             ft = _open[store] = FullText.open(store, digest)
         return ft
 

@@ -83,11 +83,21 @@ def test_a_stale_index_is_rebuilt_after_the_file_changes(small_db):
     assert dict(sqlite3.connect(path).execute("SELECT key, value FROM meta"))["digest"] == reopened.digest
 
 
-def test_an_edit_through_the_store_is_found_next_search(small_db):
+def test_edits_through_the_store_update_the_index_in_place_as_a_fresh_build_would(small_db):
     store = Store.open(small_db)
-    assert found(store, "zanzibar") == []
-    store.put("actors", {**store.get("leader-x"), "summary": "Seen in Zanzibar."})
-    assert ("actors", "leader-x", "summary") in found(store, "zanzibar")
+    before = found(store, "merger")
+    assert ("actors", "new-union", "summary") in before and found(store, "zanzibar") == []
+    index = fulltext.prepare(store)
+    store.put("actors", {**store.get("new-union"), "summary": "Seen in Zanzibar."})
+    store.put("places", {**store.get("segou"), "summary": "Mergers happened here."})
+    assert fulltext.prepare(store) is index  # updated, not built again
+    assert ("actors", "new-union", "summary") in found(store, "zanzibar")
+    assert ("places", "segou", "summary") in found(store, "merger") and \
+        ("actors", "new-union", "summary") not in found(store, "merger")
+    updated = fulltext.search(store, "merger") + fulltext.search(store, "zanzibar")
+    fulltext.index_path(small_db).unlink()
+    fresh = Store.open(small_db, read_only=True)
+    assert fulltext.search(fresh, "merger") + fulltext.search(fresh, "zanzibar") == updated
 
 
 def test_an_unwritable_cache_builds_the_index_in_memory(small_path, monkeypatch, tmp_path):
