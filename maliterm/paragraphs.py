@@ -111,6 +111,8 @@ class _Blocks(HTMLParser):
             self.out.append(text)
 
     def handle_starttag(self, tag: str, attrs) -> None:
+        if tag == "body":
+            self.skip = 0  # a head never closed ends here: the body is never dropped with it
         if tag in _DROPPED:
             self.skip += 1
         elif not self.skip:

@@ -104,6 +104,10 @@ def test_html_reads_block_elements_and_drops_scripts():
     assert paragraphs.split(html, "html") == ["Head & line", "One bold para.", "a", "b", "x\n  y", "cell", "loose text"]
 
 
+def test_an_unclosed_head_does_not_swallow_the_body():
+    assert paragraphs.split("<html><head><title>T</title><body><p>Kept.</p>", "html") == ["Kept."]
+
+
 def test_format_comes_from_the_extension():
     assert [paragraphs.format_of(Path(p)) for p in ("a.md", "b.HTML", "c.txt", "d.rst")] == \
         ["markdown", "html", "text", "text"]
