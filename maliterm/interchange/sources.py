@@ -12,7 +12,7 @@ from maliterm import model as m
 from maliterm import paragraphs
 from maliterm.cli import db_option, handles_errors, json_option, open_store, out, print_json, resolve_name
 from maliterm.errors import MalitermError, Problem
-from maliterm.safe import literal, literal_line, one_line
+from maliterm.safe import literal_line, one_line
 
 TITLE_WORDS = 6  # words of the title a new source's id is made from
 
@@ -113,9 +113,10 @@ def show(ctx, name: str, para: int | None, db: Path | None, as_json: bool) -> No
 
 
 def paragraph(n: int, text: str, citers: list[tuple[str, str, str]]) -> Group:
-    """`¶N`, the paragraph, and the ids of the records that cite it (each once, in table then id order)."""
+    """`¶N`, the ids of the records that cite it (each once, in table then id order)."""
     ids = list(dict.fromkeys(rid for _, rid, _ in citers))
     head = Text(f"¶{n}", style="bold")
     head.append("  cited by: " if ids else "  not cited yet", style="dim")
     head.append_text(literal_line(", ".join(ids), "dim"))
-    return Group(Text(), head, literal(text))
+    # One line (a newline shows as \n), so no paragraph can draw a fake `¶N` heading of its own.
+    return Group(Text(), head, literal_line(text))
