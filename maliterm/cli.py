@@ -233,6 +233,9 @@ def search(ctx, text, limit, db, as_json) -> None:
     from maliterm import fulltext
 
     store = open_store(ctx, db)
+    if err.is_terminal:  # a first search of a big file takes seconds: say why
+        fulltext.prepare(store, lambda: err.print("Indexing every text for search (once per change of the file)…",
+                                                  style="dim", markup=False))
     hits = fulltext.search(store, text, limit)
     if as_json:
         print_json([{"score": round(h.score, 1), "table": h.table, "id": h.id, "name": store.name(h.id),

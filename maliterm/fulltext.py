@@ -23,6 +23,7 @@ import re
 import sqlite3
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,8 +133,9 @@ class FullText:
         self._rowids: dict[tuple[str, str], list[int]] | None = None  # (table, id) -> its rows, read when first needed
 
     @classmethod
-    def open(cls, store, digest: str) -> "FullText":
-        """The index of `store` (whose file has `digest`): the cached one if it is fresh, else built now."""
+    def open(cls, store, digest: str, on_build: Callable[[], None] = lambda: None) -> "FullText":
+        """The index of `store` (whose file has `digest`): the cached one if it is fresh, else built now
+        (`on_build()` is called first, to say so)."""
         path = index_path(store.path)
         seen = _snapshot(store)
         try:
@@ -142,6 +144,7 @@ class FullText:
             if _fresh(conn, digest):
                 return cls(conn, digest, path, seen)
             conn.close()
+            on_build()
             # Built aside and renamed in: another process never sees half an index.
             tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
             tmp.unlink(missing_ok=True)
@@ -303,14 +306,14 @@ _open: "weakref.WeakKeyDictionary[object, FullText]" = weakref.WeakKeyDictionary
 _opening = threading.Lock()
 
 
-def prepare(store) -> FullText:
-    """The store's full-text index, fresh: opened from the cache, or built (seconds at 100k events:
-    call it in a worker)."""
+def prepare(store, on_build: Callable[[], None] = lambda: None) -> FullText:
+    """The store's full-text index, fresh: opened from the cache, updated after edits, or built
+    (seconds at 100k events, after `on_build()`: call it in a worker)."""
     digest = store.digest
     with _opening:
         ft = _open.get(store)
         if ft is None or (ft.digest != digest and not ft.refresh(store, digest)):
-            ft = _open[store] = FullText.open(store, digest)
+            ft = _open[store] = FullText.open(store, digest, on_build)
         return ft
 
 
@@ -325,7 +328,8 @@ def alias_names(store, text: str) -> list[str]:
 
 
 def search(store, text: str, limit: int = 20) -> list[TextHit]:
-    """Names (fuzzy, typos forgiven) and every text (stemmed), best first, ties by table and id."""
+    """Names (fuzzy, typos forgiven) and every text (stemmed), best first, ties by table and id.
+    Builds the index if it is not ready: in the TUI, `prepare` it in a worker first."""
     hits: dict[tuple[str, str, str], TextHit] = {}
     named: set[tuple[str, str]] = set()
     for h in store.search(text, limit):

@@ -315,7 +315,7 @@ def search_table(store, hits) -> Table:
 def marked(text: str, marks) -> Text:
     """One line of `text` with the spans `marks` (start, end) in bold: each piece made safe on its own,
     so an escape in the text cannot shift a mark."""
-    out, pos = Text(style="dim"), 0
+    out, pos = Text(), 0
     for a, b in marks:
         out.append(one_line(text[pos:a]))
         out.append(one_line(text[a:b]), style="bold")
