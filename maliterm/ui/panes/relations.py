@@ -141,7 +141,7 @@ class RelationsPane(Vertical, can_focus=False):
 
     def set_as_of(self, as_of: str | None) -> None:
         self.as_of = as_of
-        self.lineage = Lineage.of_store(self.store, as_of)
+        self.lineage = Lineage.of_store(self.store.snapshot, as_of)
         self._rebuild()
 
     def action_clear_as_of(self) -> None:

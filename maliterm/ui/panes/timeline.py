@@ -51,8 +51,8 @@ class TimelinePane(Vertical, can_focus=False):
 
     def apply_filter(self, f: EventFilter, keep: str | None = None) -> None:
         self.filter = f
-        # Our own copy: a save in a worker changes the store's lists in place before we are told.
-        self.ids = list(filter_events(self.store, f))
+        # One snapshot, never changed: a save publishes the next one, and the panes are told.
+        self.ids = filter_events(self.store.snapshot, f)
         current = keep or self.current()
         pos = {e: i for i, e in enumerate(self.ids)} if current else {}
         self.list.set_rows(len(self.ids), self._row, self._target, pos.get(current, 0))

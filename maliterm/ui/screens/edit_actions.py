@@ -1,7 +1,8 @@
 """Editing from the main screen: add, edit, delete, add a claim, undo and redo.
 
 A mixin of MainScreen (its bindings live in MainScreen.BINDINGS, where Textual reads them).
-Every confirmed edit is saved at once, atomically, by the store, in a worker thread.
+Every confirmed edit is saved at once, atomically, by the store's one writer; the screen waits
+for it in a worker thread (never its own), and a failure reaches the app's one error handler.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from rich.text import Text
 from textual import work
 
 from maliterm import editing
-from maliterm.errors import FileChanged, MalitermError
-from maliterm.safe import clean, literal_line, one_line
+from maliterm.errors import FileChanged
+from maliterm.safe import literal_line, one_line
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.messages import Target
 
@@ -66,9 +67,15 @@ class EditActions:
             fields = tuple(editing.Field(f.name, f.label, f.kind, True, f.choices, f.tables, f.hint)
                            if f.name == "cite_source" else f for f in fields)
 
-        def save(values: dict) -> Target:
-            record = editing.build(table, values, original, self.store.table_of)
-            self.store.put(table, record)
+        store = self.store
+
+        def save(values: dict, changes: dict, mine: frozenset) -> Target:
+            # Run by the store's writer on the record as it is at the save, not as the form found it.
+            if original is None:
+                record = store.edit(table, None, lambda _: editing.build(table, values, None, store.table_of))
+            else:
+                record = store.edit(table, original["id"], lambda current: editing.apply_changes(
+                    table, current, changes, store.table_of, mine, str(store.path)))
             return Target(table, record["id"])
 
         self._push_form(title, fields, values, save, done)
@@ -106,9 +113,8 @@ class EditActions:
             if index is not None:  # the fact exists: only the claim is asked for
                 fields = tuple(f for f in fields if f.name not in ("about", "date"))
 
-            def save(values: dict) -> Target:
-                current = self.store.tables[target.table][target.id]
-                self.store.put(target.table, editing.add_claim(current, values, index))
+            def save(values: dict, changes: dict, mine: frozenset) -> Target:
+                self.store.edit(target.table, target.id, lambda current: editing.add_claim(current, values, index))
                 return target
 
             self._push_form("Add a claim", fields, {}, save, self._after_form)
@@ -161,14 +167,17 @@ class EditActions:
             label = Text().append(f"{c['when'][:19].replace('T', ' ')}  ", style="cyan")
             label.append_text(literal_line(c["who"], "bold")).append(f"  {c['action']:<6} ")
             table, _, rid = c["record"].partition("/")
-            name = self.store.name(rid) if self.store.get(rid) else f"{rid} (gone)"
+            if table not in self.store.tables:  # one entry for a whole import or merge: its summary
+                name = c["record"]
+            else:
+                name = self.store.name(rid) if self.store.get(rid) else f"{rid} (gone)"
             # who, the record and the field names come from the file: one line each, never markup
             label.append_text(literal_line(name)).append_text(literal_line(f"  {', '.join(c.get('fields', []))[:60]}", "dim"))
             choices.append((f"{i}:{c['record']}", label))
 
         def chosen(key: str | None) -> None:
             table, _, rid = (key or "").partition(":")[2].partition("/")
-            if rid and self.store.get(rid) is not None:
+            if table in self.store.tables and self.store.tables[table].get(rid) is not None:
                 self.show(Target(table, rid))
                 self.remember(Target(table, rid))
 
@@ -190,23 +199,25 @@ class EditActions:
             return
         self._run_edit(getattr(self.store, which), self._shown(), {"undo": "Undone", "redo": "Redone"}[which])
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False, description="Saving")
+    # Not `exclusive`: cancelling a save would drop its outcome; the store's writer runs them in order.
+    @work(thread=True, group="save", exit_on_error=False, description="Not saved")
     def _run_edit(self, edit, target: Target | None, verb: str = "Saved") -> None:
         try:
             edit()
         except FileChanged as exc:
             self.app.call_from_thread(self._offer_reload, exc)
             return
-        except MalitermError as exc:
-            self.app.call_from_thread(self.notify, clean(exc.text()), title="Not saved", severity="error", markup=False)
-            return
         self.app.call_from_thread(self._saved, target, verb)
+
+    @work(thread=True, group="save", exit_on_error=False, description="Not reloaded")
+    def _reload(self) -> None:
+        self.store.reload()  # reads and checks the whole file: never on the UI thread
+        self.app.call_from_thread(self._saved, None, "Reloaded")
 
     def _offer_reload(self, exc: FileChanged) -> None:
         def answer(choice: str | None) -> None:
             if choice == "reload":
-                self.store.reload()
-                self._saved(self._shown(), "Reloaded")
+                self._reload()
 
         self.app.push_screen(ChoiceScreen("The file changed on disk since it was opened", [
             ("reload", "Reload it (this session's undo history is dropped), then redo your edit"),

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Stati
 
 from maliterm import dates
 from maliterm.errors import MalitermError
-from maliterm.safe import clean, one_line
+from maliterm.safe import one_line
 from maliterm.ui.dialogs.prompt import PromptScreen
 from maliterm.ui.messages import LoadProgress, Navigate, StoreLoaded, Target
 from maliterm.ui.panes.dossier import DossierPane
@@ -21,6 +21,7 @@ from maliterm.ui.panes.relations import RelationsPane, RelationsTree
 from maliterm.ui.panes.timeline import TimelinePane
 from maliterm.ui.screens.edit_actions import EditActions
 from maliterm.ui.widgets.line_list import LineList
+from maliterm.ui.worker_errors import ReportsWorkerErrors
 
 LOAD_PHASES = ("reading", "checking", "indexing")  # what Store.open reports, in order
 LOAD_WORDS = {"reading": "reading and parsing", "checking": "checking every record", "indexing": "indexing"}
@@ -28,7 +29,7 @@ OPEN_AT_ONCE = 2_000_000  # bytes: a file this small opens before the first fram
 NARROW = 120  # below this many columns the panes stack: timeline on top, dossier and tree below
 
 
-class MainScreen(EditActions, Screen):
+class MainScreen(EditActions, ReportsWorkerErrors, Screen):
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="Search names, aliases, titles, summaries"),
         Binding("f", "filter", "Filter", tooltip="Filter the timeline by actor, place, type or dates"),
@@ -128,7 +129,7 @@ class MainScreen(EditActions, Screen):
         self.query_one("#loading-text", Static).update(one_line(message.text))
         self.query_one("#loading-bar", ProgressBar).update(total=message.steps, progress=message.step)
 
-    @work(thread=True, exclusive=True, group="search-index", exit_on_error=False, description="Indexing for search")
+    @work(thread=True, exclusive=True, group="search-index", exit_on_error=False, description="Search index not built")
     def warm_search(self) -> None:
         """Build the search index after the panes show, so the first `/` keystroke is instant."""
         self.store.prepare_search()
@@ -291,16 +292,11 @@ class MainScreen(EditActions, Screen):
 
         self.app.push_screen(PromptScreen(f"Export {fmt} to file", str(default), str(default), check), write)
 
-    @work(thread=True, group="export", exit_on_error=False, description="Writing an export")
+    @work(thread=True, group="export", exit_on_error=False, description="Export failed")
     def _write_export(self, fmt: str, path: Path, actor: str | None) -> None:
         from maliterm.interchange import export_to
 
-        try:
-            export_to(self.store, fmt, path, actor)
-        except MalitermError as exc:
-            self.app.call_from_thread(self.notify, clean(exc.text()), title="Export failed", severity="error",
-                                      markup=False)
-            return
+        export_to(self.store, fmt, path, actor)  # a failure of any kind: the app's handler shows it
         self.app.call_from_thread(self.notify, one_line(f"Wrote {path}"), title="Export", markup=False)
 
     def action_zoom(self) -> None:
