@@ -96,12 +96,6 @@ def index_path(db: Path) -> Path:
     return cache_path().parent / "fulltext" / f"{key}.sqlite"
 
 
-def _snapshot(store) -> dict[str, dict[str, dict]]:
-    """The records of the searched tables as they are now (the dicts themselves: an edit replaces a
-    record's dict, so `is` tells which changed since)."""
-    return {t: dict(store.tables[t]) for t in TABLE_ORDER}
-
-
 def _create(conn: sqlite3.Connection, tables: dict[str, dict[str, dict]], digest: str) -> None:
     conn.execute(f"CREATE VIRTUAL TABLE doc USING fts5(tbl UNINDEXED, rid UNINDEXED, field UNINDEXED, body, "
                  f"tokenize='{TOKENIZER}')")
@@ -124,20 +118,22 @@ def _fresh(conn: sqlite3.Connection, digest: str) -> bool:
 class FullText:
     """An open index, known to describe the database whose file digest it holds."""
 
-    def __init__(self, conn: sqlite3.Connection, digest: str, path: Path | None, seen: dict) -> None:
+    def __init__(self, conn: sqlite3.Connection, digest: str, path: Path | None, seen) -> None:
         self.conn = conn
         self.digest = digest
         self.path = path  # None: in memory
         self.lock = threading.Lock()  # one connection, used by one thread at a time
-        self.seen = seen  # the records the index describes (see `_snapshot`)
+        # The snapshot's tables the index describes: immutable, and a later snapshot shares every
+        # record an edit did not touch, so `is` tells which records changed since.
+        self.seen = seen
         self._rowids: dict[tuple[str, str], list[int]] | None = None  # (table, id) -> its rows, read when first needed
 
     @classmethod
-    def open(cls, store, digest: str, on_build: Callable[[], None] = lambda: None) -> "FullText":
-        """The index of `store` (whose file has `digest`): the cached one if it is fresh, else built now
-        (`on_build()` is called first, to say so)."""
-        path = index_path(store.path)
-        seen = _snapshot(store)
+    def open(cls, db: Path, tables, digest: str, on_build: Callable[[], None] = lambda: None) -> "FullText":
+        """The index of the database at `db` holding `tables` (saved with `digest`): the cached one if
+        it is fresh, else built now (`on_build()` is called first, to say so)."""
+        path = index_path(db)
+        seen = tables
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(path, check_same_thread=False)
@@ -161,14 +157,16 @@ class FullText:
             _create(conn, seen, digest)
             return cls(conn, digest, None, seen)
 
-    def refresh(self, store, digest: str) -> bool:
+    def refresh(self, tables, digest: str) -> bool:
         """Bring the index up to the store after edits made through it: the rows of the records that
         changed are replaced, nothing else is touched. False (nothing done) when too much changed
         (a reload, a big import): building anew is then as quick."""
         changed: list[tuple[str, str]] = []
         gone: list[tuple[str, str]] = []
         for t in TABLE_ORDER:
-            now, before = dict(store.tables[t]), self.seen[t]
+            now, before = tables[t], self.seen[t]
+            if now is before:
+                continue  # a table no edit touched is the same object in the next snapshot
             changed += [(t, rid) for rid, rec in now.items() if before.get(rid) is not rec]
             gone += [(t, rid) for rid in before.keys() - now.keys()]
         if len(changed) + len(gone) > REFRESH_MAX:
@@ -182,7 +180,7 @@ class FullText:
                 self.conn.executemany("DELETE FROM doc WHERE rowid = ?", [(r,) for r in self._rowids.pop(key, ())])
             rowid = (self.conn.execute("SELECT max(rowid) FROM doc").fetchone()[0] or 0) + 1
             for t, rid in sorted(changed):
-                for path, text in texts_of(t, store.tables[t][rid]):
+                for path, text in texts_of(t, tables[t][rid]):
                     self.conn.execute("INSERT INTO doc (rowid, tbl, rid, field, body) VALUES (?, ?, ?, ?, ?)",
                                       (rowid, t, rid, path, text))
                     self._rowids.setdefault((t, rid), []).append(rowid)
@@ -190,7 +188,7 @@ class FullText:
             self.conn.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (digest,))
             self.conn.commit()
         self.digest = digest
-        self.seen = _snapshot(store)
+        self.seen = tables
         return True
 
     def query(self, text: str, limit: int = 20, aliases: list[str] = ()) -> list[TextHit]:
@@ -309,11 +307,11 @@ _opening = threading.Lock()
 def prepare(store, on_build: Callable[[], None] = lambda: None) -> FullText:
     """The store's full-text index, fresh: opened from the cache, updated after edits, or built
     (seconds at 100k events, after `on_build()`: call it in a worker)."""
-    digest = store.digest
+    snap, digest = store.saved_state()
     with _opening:
         ft = _open.get(store)
-        if ft is None or (ft.digest != digest and not ft.refresh(store, digest)):
-            ft = _open[store] = FullText.open(store, digest, on_build)
+        if ft is None or (ft.seen is not snap.tables and not ft.refresh(snap.tables, digest)):
+            ft = _open[store] = FullText.open(store.path, snap.tables, digest, on_build)
         return ft
 
 
