@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 PYTHON = sys.executable
-GROUPS = ("firstpaint", "load", "search", "filter", "panes", "save", "memory")
+GROUPS = ("firstpaint", "load", "search", "fulltext", "filter", "panes", "save", "memory")
 SHIPPED = ROOT / "db.json"
 
 
@@ -151,6 +151,52 @@ def bench_search(store, rows: list[Row], runs: int) -> None:
     rows.append(Row(f"search as you type, median of {len(lat)} keystrokes", median(lat), None,
                     f"WRatio over all names: {fmt(wratio, 's')}", 0.030))
     rows.append(Row("search as you type, p95", p95(lat), None, f"index built once in {fmt(build, 's')}", 0.060))
+
+
+REPORT_PARAGRAPHS = 5000  # a 500-page report, ten paragraphs a page
+
+
+def bench_fulltext(store, rows: list[Row], runs: int) -> None:
+    """Search over every text (issue 13): one query as `maliterm search` and `/` run it, beside the name search.
+
+    The generated file has summaries, facts, claims and quotations in every table; a 500-page report
+    is put on one source in memory (the generator is left alone: a changed generator regenerates
+    every file). Its index is built in a private cache folder, so the build is timed from nothing.
+    """
+    from maliterm import fulltext
+
+    rng = random.Random(13)
+    sid = min(store.tables["sources"])
+    vocab = list(generate.WORDS) + [generate.Gen(10).word(3).lower() for _ in range(3000)]
+    snap, digest = store.saved_state()
+    report = {**snap.tables["sources"][sid], "paragraphs": [
+        " ".join(rng.choice(vocab) for _ in range(60)) + "." for _ in range(REPORT_PARAGRAPHS)]}
+    tables = {**snap.tables, "sources": {**snap.tables["sources"], sid: report}}
+    os.environ["MALITERM_CACHE"], saved = str(Path(tempfile.mkdtemp()) / "validated.json"), os.environ.get("MALITERM_CACHE")
+    try:
+        t = time.perf_counter()
+        ft = fulltext.FullText.open(store.path, tables, digest)
+        build = time.perf_counter() - t
+        # The store's searches use this index (the report on top of its records) as the one of its snapshot.
+        ft.seen = snap.tables
+        fulltext._open[store] = ft
+        # Queries: each common word of the generated prose (in a third of all texts), its plural,
+        # pairs of them, rarer words of the report, names, and a word in nothing.
+        queries = list(generate.WORDS) + [w + "s" for w in generate.WORDS[:8]]
+        queries += [f"{rng.choice(generate.WORDS)} {rng.choice(generate.WORDS)}" for _ in range(8)]
+        queries += rng.sample(vocab[len(generate.WORDS):], 8) + list(generate.FIRST[:4]) + ["zzyzx"]
+        alone = [median(timed(lambda: ft.query(q, 20), runs)) for q in queries]
+        merged = [median(timed(lambda: fulltext.search(store, q, 20), runs)) for q in queries]
+        names = [median(timed(lambda: store.search(q, 20), runs)) for q in queries]
+    finally:
+        os.environ.pop("MALITERM_CACHE")
+        if saved is not None:
+            os.environ["MALITERM_CACHE"] = saved
+    rows.append(Row(f"full-text search, median of {len(queries)} queries (names + every text)", median(merged), None,
+                    f"name search alone: {fmt(median(names), 's')}", 0.050))
+    rows.append(Row("full-text query alone (FTS5), median; worst", median(alone), None,
+                    f"worst {fmt(max(alone), 's')}; index of {ft.conn.execute('SELECT count(*) FROM doc').fetchone()[0]:,} "
+                    f"texts built in {fmt(build, 's')}", 0.050))
 
 
 def bench_filters(store, rows: list[Row], runs: int) -> None:
@@ -397,12 +443,14 @@ def main() -> None:
                         "launch + orjson.loads", 1.5))
     print(table(rows), flush=True)
 
-    if want & {"search", "filter"}:
+    if want & {"search", "fulltext", "filter"}:
         from maliterm.store import Store
 
         store = Store.open(big, read_only=True)
         if "search" in want:
             bench_search(store, rows, runs)
+        if "fulltext" in want:
+            bench_fulltext(store, rows, runs)
         if "filter" in want:
             bench_filters(store, rows, runs)
         del store

@@ -230,17 +230,22 @@ def lineage(ctx, actor, as_of, db, as_json) -> None:
 @click.pass_context
 @handles_errors
 def search(ctx, text, limit, db, as_json) -> None:
-    """Search names, aliases, summaries and titles (case, accents and typos forgiven)."""
+    """Search names, aliases and titles (case, accents and typos forgiven), and every text: facts,
+    claims, quotations, casualty notes, summaries, source paragraphs (plurals and inflections too)."""
+    from maliterm import fulltext
+
     store = open_store(ctx, db)
-    hits = store.search(text, limit)
+    if err.is_terminal:  # a first search of a big file takes seconds: say why
+        fulltext.prepare(store, lambda: err.print("Indexing every text for search (once per change of the file)…",
+                                                  style="dim", markup=False))
+    hits = fulltext.search(store, text, limit)
     if as_json:
         print_json([{"score": round(h.score, 1), "table": h.table, "id": h.id, "name": store.name(h.id),
-                     "field": h.field, "matched": h.text} for h in hits])
+                     "field": h.field, "loc": h.loc, "matched": h.snippet, "marks": [list(m) for m in h.marks],
+                     "words": h.words} for h in hits])
         return
     if not hits:
-        from maliterm.search import no_match
-
-        for line in no_match(text):
+        for line in fulltext.no_match(text):
             err.print(one_line(line), markup=False, highlight=False)
         sys.exit(1)
     from maliterm.render import search_table
@@ -255,6 +260,10 @@ main.add_command(export)
 main.add_command(merge_cmd)
 main.add_command(merge_driver)
 main.add_command(sync)
+
+from maliterm.interchange.sources import source  # noqa: E402
+
+main.add_command(source)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ EVENT_ROLES = (
 )
 CASUALTY_KINDS = ("killed", "wounded", "hostages", "freed", "missing")
 CASUALTY_QUALIFIERS = ("exact", "at_least", "about", "more_than", "up_to")
+# Where a source's `paragraphs` came from (see maliterm/paragraphs.py for how each is split).
+TEXT_FORMATS = ("text", "markdown", "html", "pdf")
 RELIABILITY_GRADES = ("A", "B", "C", "D", "E", "F")  # Admiralty scale: source reliability
 CREDIBILITY_GRADES = (1, 2, 3, 4, 5, 6)  # Admiralty scale: information credibility
 CHANGE_ACTIONS = ("add", "edit", "delete", "undo", "redo")
@@ -109,6 +111,8 @@ class Source(TypedDict):
     reliability: NotRequired[str]
     notes: NotRequired[str]
     short: NotRequired[str]  # its label in citations, when author surname + year will not do
+    paragraphs: NotRequired[list[str]]  # its document: `para N` is paragraphs[N-1]
+    text_format: NotRequired[str]  # what the paragraphs were split from: one of TEXT_FORMATS
 
 
 class Actor(TypedDict):

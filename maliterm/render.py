@@ -296,15 +296,32 @@ def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
 
 
 def search_table(store, hits) -> Table:
+    """Search hits (`fulltext.TextHit`): where each matched and a snippet, its matched words in bold."""
     table = Table(box=None, header_style="bold", pad_edge=False)
-    for col in ("Score", "Kind", "Name", "Matched"):
-        table.add_column(col)
+    table.add_column("Score")
+    table.add_column("Kind")
+    table.add_column("Name", max_width=18)
+    table.add_column("Field", max_width=12, no_wrap=True, overflow="ellipsis")
+    table.add_column("Matched", ratio=1)
     # An id is for copying into a command: never cut, the other columns wrap around it.
     table.add_column("Id", no_wrap=True, min_width=max((len(h.id) for h in hits), default=2))
     for h in hits:
-        matched = literal_line(h.text[:60] + ("…" if len(h.text) > 60 else ""), "dim")
-        table.add_row(f"{h.score:.0f}", h.table.rstrip("s"), literal_line(store.name(h.id)), matched, literal_line(h.id, "dim"))
+        table.add_row(f"{h.score:.0f}", h.table.rstrip("s"), literal_line(store.name(h.id)),
+                      Text(h.loc or h.field, style="dim"), marked(h.snippet, h.marks),
+                      literal_line(h.id, "dim"))
     return table
+
+
+def marked(text: str, marks) -> Text:
+    """One line of `text` with the spans `marks` (start, end) in bold: each piece made safe on its own,
+    so an escape in the text cannot shift a mark."""
+    out, pos = Text(), 0
+    for a, b in marks:
+        out.append(one_line(text[pos:a]))
+        out.append(one_line(text[a:b]), style="bold")
+        pos = b
+    out.append(one_line(text[pos:]))
+    return out
 
 
 def counts_table(counts: dict[str, int]) -> Table:

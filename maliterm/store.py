@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from maliterm import validated
 from maliterm import model as m
-from maliterm.errors import Ambiguous, InvalidDatabase, NotFound, Problem
+from maliterm.errors import Ambiguous, InvalidDatabase, NotFound, Problem, ReadOnly
 from maliterm.folding import fold
 from maliterm.history import Edit, RecordChange
 from maliterm.indexes import Snapshot
@@ -228,6 +228,19 @@ class Store:
         if name.startswith("__") or name in ("_writer",):
             raise AttributeError(name)
         return getattr(self._writer.snapshot, name)
+
+    def saved_state(self) -> tuple[Snapshot, str]:
+        """The current snapshot and the digest of the file it was read or saved as, taken together
+        (on the writer's thread, between writes): what a derived index such as `fulltext` is keyed by."""
+        w = self._writer
+
+        def now() -> tuple[Snapshot, str]:
+            return w.snapshot, w.digest
+
+        try:
+            return w.call(now)
+        except ReadOnly:  # closed: no write can come any more
+            return now()
 
     @property
     def title(self) -> str:

@@ -16,8 +16,8 @@ from maliterm.errors import Problem
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 SLUG_HINT = "a slug: lower-case a-z, 0-9 and '-', at most 80 characters"
-# No field of the model holds a whole document; a longer string is a broken or hostile file,
-# and would stall every screen that shows it.
+# A document is held as a list of paragraphs (a source's `paragraphs`), never as one string; a
+# longer string is a broken or hostile file, and would stall every screen that shows it.
 MAX_TEXT = 100_000
 
 # A check yields (path below the value, what is wrong, what was expected) for one value;
@@ -238,7 +238,8 @@ SPECS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
              ("schema_version",)),
     "sources": ({"id": text, "title": text, "kind": one_of(m.SOURCE_KINDS), "author": text,
                  "publisher": text, "published": date, "url": text,
-                 "reliability": one_of(m.RELIABILITY_GRADES), "notes": text, "short": text},
+                 "reliability": one_of(m.RELIABILITY_GRADES), "notes": text, "short": text,
+                 "paragraphs": list_of(text), "text_format": one_of(m.TEXT_FORMATS)},
                 ("title", "kind")),
     "actors": ({**COMMON, "name": text, "kind": one_of(m.ACTOR_KINDS), "descriptive_name": boolean,
                 "aliases": ALIASES, "summary": text, "nationality": text, "base": text, "role": text,

@@ -66,6 +66,11 @@ class Writer:
             return fn(*args)  # a write that makes another (an edit built from the record as it is now)
         return self.submit(fn, *args).result()
 
+    @property
+    def digest(self) -> str:
+        """The digest of the file as last read or saved (the snapshot's, between writes)."""
+        return self._db.storage.identity.digest
+
     def _mark(self) -> None:
         self._thread = threading.get_ident()
 

@@ -279,7 +279,8 @@ class Merger:
             return copy.deepcopy(t)
         if b == t:
             return copy.deepcopy(o)
-        if isinstance(o, list) and isinstance(t, list):
+        # A source's paragraphs are numbered by position (`para N`): a blend of two edits would renumber them.
+        if isinstance(o, list) and isinstance(t, list) and name != "paragraphs":
             merged = merge_list(b if isinstance(b, list) else None, copy.deepcopy(o), copy.deepcopy(t))
             return self.fact_conflicts(table, rid, merged, o) if name == "facts" else merged
         self.report.conflicts.append(Conflict(table, rid, name, copy.deepcopy(o), copy.deepcopy(t)))

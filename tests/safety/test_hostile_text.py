@@ -30,6 +30,7 @@ import pytest
 from maliterm.cli import main
 from maliterm.interchange.acled import COLUMNS
 from maliterm.safe import clean, one_line, xml_text
+from maliterm.storage import dumps
 from maliterm.store import Store
 
 HOSTILE = Path(__file__).parent.parent / "data" / "hostile"
@@ -101,7 +102,14 @@ RUNS: dict[tuple[str, ...], list[list[str]]] = {
     ("merge-driver",): [[str(DB), "{db}", "{theirs}"], ["{empty}", "{db}", "{theirs}"],
                         ["{empty}", "{db}", "{theirs}", "--keep", "theirs"]],
     ("sync",): [["--db", "{odd_db}"], ["--db", "{clone}/db.json"]],
+    ("source", "add"): [["{doc}", "--db", "{db}"], ["{doc}", "--title", TITLE, "--db", "{db}"],
+                        ["{doc}", "--format", "html", "--db", "{db}"]],
+    ("source", "show"): [["src-hostile", "--db", "{texts_db}"], ["src-hostile", "--para", "2", "--db", "{texts_db}"],
+                         [NOT_FOUND, "--db", "{db}"]],
 }
+# Paragraphs of a document made of the corpus's own names, titles and summaries (newlines, escapes, bidi).
+TEXTS = [TITLE] + [r[k] for t in ("actors", "events") for r in DATA[t].values() for k in ("name", "title", "summary")
+                   if isinstance(r.get(k), str) and r[k].strip()][:12]
 # Files a run may write that are databases (written by the storage layer, not exports).
 DATABASES = {"db.json", "db.json.bak", "db" + ODD + ".json", "new" + ODD + ".json"}
 
@@ -160,8 +168,14 @@ def place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         writer.writerows(json.loads((HOSTILE / "acled-rows.json").read_text(encoding="ascii")))
     empty = tmp_path / "empty-base.json"
     empty.write_bytes(b"")
+    doc = tmp_path / f"doc{ODD}.md"
+    doc.write_text("\n\n".join(TEXTS), encoding="utf-8")
+    texts = json.loads(DB.read_text(encoding="ascii"))
+    texts["sources"]["src-hostile"]["paragraphs"] = TEXTS
+    texts_db = tmp_path / "texts.json"
+    texts_db.write_bytes(dumps(texts))
     names = {"{db}": str(db), "{odd_db}": str(odd_db), "{theirs}": str(theirs), "{acled}": str(acled),
-             "{tmp}": str(tmp_path), "{empty}": str(empty)}
+             "{tmp}": str(tmp_path), "{empty}": str(empty), "{doc}": str(doc), "{texts_db}": str(texts_db)}
 
     def fill(args: list[str]) -> list[str]:
         if any("{clone}" in a for a in args):

@@ -74,8 +74,8 @@ def test_cli_search_text_and_no_match(runner, small_db):
     assert missing.exit_code == 1
     assert missing.stdout == ""
     assert missing.stderr.splitlines() == [
-        "No name, alias, title or summary matches 'zzzz'.",
-        "Try fewer words, or one distinctive word; quotations and notes are not searched."]
+        "Nothing matches 'zzzz': no name, title, fact, claim, quotation, note or source text.",
+        "Try fewer words, or one distinctive word."]
 
 
 # ---- ranking on the shipped dataset (issue 12) ------------------------------------------------
@@ -121,9 +121,10 @@ def test_ties_are_broken_by_id():
 def test_ids_are_never_cut_at_80_columns(shipped):
     from rich.console import Console
 
+    from maliterm.fulltext import search
     from maliterm.render import search_table
 
-    hits = shipped.search("un mali force")
+    hits = search(shipped, "un mali force")
     console = Console(width=80, record=True, color_system=None)
     console.print(search_table(shipped, hits))
     shown = console.export_text()
