@@ -374,3 +374,13 @@ def test_fields_that_do_not_fit_together_keep_ours_whole_and_both_sides_in_a_con
     assert (rel["start"], rel["end"]) == ("2012-12", "2013-06")
     fact = next(f for f in rel["facts"] if f["about"] == "(whole record)")
     assert json.loads(fact["claims"][1]["text"].split(": ", 1)[1])["start"] == "2014"
+
+
+def test_a_field_one_side_removed_and_the_other_left_alone_is_removed_without_a_conflict():
+    from maliterm.interchange.merge import merge
+
+    base = {"events": {"e": {"id": "e", "title": "T", "place": "p"}}, "places": {"p": {"id": "p", "name": "P"}}}
+    ours = {"events": {"e": {"id": "e", "title": "T"}}, "places": {}}
+    merged, report = merge(base, ours, base)
+    assert merged["events"]["e"] == {"id": "e", "title": "T"}
+    assert report.conflicts == [] and "events/e" not in report.updated

@@ -1,10 +1,7 @@
 """A store driven through random edits, deletes, undos, redos, changes on disk by another program,
-reloads and saves that fail half-way, checked after every step against a plain dict model:
-nothing acknowledged is lost, nothing unacknowledged appears, and the indexes agree with a scan.
-
-To add merges (or imports) later: a rule that calls the store, and on success calls
-`self.acknowledged(...)` with the tables the merge should have produced (see `external_change`
-for one computed from a file), so the same invariants check it.
+reloads, merges of a colleague's copy and saves that fail half-way, checked after every step
+against a plain dict model: nothing acknowledged is lost, nothing unacknowledged appears, and the
+indexes agree with a scan.
 """
 
 from __future__ import annotations
@@ -23,6 +20,7 @@ from maliterm import model as m
 from maliterm import storage
 from maliterm.errors import FileChanged, MalitermError
 from maliterm.indexes import Snapshot
+from maliterm.interchange.merge import merge
 from maliterm.store import Store
 
 SMALL = Path(__file__).parents[1] / "data" / "small.json"
@@ -52,6 +50,7 @@ class StoreModel(RuleBasedStateMachine):
         self.disk_changed = False  # another program wrote the file: the store must refuse to save over it
         self.crash_next = False
         self.next_id = 0
+        self.fork = json.loads(self.path.read_bytes())  # where a colleague's copy last split from ours
 
     def teardown(self) -> None:
         self.store.close()
@@ -162,6 +161,35 @@ class StoreModel(RuleBasedStateMachine):
         self.store.reload()
         self.model, self.undo, self.redo = on_disk(self.path), [], []  # the file is the truth again
         self.disk_changed = False
+
+    @rule()
+    def colleague_copies_the_file(self):
+        self.fork = json.loads(self.path.read_bytes())
+
+    @rule(data=st.data(), name=st.sampled_from(NAMES))
+    def merge_colleagues_copy(self, data, name):
+        """A colleague worked on a copy taken at `fork`: a new group, and a summary on one we both have.
+
+        Merged as `maliterm merge --base` does; whatever we did since the fork must stay, and theirs come in."""
+        theirs = copy.deepcopy(self.fork)
+        self.next_id += 1
+        new = {"id": f"theirs-{self.next_id}", "name": name, "kind": "armed_group", "cite": [{"source": "src-a"}]}
+        theirs["actors"][new["id"]] = new
+        expected = copy.deepcopy(self.model)
+        expected["actors"][new["id"]] = new
+        # A field only they changed: an actor we both still have and whose summary we left alone.
+        shared = sorted(a for a, rec in self.model["actors"].items()
+                        if a in self.fork["actors"] and rec.get("summary") == self.fork["actors"][a].get("summary"))
+        if shared:
+            aid = data.draw(st.sampled_from(shared))
+            theirs["actors"][aid]["summary"] = f"Their note {self.next_id}"
+            expected["actors"][aid] = {**expected["actors"][aid], "summary": f"Their note {self.next_id}"}
+        ours = {t: dict(v) for t, v in self.store.tables.items()}
+        merged, report = merge(self.fork, ours, theirs)
+        assert not report.unresolved
+        self.write(lambda: self.store.write_many(
+            ((t, rid, merged.get(t, {}).get(rid)) for t in set(ours) | set(merged)
+             for rid in ours.get(t, {}) | merged.get(t, {})), summary="merge of colleague.json"), expected)
 
     @rule()
     def crash_during_next_save(self):
