@@ -376,11 +376,12 @@ def test_fields_that_do_not_fit_together_keep_ours_whole_and_both_sides_in_a_con
     assert json.loads(fact["claims"][1]["text"].split(": ", 1)[1])["start"] == "2014"
 
 
-def test_a_field_one_side_removed_and_the_other_left_alone_is_removed_without_a_conflict():
+def test_a_field_one_side_removed_and_the_other_left_alone_is_removed_without_a_conflict(small_data):
     from maliterm.interchange.merge import merge
 
-    base = {"events": {"e": {"id": "e", "title": "T", "place": "p"}}, "places": {"p": {"id": "p", "name": "P"}}}
-    ours = {"events": {"e": {"id": "e", "title": "T"}}, "places": {}}
-    merged, report = merge(base, ours, base)
-    assert merged["events"]["e"] == {"id": "e", "title": "T"}
-    assert report.conflicts == [] and "events/e" not in report.updated
+    ours = copy.deepcopy(small_data)
+    del ours["events"]["hotel-attack"]["place"]  # as a cascading delete of the place leaves it
+    del ours["places"]["hotel-z"]
+    merged, report = merge(small_data, ours, small_data)
+    assert merged["events"]["hotel-attack"] == ours["events"]["hotel-attack"]
+    assert report.conflicts == [] and "events/hotel-attack" not in report.updated
