@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from maliterm import dates
+from maliterm import model as m
 from maliterm.render import counted
 from maliterm.safe import literal
 from maliterm.timeline import EventFilter, casualty_summary, filter_events, year_index
@@ -118,8 +119,8 @@ class TimelinePane(Vertical, can_focus=False):
         line = Text().append("● " if marked else "  ", style="bold")
         line.append(f"{dates.display_short(ev['date']):<14}", style="cyan")
         line.append_text(literal(ev["title"], "bold" if marked else ""))
-        if ev.get("place"):
-            line.append(" · ", style="dim").append_text(literal(self.store.name(ev["place"]), "dim"))
+        if places := m.event_places(ev):
+            line.append(" · ", style="dim").append_text(literal(", ".join(map(self.store.name, places)), "dim"))
         if cas := casualty_summary(ev):
             line.append(f" · {cas}", style="red")
         return line
