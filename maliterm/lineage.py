@@ -134,22 +134,33 @@ class Lineage:
             node.children.append(self.tree(e.child, e, (*_path, rid), (*_edges, edge)))
         return node
 
+    def tops(self) -> list[str]:
+        """Where trees start so that every group shows: the roots, then, for a loop with no way in
+        (bad data: A split from B, B split from A), the group whose name sorts first."""
+        tops = self.roots()
+        reached = self._below(tops)
+        while left := self.members() - reached:
+            first = min(left, key=lambda a: (self.name(a), a))
+            tops.append(first)
+            reached |= self._below([first])
+        return tops
+
+    def _below(self, starts: list[str]) -> set[str]:
+        seen, todo = set(starts), list(starts)
+        while todo:
+            for e in self.children_of.get(todo.pop(), ()):
+                if e.child not in seen:
+                    seen.add(e.child)
+                    todo.append(e.child)
+        return seen
+
     def forest(self, focus: str | None = None) -> list[Node]:
-        """Trees from every root, or only those in `focus`'s lineage; every group shows in one of them."""
-        roots = self.roots()
+        """Trees from every top, or only those in `focus`'s lineage; every group shows in one of them."""
+        tops = self.tops()
         if focus is not None:
             comp = self.component(focus)
-            roots = [r for r in roots if r in comp] or ([focus] if focus in comp else [])
-            members = comp if focus in self.members() else set()
-        else:
-            members = self.members()
-        trees = [self.tree(r) for r in roots]
-        shown = {n for t in trees for n in _ids(t)}
-        # A loop with no way in (bad data: A split from B, B split from A) starts where its name sorts first.
-        while left := members - shown:
-            trees.append(self.tree(min(left, key=lambda a: (self.name(a), a))))
-            shown |= _ids(trees[-1])
-        return trees
+            tops = [t for t in tops if t in comp] or ([focus] if focus in comp else [])
+        return [self.tree(t) for t in tops]
 
     def when(self, edge: Edge) -> str:
         """An edge's dates in words: `2012`; `from 2017-01 until 2017-07, ended by Zenki`."""
@@ -179,14 +190,6 @@ def in_time_order(loop: list[Edge | None]) -> bool:
     return any(all(a <= b for a, b in zip(turn, turn[1:]))
                for turn in (starts[i:] + starts[:i] for i in range(len(starts))))
 
-
-def _ids(node: Node) -> set[str]:
-    out, todo = set(), [node]
-    while todo:
-        cur = todo.pop()
-        out.add(cur.id)
-        todo.extend(cur.children)
-    return out
 
 
 def node_json(lin: Lineage, node: Node) -> dict:
