@@ -116,6 +116,8 @@ def relation_line(store, rid: str, rel: dict) -> Text:
     span = dates.span(rel.get("start"), rel.get("end"))
     if span:
         line.append(f"  ({span})", style="dim")
+    if rel.get("ended_by"):
+        line.append("  ended by ", style="dim").append_text(literal_line(store.name(rel["ended_by"]), "dim"))
     if m.is_contested(rel):
         line.append("  CONTESTED", style="bold yellow")
     return line
@@ -165,7 +167,8 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         line = Text().append(f"{label}: ", style="bold")
         add(line.append_text(value if isinstance(value, Text) else Text(value)), target)
 
-    for label, key in (("Date", "date"), ("Active", "active"), ("Published", "published")):
+    for label, key in (("Date", "date"), ("Active", "active"), ("Born", "born"), ("Died", "died"),
+                       ("Published", "published")):
         if rec.get(key):
             field(label, dates.display(rec[key]))
     if rec.get("aliases"):

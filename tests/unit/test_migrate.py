@@ -174,3 +174,28 @@ def test_any_valid_v2_database_survives_save_and_load(data):
         assert load_valid(path) == data
         assert migrate(data) == data  # a current file needs nothing
         assert path.read_bytes() == dumps(data)
+
+
+# ---- v2 fields through the edit form and the dossier ---------------------------------------
+
+def test_the_edit_form_keeps_an_alias_objects_language_and_period():
+    from maliterm.editing import build, values_of
+
+    nusra = {"id": "nusra", "name": "Jabhat al-Nusra", "kind": "armed_group", "cite": [{"source": "s"}],
+             "aliases": [{"name": "جبهة النصرة", "lang": "ar", "end": "2016-07"}, "Nusra Front"]}
+    values = values_of("actors", nusra)
+    assert values["aliases"] == ["جبهة النصرة", "Nusra Front"]  # the box shows names
+    values["aliases"] = "جبهة النصرة, Nusra Front, al-Nusra"  # a person adds one
+    assert build("actors", values, nusra, set())["aliases"] == [
+        {"name": "جبهة النصرة", "lang": "ar", "end": "2016-07"}, "Nusra Front", "al-Nusra"]
+
+
+def test_a_dossier_shows_born_died_places_and_who_ended_a_relation(runner):
+    syria = Path(__file__).parent.parent / "data" / "syria-lineage.json"
+    baghdadi = " ".join(runner("show", "al-baghdadi", "--db", syria).stdout.split())
+    assert "Born: 1971" in baghdadi and "Died: 2019-10-27" in baghdadi
+    assert "Born: 1982 (uncertain)" in " ".join(runner("show", "al-jolani", "--db", syria).stdout.split())
+    isis = " ".join(runner("show", "isis", "--db", syria).stdout.split())
+    assert "affiliate of al-Qaeda (from 2013-04 until 2014-02) ended by al-Qaeda" in isis
+    event = " ".join(runner("show", "idlib-takeover-2017", "--db", syria).stdout.split())
+    assert "Place: Idlib" in event and "Place: Bab al-Hawa" in event
