@@ -191,7 +191,6 @@ def in_time_order(loop: list[Edge | None]) -> bool:
                for turn in (starts[i:] + starts[:i] for i in range(len(starts))))
 
 
-
 def node_json(lin: Lineage, node: Node) -> dict:
     """The documented `lineage --json` shape of one node."""
     out: dict = {"id": node.id, "name": lin.name(node.id)}

@@ -311,7 +311,7 @@ def _actor_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
     """Only people are born and die, and not in the wrong order."""
     for name in ("born", "died"):
         if name in rec and rec.get("kind") != "person":
-            yield f".{name}", f"is set on a {rec.get('kind')!r}", "born and died only on a person"
+            yield f".{name}", f"is set on an actor of kind {rec.get('kind')!r}", "born and died only on a person"
     yield from _in_order(rec, "born", "died")
 
 

@@ -199,3 +199,40 @@ def test_a_dossier_shows_born_died_places_and_who_ended_a_relation(runner):
     assert "affiliate of al-Qaeda (from 2013-04 until 2014-02) ended by al-Qaeda" in isis
     event = " ".join(runner("show", "idlib-takeover-2017", "--db", syria).stdout.split())
     assert "Place: Idlib" in event and "Place: Bab al-Hawa" in event
+
+
+# ---- the rules of v2's additions -------------------------------------------------------------
+
+def v2_problems(change) -> list[str]:
+    data = json.loads((Path(__file__).parent.parent / "data" / "syria-lineage.json").read_text(encoding="utf-8"))
+    change(data)
+    return [f"{p.where}: {p.what} (expected {p.expected})" for p in validate(data, "syria")]
+
+
+def test_v2_rules_say_what_is_wrong():
+    def both_places(d):
+        d["events"]["idlib-takeover-2017"]["place"] = "idlib"
+
+    def group_born(d):
+        d["actors"]["hts"]["born"] = "2017"
+
+    def died_first(d):
+        d["actors"]["al-baghdadi"]["died"] = "1960"
+
+    def ended_by_no_end(d):
+        d["relations"]["jfs-merged-into-hts"]["ended_by"] = "jfs"
+
+    def alias_field(d):
+        d["actors"]["hts"]["aliases"][0]["period"] = "2017"
+
+    assert v2_problems(both_places) == [
+        "events/idlib-takeover-2017.places: is set beside .place (expected either .place (one place) or .places "
+        "(several), not both)"]
+    assert v2_problems(group_born) == [
+        "actors/hts.born: is set on an actor of kind 'armed_group' (expected born and died only on a person)"]
+    assert v2_problems(died_first) == [
+        "actors/al-baghdadi.died: '1960' is before .born '1971' (expected a date on or after the born)"]
+    assert v2_problems(ended_by_no_end) == [
+        "relations/jfs-merged-into-hts.ended_by: is set on a relation with no .end (expected an .end date for what "
+        "was ended)"]
+    assert v2_problems(alias_field)[0].startswith("actors/hts.aliases[0].period: is not a known field")
