@@ -10,7 +10,7 @@ import pytest
 
 from maliterm.ui.panes.relations import RelationsTree
 
-from ui_helpers import press_until, ready, tree_labels
+from ui_helpers import press_until, ready, tree_cursor_label as cursor_label, tree_labels
 
 SYRIA = Path(__file__).parents[1] / "data" / "syria-lineage.json"
 CITE = [{"source": "s", "loc": "para 1"}]
@@ -30,11 +30,6 @@ def cyclic(tmp_path: Path) -> Path:
     path = tmp_path / "cyclic.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     return path
-
-
-def cursor_label(app) -> str:
-    node = app.screen.query_one(RelationsTree).cursor_node
-    return node.label.plain if node else ""
 
 
 async def test_expanding_a_cycle_stops_at_the_marked_node(open_app, cyclic):
