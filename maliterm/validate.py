@@ -402,4 +402,6 @@ def record_problems(table: str, rec: dict, ctx: Context) -> list[tuple[str, str,
     if table == "meta" and isinstance(rec.get("schema_version"), int) and rec["schema_version"] > m.SCHEMA_VERSION:
         found.append((".schema_version", f"is {rec['schema_version']}",
                       f"{m.SCHEMA_VERSION} or lower: this file needs a newer maliterm"))
+    if table == "meta" and isinstance(rec.get("schema_version"), int) and rec["schema_version"] < 1:
+        found.append((".schema_version", f"is {rec['schema_version']}", f"1 to {m.SCHEMA_VERSION}: no maliterm wrote it"))
     return found

@@ -236,3 +236,11 @@ def test_v2_rules_say_what_is_wrong():
         "relations/jfs-merged-into-hts.ended_by: is set on a relation with no .end (expected an .end date for what "
         "was ended)"]
     assert v2_problems(alias_field)[0].startswith("actors/hts.aliases[0].period: is not a known field")
+
+
+def test_a_version_no_maliterm_wrote_is_refused(runner, write_db):
+    data = migrate(v1_data())
+    data["meta"]["meta"]["schema_version"] = 0
+    result = runner("validate", write_db(data))
+    assert result.exit_code != 0
+    assert "meta/meta.schema_version: is 0 (expected 1 to 2: no maliterm wrote it)" in result.output
