@@ -41,7 +41,8 @@ WORDS = ("attaque", "convoi", "village", "poste", "marché", "route", "mine", "p
 EVENT_VERBS = {"attack": "Attack on", "battle": "Clashes near", "airstrike": "Airstrike near",
                "kidnapping": "Kidnapping in", "hostage_taking": "Hostages taken in",
                "military_operation": "Operation around", "political": "Talks in", "statement": "Statement on",
-               "other": "Incident in"}
+               "offensive": "Offensive on", "territorial_change": "Control changes in",
+               "designation": "Designation over", "other": "Incident in"}
 LINEAGE_SHARE = 0.4  # of relations: splits, mergers and renames
 
 

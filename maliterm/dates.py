@@ -1,7 +1,8 @@
 """Dates with honest precision: a small subset of EDTF (ISO 8601-2).
 
 `2015-11-20` (day), `2012-12` (month), `2013` (year); a trailing `~` marks an
-approximate date (`2014~`); `A/B` is a range. Parsing is a regex and a cache,
+approximate date (`2014~`), `?` an uncertain one (`2015?`), `%` both; `A/B` is a range and
+`A/..` one still open (still active). Parsing is a regex and a cache,
 because the full `edtf` package costs milliseconds a date and we sort 100k of them.
 """
 
@@ -12,9 +13,12 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-_POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(~)?$")
+_POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?([~?%])?$")
+OPEN = ".."  # EDTF's open end: `2014-06-29/..` began then and has not ended
+_OPEN_LATEST = "9999-12-31"
 
-FORMAT_HINT = "YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ (approximate), or a range A/B"
+FORMAT_HINT = ("YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ (approximate), ? (uncertain) or % (both), "
+               "or a range A/B, or A/.. (still going on)")
 
 
 class Point(NamedTuple):
@@ -22,6 +26,7 @@ class Point(NamedTuple):
     month: int  # 0 when the precision is the year
     day: int  # 0 when the precision is the month or the year
     approx: bool
+    uncertain: bool = False  # EDTF `?`: the sources are not sure of it (`%` is both)
 
     @property
     def precision(self) -> str:
@@ -43,10 +48,20 @@ class Point(NamedTuple):
             parts.append(f"{self.day:02d}")
         return "-".join(parts)
 
+    def shown(self) -> str:
+        """`c. 2014`, `2015 (uncertain)`, `c. 2015 (uncertain)`."""
+        out = f"c. {self.text()}" if self.approx else self.text()
+        return out + " (uncertain)" if self.uncertain else out
+
+    def short(self) -> str:
+        """As `shown`, in EDTF's own marks where columns are few: `c. 2014`, `2015?`."""
+        return (f"c. {self.text()}" if self.approx else self.text()) + ("?" if self.uncertain else "")
+
 
 class FuzzyDate(NamedTuple):
     start: Point
     end: Point | None
+    open_end: bool = False  # `A/..`: began at A and still goes on
 
     @property
     def precision(self) -> str:
@@ -56,19 +71,22 @@ class FuzzyDate(NamedTuple):
     def approx(self) -> bool:
         return self.start.approx or bool(self.end and self.end.approx)
 
+    @property
+    def uncertain(self) -> bool:
+        return self.start.uncertain or bool(self.end and self.end.uncertain)
+
     def earliest(self) -> str:
         return self.start.earliest()
 
     def latest(self) -> str:
-        return (self.end or self.start).latest()
+        return _OPEN_LATEST if self.open_end else (self.end or self.start).latest()
 
     def display(self) -> str:
-        def one(p: Point) -> str:
-            return f"c. {p.text()}" if p.approx else p.text()
-
+        if self.open_end:
+            return f"from {self.start.shown()}, still active"
         if self.end is None:
-            return one(self.start)
-        return f"between {one(self.start)} and {one(self.end)}"
+            return self.start.shown()
+        return f"between {self.start.shown()} and {self.end.shown()}"
 
 
 class DateError(ValueError):
@@ -84,7 +102,7 @@ def _point(text: str, whole: str) -> Point:
         raise DateError(f"{whole!r} has month {month:02d}")
     if m[3] and not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise DateError(f"{whole!r} has no day {day:02d} in that month")
-    return Point(year, month, day, bool(m[4]))
+    return Point(year, month, day, m[4] in ("~", "%"), m[4] in ("?", "%"))
 
 
 @lru_cache(maxsize=65536)
@@ -96,6 +114,8 @@ def parse(text: str) -> FuzzyDate:
     start = _point(left, text)
     if not sep:
         return FuzzyDate(start, None)
+    if right == OPEN:
+        return FuzzyDate(start, None, open_end=True)
     end = _point(right, text)
     if end.latest() < start.earliest():
         raise DateError(f"{text!r} ends before it starts")
@@ -134,7 +154,7 @@ def span(start: str | None, end: str | None) -> str:
     """How long something held, in words: `from 2012-12`, `until 2012-12`, `from 2012-12 until 2014`;
     a bound known only as a range: `until some time between 2013 and 2014`."""
     def bound(text: str) -> str:
-        return f"some time {display(text)}" if "/" in text else display(text)
+        return f"some time {display(text)}" if parse(text).end else display(text)
 
     parts = ([f"from {bound(start)}"] if start else []) + ([f"until {bound(end)}"] if end else [])
     return " ".join(parts)
@@ -149,8 +169,7 @@ def display_short(text: str | None) -> str:
     if not text:
         return "undated"
     d = parse(text)
-    start = f"c. {d.start.text()}" if d.start.approx else d.start.text()
-    return start + ("…" if d.end else "")
+    return d.start.short() + ("…" if d.end or d.open_end else "")
 
 
 @lru_cache(maxsize=65536)
@@ -169,6 +188,11 @@ def may_have_begun_by(date: str | None, as_of: str) -> bool:
     Undated things count as always there: we do not hide what we cannot place.
     """
     return date is None or parse(date).earliest() <= parse(as_of).latest()
+
+
+def ended_before(end: str | None, as_of: str) -> bool:
+    """True when something that ended at `end` was surely over by day `as_of` (no end: never)."""
+    return end is not None and parse(end).latest() < parse(as_of).earliest()
 
 
 def overlaps(date: str | None, start: str | None, end: str | None) -> bool:

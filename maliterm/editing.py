@@ -40,6 +40,8 @@ FORMS: dict[str, tuple[Field, ...]] = {
         Field("nationality", "Nationality", "text"),
         Field("base", "Based in", "text"),
         Field("active", "Active", "date", hint=dates.FORMAT_HINT),
+        Field("born", "Born (people)", "date", hint=dates.FORMAT_HINT),
+        Field("died", "Died (people)", "date", hint=dates.FORMAT_HINT),
         Field("descriptive_name", "The name is our description (sources give none)", "bool"),
     ),
     "places": (
@@ -67,6 +69,7 @@ FORMS: dict[str, tuple[Field, ...]] = {
         Field("to", "To", "ref", True, tables=("actors", "events"), hint="an event only for 'claimed'"),
         Field("start", "Since", "date", hint=dates.FORMAT_HINT),
         Field("end", "Until", "date", hint=dates.FORMAT_HINT),
+        Field("ended_by", "Ended by", "ref", tables=("actors",), hint="who ended it, if the sources say"),
         Field("summary", "Summary, in your own words", "longtext"),
     ),
     "quotes": (
@@ -129,6 +132,8 @@ def split_list(text: str) -> list[str]:
 def values_of(table: str, record: dict) -> dict:
     """The form's starting values for an existing record."""
     values = {f.name: record.get(f.name) for f in FORMS[table]}
+    if "aliases" in values and record.get("aliases"):
+        values["aliases"] = [m.alias_name(a) for a in record["aliases"]]  # the box edits names
     if table == "places" and record.get("coords"):
         values["lat"], values["lon"] = record["coords"]["lat"], record["coords"]["lon"]
     return values
@@ -152,6 +157,9 @@ def build(table: str, values: dict, original: dict | None, taken: set[str] | dic
         v = values.get(f.name)
         if v in (None, "", []) or v is False:
             record.pop(f.name, None)
+        elif f.name == "aliases":
+            record[f.name] = keep_alias_details(split_list(v) if isinstance(v, str) else list(v),
+                                                (original or {}).get("aliases", []))
         elif f.kind == "list":
             record[f.name] = split_list(v) if isinstance(v, str) else list(v)
         else:
@@ -179,6 +187,12 @@ def build(table: str, values: dict, original: dict | None, taken: set[str] | dic
             else f"{record.get('speaker', 'quote')}-quote")
         record["id"] = slugify(str(label), taken)
     return record
+
+
+def keep_alias_details(names: list, before: list) -> list:
+    """The typed aliases, each one still named as before keeping its language, script and period."""
+    details = {a["name"]: a for a in before if isinstance(a, dict)}
+    return [details.get(n, n) if isinstance(n, str) else n for n in names]
 
 
 def add_claim(record: dict, values: dict, fact_index: int | None) -> dict:

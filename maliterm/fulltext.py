@@ -72,7 +72,7 @@ def texts_of(table: str, rec: dict) -> list[tuple[str, str]]:
 
     add("title" if table == "events" else "name", rec.get("title") if table in ("events", "sources") else rec.get("name"))
     for i, a in enumerate(rec.get("aliases", ())):
-        add(f"aliases[{i}]", a)
+        add(f"aliases[{i}]", m.alias_name(a))  # a plain string or, in schema 2, an object with its name
     for key in ("summary", "text", "context", "role", "notes"):
         add(key, rec.get(key))
     for i, c in enumerate(rec.get("casualties", ())):
@@ -321,7 +321,7 @@ def alias_names(store, text: str) -> list[str]:
     for rid in store.by_name.get(fold(text), ()):
         rec = store.get(rid)
         if rec is not None:
-            names += [m.label(store.table_of[rid], rec), *rec.get("aliases", ())]
+            names += [m.label(store.table_of[rid], rec), *m.alias_names(rec)]
     return names
 
 

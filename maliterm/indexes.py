@@ -234,12 +234,11 @@ class Snapshot:
         if claims := self.relations_by_event.get(eid):  # few events are claimed: skip the generator
             who.update(r["from"] for r in claims)
         links = [(self.events_by_actor, w) for w in who]
-        if place := ev.get("place"):
-            links.append((self.events_by_place, place))
+        links.extend((self.events_by_place, place) for place in m.event_places(ev))
         return links
 
     def _name_keys(self, table: str, rec: dict) -> set[str]:
-        return {fold(name) for name in (m.label(table, rec), *rec.get("aliases", ()))}
+        return {fold(name) for name in (m.label(table, rec), *m.alias_names(rec))}
 
     def _event_key(self, eid: str) -> str:
         ev = self.tables["events"][eid]

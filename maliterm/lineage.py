@@ -4,6 +4,11 @@ Lineage relations point from the younger group to its origin (`splinter_of`: chi
 parent, `merged_into`: constituent -> successor, `renamed_to`: old -> new). The tree a
 person reads runs the other way, origin first, so a merger's successor appears under
 each of its constituents, marked with all its parents.
+
+Memberships have a time: as of a date, a relation counts from its `start` until its `end`
+(a group that joined a merger and left it is under the merger only in between). Over all
+time a group can meet itself again down a branch (it joined a merger, then split from it);
+it is shown there once more, marked, and never expanded again, so no tree is endless.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ class Edge(NamedTuple):  # a tuple: thousands are made each time the lineage is 
     date: str | None
     relation: str  # the relation's id
     contested: bool = False  # the relation holds a contested fact (its date, say): shown wherever the edge is
+    end: str | None = None  # when it ended (a member left the merger), if it did
+    ended_by: str | None = None  # the actor who ended it
 
 
 @dataclass
@@ -34,7 +41,8 @@ class Node:
     edge: Edge | None = None  # how this node came from its parent in the tree; None for a root
     parents: list[str] = field(default_factory=list)  # every lineage parent, for mergers
     children: list["Node"] = field(default_factory=list)
-    cycle: bool = False  # the node already appears above itself (bad data): not expanded again
+    cycle: bool = False  # the node already appears above itself and no dates explain it (bad data)
+    again: bool = False  # the node appears above itself, later in time (joined, then left): a history
 
 
 class Lineage:
@@ -52,9 +60,11 @@ class Lineage:
             # splinter_of points young -> old; merged_into and renamed_to point old -> young.
             young, old = (rel["from"], rel["to"]) if kind == "splinter_of" else (rel["to"], rel["from"])
             if as_of and not (self.exists(young) and self.exists(old)
-                              and dates.may_have_begun_by(rel.get("start"), as_of)):
+                              and dates.may_have_begun_by(rel.get("start"), as_of)
+                              and not dates.ended_before(rel.get("end"), as_of)):
                 continue
-            edge = Edge(old, young, kind, rel.get("start"), rel["id"], m.is_contested(rel))
+            edge = Edge(old, young, kind, rel.get("start"), rel["id"], m.is_contested(rel), rel.get("end"),
+                        rel.get("ended_by"))
             self.children_of[old].append(edge)
             self.parents_of[young].append(edge)
         for edges in self.children_of.values():
@@ -76,8 +86,19 @@ class Lineage:
         return set(self.children_of) | set(self.parents_of)
 
     def roots(self) -> list[str]:
-        """Groups with lineage but no origin within it, oldest first."""
-        return sorted((a for a in self.children_of if not self.parents_of.get(a)), key=self.name)
+        """Groups with lineage but no origin within it, by name; also a group whose every recorded
+        origin came after it had already given rise to another (it merged into HTS in 2017-01 and
+        split from HTS in 2017-07: its history starts before that split)."""
+        return sorted((a for a in self.children_of if self._is_root(a)), key=lambda a: (self.name(a), a))
+
+    def _is_root(self, rid: str) -> bool:
+        parents = self.parents_of.get(rid)
+        if not parents:
+            return True
+        if any(e.date is None for e in parents):
+            return False
+        first_origin = min(dates.earliest(e.date) for e in parents)
+        return any(e.date is not None and dates.latest(e.date) < first_origin for e in self.children_of[rid])
 
     def parents(self, rid: str) -> list[str]:
         return [e.parent for e in self.parents_of.get(rid, ())]
@@ -97,25 +118,77 @@ class Lineage:
         """One level below `rid`, for trees that expand lazily."""
         return self.children_of.get(rid, [])
 
-    def tree(self, rid: str, edge: Edge | None = None, _path: frozenset = frozenset()) -> Node:
-        """The full subtree under `rid` (for printing; the TUI expands level by level)."""
+    def tree(self, rid: str, edge: Edge | None = None, _path: tuple[str, ...] = (),
+             _edges: tuple[Edge | None, ...] = ()) -> Node:
+        """The full subtree under `rid` (for printing; the TUI expands level by level).
+        `_path` holds the groups above, `_edges[i]` the edge into `_path[i]`."""
         node = Node(rid, edge, self.parents(rid))
-        if rid in _path:
-            node.cycle = True
+        if rid in _path:  # met again down this branch: shown, marked, not expanded
+            at = _path.index(rid)
+            if in_time_order([*_edges[at + 1:], edge]):
+                node.again = True
+            else:
+                node.cycle = True
             return node
         for e in self.children(rid):
-            node.children.append(self.tree(e.child, e, _path | {rid}))
+            node.children.append(self.tree(e.child, e, (*_path, rid), (*_edges, edge)))
         return node
 
+    def tops(self) -> list[str]:
+        """Where trees start so that every group shows: the roots, then, for a loop with no way in
+        (bad data: A split from B, B split from A), the group whose name sorts first."""
+        tops = self.roots()
+        reached = self._below(tops)
+        while left := self.members() - reached:
+            first = min(left, key=lambda a: (self.name(a), a))
+            tops.append(first)
+            reached |= self._below([first])
+        return tops
+
+    def _below(self, starts: list[str]) -> set[str]:
+        seen, todo = set(starts), list(starts)
+        while todo:
+            for e in self.children_of.get(todo.pop(), ()):
+                if e.child not in seen:
+                    seen.add(e.child)
+                    todo.append(e.child)
+        return seen
+
     def forest(self, focus: str | None = None) -> list[Node]:
-        """Trees from every root, or only those in `focus`'s lineage."""
-        roots = self.roots()
+        """Trees from every top, or only those in `focus`'s lineage; every group shows in one of them."""
+        tops = self.tops()
         if focus is not None:
             comp = self.component(focus)
-            roots = [r for r in roots if r in comp] or ([focus] if focus in comp else [])
-        if not roots and focus is None and self.members():
-            roots = sorted(self.members(), key=self.name)[:1]  # a pure cycle still shows
-        return [self.tree(r) for r in roots]
+            tops = [t for t in tops if t in comp] or ([focus] if focus in comp else [])
+        return [self.tree(t) for t in tops]
+
+    def when(self, edge: Edge) -> str:
+        """An edge's dates in words: `2012`; `from 2017-01 until 2017-07, ended by Zenki`."""
+        text = dates.span(edge.date, edge.end) if edge.end else dates.display(edge.date) if edge.date else ""
+        if edge.ended_by:
+            text += f", ended by {self.name(edge.ended_by)}"
+        return text
+
+
+REVISIT = {"cycle": "(cycle in the data)", "again": "(again: see above)"}
+
+
+def revisit(node: Node) -> str:
+    """The mark of a node shown again below itself, or ""."""
+    return REVISIT["cycle"] if node.cycle else REVISIT["again"] if node.again else ""
+
+
+def in_time_order(loop: list[Edge | None]) -> bool:
+    """Whether the edges of a loop, read round from some edge, run forward in time: a group that
+    joined a merger in 2017-01 and split from it in 2017-07 did both, in that order. A loop with an
+    undated edge, or all on one date, or whose dates run forward from no edge, is bad data."""
+    if any(e is None or e.date is None for e in loop):
+        return False
+    starts = [dates.earliest(e.date) for e in loop]  # type: ignore[union-attr]
+    if len(set(starts)) < 2:
+        return False
+    return any(all(a <= b for a, b in zip(turn, turn[1:]))
+               for turn in (starts[i:] + starts[:i] for i in range(len(starts))))
 
 
 def node_json(lin: Lineage, node: Node) -> dict:
@@ -124,9 +197,15 @@ def node_json(lin: Lineage, node: Node) -> dict:
     if node.edge:
         out["relation"] = node.edge.type
         out["date"] = node.edge.date
+        if node.edge.end:
+            out["end"] = node.edge.end
+        if node.edge.ended_by:
+            out["ended_by"] = node.edge.ended_by
     if len(node.parents) > 1:
         out["merger_of"] = node.parents
     if node.cycle:
         out["cycle"] = True
+    if node.again:
+        out["again"] = True
     out["children"] = [node_json(lin, c) for c in node.children]
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NotRequired, TypedDict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # what this code writes and reads up to; `migrate` brings older files up
 
 # `changes` is the change log the store appends to on every edit (who, when, what).
 TABLES = ("meta", "sources", "actors", "places", "events", "relations", "quotes", "changes")
@@ -18,13 +18,19 @@ TABLES = ("meta", "sources", "actors", "places", "events", "relations", "quotes"
 NAMED_TABLES = ("actors", "events", "places", "sources")
 
 ACTOR_KINDS = (
-    "person", "armed_group", "state", "armed_force", "intl_org", "ngo", "company", "operation", "other",
+    "person", "armed_group", "state", "armed_force", "intl_org", "ngo", "company", "operation", "coalition",
+    "other",
 )
-PLACE_KINDS = ("country", "region", "city", "town", "village", "building", "valley", "area", "other")
+# admin1 > admin2 > admin3: a country's first, second and third administrative levels, as ACLED names
+# them (a Malian région, cercle, commune; a Syrian governorate, district, subdistrict).
+PLACE_KINDS = (
+    "country", "region", "admin1", "admin2", "admin3", "city", "town", "village", "building", "valley",
+    "area", "border_crossing", "other",
+)
 SOURCE_KINDS = ("article", "report", "book", "dataset", "interview", "statement", "other")
 EVENT_TYPES = (
     "attack", "hostage_taking", "battle", "airstrike", "kidnapping", "military_operation",
-    "political", "statement", "other",
+    "political", "statement", "offensive", "territorial_change", "designation", "other",
 )
 EVENT_ROLES = (
     "perpetrator", "suspected_perpetrator", "target", "victim", "responder", "commander",
@@ -55,6 +61,7 @@ RELATION_TYPES: dict[str, tuple[str, bool]] = {
     "trained": ("trained", False),
     "employed_by": ("employed by", False),
     "claimed": ("claimed", False),
+    "dissolved_into": ("dissolved into", False),
 }
 # How each type reads from the `to` side, for dossiers that list relations both ways.
 RELATION_INVERSE = {
@@ -72,11 +79,22 @@ RELATION_INVERSE = {
     "trained": "trained by",
     "employed_by": "employs",
     "claimed": "claimed by",
+    "dissolved_into": "absorbed",
 }
 # The relation types that make a group's lineage: each points from the younger group to its origin.
 LINEAGE_TYPES = ("splinter_of", "merged_into", "renamed_to")
 # Relations whose `to` is an event rather than an actor.
 EVENT_RELATION_TYPES = ("claimed",)
+
+
+class Alias(TypedDict):
+    """A name with what is known of it: its language and script, and when it was used."""
+    name: str
+    lang: NotRequired[str]  # BCP 47 / ISO 639: "ar", "fr"
+    script: NotRequired[str]  # ISO 15924: "Arab", "Latn"
+    translit: NotRequired[str]  # the name in Latin letters, shown beside a non-Latin one
+    start: NotRequired[str]  # a date: used from
+    end: NotRequired[str]  # a date: used until
 
 
 class Citation(TypedDict):
@@ -121,12 +139,14 @@ class Actor(TypedDict):
     kind: str
     cite: list[Citation]
     descriptive_name: NotRequired[bool]
-    aliases: NotRequired[list[str]]
+    aliases: NotRequired[list[str | Alias]]
     summary: NotRequired[str]
     nationality: NotRequired[str]
     base: NotRequired[str]
     role: NotRequired[str]
     active: NotRequired[str]
+    born: NotRequired[str]  # people only
+    died: NotRequired[str]  # people only
     facts: NotRequired[list[Fact]]
 
 
@@ -140,7 +160,7 @@ class Place(TypedDict):
     name: str
     kind: str
     cite: list[Citation]
-    aliases: NotRequired[list[str]]
+    aliases: NotRequired[list[str | Alias]]
     country: NotRequired[str]
     within: NotRequired[str]
     coords: NotRequired[Coords]
@@ -171,7 +191,8 @@ class Event(TypedDict):
     cite: list[Citation]
     summary: NotRequired[str]
     type: NotRequired[str]
-    place: NotRequired[str]
+    place: NotRequired[str]  # the one place, or
+    places: NotRequired[list[str]]  # several, in order (a campaign); never both
     actors: NotRequired[list[EventActor]]
     casualties: NotRequired[list[Casualty]]
     facts: NotRequired[list[Fact]]
@@ -187,6 +208,7 @@ Relation = TypedDict(
         "cite": list[Citation],
         "start": NotRequired[str],
         "end": NotRequired[str],
+        "ended_by": NotRequired[str],  # the actor who ended it (a principal disowning, a member leaving)
         "summary": NotRequired[str],
         "facts": NotRequired[list[Fact]],
     },
@@ -210,6 +232,47 @@ _WORDS = {"intl_org": "international organisation", "ngo": "NGO"}
 def words(code: str) -> str:
     """`armed_group` -> "armed group", `intl_org` -> "international organisation": codes as words."""
     return _WORDS.get(code, code.replace("_", " "))
+
+
+def alias_name(alias: str | Alias) -> str:
+    """The name an alias gives, plain string or object."""
+    return alias if isinstance(alias, str) else alias["name"]
+
+
+def alias_names(record: dict) -> list[str]:
+    """Every name a record's aliases give, in order, with the Latin transliteration an alias
+    object carries: what search, resolving and merging match on."""
+    out: list[str] = []
+    for a in record.get("aliases", ()):
+        out.append(alias_name(a))
+        if not isinstance(a, str) and a.get("translit"):
+            out.append(a["translit"])
+    return out
+
+
+def alias_display(alias: str | Alias) -> str:
+    """One alias as a person reads it: `جبهة النصرة (Jabhat al-Nusra; ar, Arab; until 2016-07)`."""
+    if isinstance(alias, str):
+        return alias
+    from maliterm import dates
+
+    notes = [alias["translit"]] if alias.get("translit") else []
+    if tags := ", ".join(alias[k] for k in ("lang", "script") if alias.get(k)):
+        notes.append(tags)
+    if when := dates.span(alias.get("start"), alias.get("end")):
+        notes.append(when)
+    return alias["name"] + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def aliases_text(record: dict) -> str:
+    return ", ".join(alias_display(a) for a in record.get("aliases", ()))
+
+
+def event_places(event: dict) -> list[str]:
+    """The places of an event, the first the main one: `place`, or the list in `places`."""
+    if "places" in event:
+        return event["places"]
+    return [event["place"]] if event.get("place") else []
 
 
 def is_contested(record: dict) -> bool:

@@ -17,7 +17,7 @@ from rich.tree import Tree
 
 from maliterm import dates
 from maliterm import model as m
-from maliterm.lineage import Lineage, Node
+from maliterm.lineage import Lineage, Node, revisit
 from maliterm.safe import literal, literal_line, one_line
 from maliterm.timeline import casualty_summary
 
@@ -116,6 +116,8 @@ def relation_line(store, rid: str, rel: dict) -> Text:
     span = dates.span(rel.get("start"), rel.get("end"))
     if span:
         line.append(f"  ({span})", style="dim")
+    if rel.get("ended_by"):
+        line.append("  ended by ", style="dim").append_text(literal_line(store.name(rel["ended_by"]), "dim"))
     if m.is_contested(rel):
         line.append("  CONTESTED", style="bold yellow")
     return line
@@ -165,11 +167,12 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         line = Text().append(f"{label}: ", style="bold")
         add(line.append_text(value if isinstance(value, Text) else Text(value)), target)
 
-    for label, key in (("Date", "date"), ("Active", "active"), ("Published", "published")):
+    for label, key in (("Date", "date"), ("Active", "active"), ("Born", "born"), ("Died", "died"),
+                       ("Published", "published")):
         if rec.get(key):
             field(label, dates.display(rec[key]))
     if rec.get("aliases"):
-        field("Aliases", literal_line(", ".join(rec["aliases"])))
+        field("Aliases", literal_line(m.aliases_text(rec)))
     for label, key in (("Role", "role"), ("Nationality", "nationality"),
                        ("Author", "author"), ("Publisher", "publisher"), ("Reliability", "reliability"),
                        ("URL", "url")):
@@ -177,6 +180,8 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
             field(label, literal_line(rec[key]))
     if rec.get("notes"):
         field("Notes", literal(rec["notes"]))
+    for place in rec.get("places", ()):
+        field("Place", literal_line(store.name(place)), ("places", place))
     for label, key in (("Place", "place"), ("Base", "base"), ("Country", "country"), ("Within", "within")):
         if rec.get(key):
             field(label, literal_line(store.name(rec[key])), ("places", rec[key]))
@@ -247,12 +252,17 @@ def dossier(store, table: str, rec: dict) -> Group:
     return Group(*(text for text, _ in dossier_items(store, table, rec)))
 
 
+def places_text(store, places: list[str]) -> str:
+    """An event's places by name, in order: `Aleppo, Idlib`."""
+    return ", ".join(store.name(p) for p in places)
+
+
 def event_line(store, eid: str) -> Text:
     ev = store.event(eid)
     line = Text("  ").append(f"{dates.display_short(ev['date']):<12}", style="cyan").append(" ")
     line.append_text(literal_line(ev["title"]))
-    if ev.get("place"):
-        line.append(" — ", style="dim").append_text(literal_line(store.name(ev["place"]), "dim"))
+    if places := m.event_places(ev):
+        line.append(" — ", style="dim").append_text(literal_line(places_text(store, places), "dim"))
     if cas := casualty_summary(ev):
         line.append(f"  {cas}", style="red")
     return line
@@ -267,7 +277,7 @@ def timeline_table(store, ids: list[str]) -> Table:
     for eid in ids:
         ev = store.event(eid)
         table.add_row(dates.display(ev["date"]), literal_line(ev["title"]),
-                      literal_line(store.name(ev["place"])) if ev.get("place") else "", casualty_summary(ev))
+                      literal_line(places_text(store, m.event_places(ev))), casualty_summary(ev))
     return table
 
 
@@ -278,14 +288,15 @@ def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
         label = literal_line(lin.name(node.id), "bold")
         if node.edge:
             verb = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}[node.edge.type]
-            label.append(f"  {verb}" + (f", {dates.display(node.edge.date)}" if node.edge.date else ""), style="cyan")
+            when = lin.when(node.edge)
+            label.append(f"  {verb}" + (f", {when}" if when else ""), style="cyan")
             if node.edge.contested:
                 label.append("  CONTESTED", style="bold yellow")
         if len(node.parents) > 1:
             label.append("  ← formed from ", style="yellow").append_text(
                 literal_line(" + ".join(lin.name(p) for p in node.parents), "yellow"))
-        if node.cycle:
-            label.append("  (cycle in the data)", style="red")
+        if mark := revisit(node):
+            label.append(f"  {mark}", style="red" if node.cycle else "dim")
         branch = parent.add(label)
         for child in node.children:
             add(branch, child)

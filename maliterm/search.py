@@ -155,7 +155,7 @@ class SearchIndex:
     def entries_of(table: str, rid: str, rec: dict) -> list[tuple[str, str, str, str]]:
         """What a record is found by: its name or title, its aliases, its summary."""
         out = [(table, rid, "title" if table == "events" else "name", m.label(table, rec))]
-        out.extend((table, rid, "alias", a) for a in rec.get("aliases", ()))
+        out.extend((table, rid, "alias", a) for a in m.alias_names(rec))
         if rec.get("summary"):
             out.append((table, rid, "summary", rec["summary"]))
         return out

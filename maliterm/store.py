@@ -23,6 +23,7 @@ from maliterm.errors import Ambiguous, InvalidDatabase, NotFound, Problem, ReadO
 from maliterm.folding import fold
 from maliterm.history import Edit, RecordChange
 from maliterm.indexes import Snapshot
+from maliterm.migrate import SchemaTooNew, migrate
 from maliterm.locking import Holder, LockUnavailable, Locked, WriterLock
 from maliterm.storage import (FileIdentity, cannot_keep_owner, check_duplicate_keys, digest, open_tinydb, parse,
                               read_raw, remove_leftovers, save_atomic)
@@ -72,6 +73,12 @@ def load_valid_with_identity(path: Path, progress: Callable[[str], None] | None 
         hashing = pool.submit(digest, raw)  # hashlib lets go of the GIL: it runs on the other core
         data = parse(raw, path, check_keys=False)
         identity = FileIdentity.known(st, hashing.result())
+    try:
+        # Before the cache is asked: a digest remembered as valid is of the file as migrated.
+        data = migrate(data)
+    except SchemaTooNew as exc:
+        raise InvalidDatabase(f"{path} needs a newer maliterm", [Problem(
+            str(path), "meta/meta.schema_version", exc.title, "a newer maliterm to open it")]) from None
     if not validated.known_valid(identity.digest):
         say("checking")
         check_duplicate_keys(raw, data, path)

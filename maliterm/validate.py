@@ -229,7 +229,31 @@ fact.ok = lambda v, ctx: FACT.ok(v, ctx) and not (v.get("contested") and len(v["
 
 
 FACTS = list_of(fact)
-ALIASES = list_of(text)
+ALIAS = obj({"name": text, "lang": text, "script": text, "translit": text, "start": date, "end": date}, ("name",))
+
+
+def alias(v, ctx):
+    """A plain name, or an object that says its language, script and when it was used."""
+    if isinstance(v, str):
+        yield from text(v, ctx)
+        return
+    yield from ALIAS(v, ctx)
+    if isinstance(v, dict):
+        yield from _in_order(v, "start", "end")
+
+
+alias.ok = lambda v, ctx: text.ok(v, ctx) if type(v) is str else ALIAS.ok(v, ctx) and not next(_in_order(v, "start", "end"), None)
+
+
+def _in_order(rec: dict, first: str, then: str) -> Iterator[tuple[str, str, str]]:
+    """`then` is not before `first` (when both are valid dates)."""
+    a, b = rec.get(first), rec.get(then)
+    if isinstance(a, str) and isinstance(b, str) and not dates.problem(a) and not dates.problem(b):
+        if dates.latest(b) < dates.earliest(a):
+            yield f".{then}", f"{b!r} is before .{first} {a!r}", f"{'an end' if then == 'end' else 'a date'} on or after the {first}"
+
+
+ALIASES = list_of(alias)
 
 COMMON = {"id": text, "cite": CITE, "facts": FACTS}
 
@@ -243,13 +267,13 @@ SPECS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
                 ("title", "kind")),
     "actors": ({**COMMON, "name": text, "kind": one_of(m.ACTOR_KINDS), "descriptive_name": boolean,
                 "aliases": ALIASES, "summary": text, "nationality": text, "base": text, "role": text,
-                "active": date},
+                "active": date, "born": date, "died": date},
                ("name", "kind", "cite")),
     "places": ({**COMMON, "name": text, "kind": one_of(m.PLACE_KINDS), "aliases": ALIASES,
                 "country": ref("places"), "within": ref("places"), "coords": coords, "summary": text},
                ("name", "kind", "cite")),
     "events": ({**COMMON, "date": date, "title": text, "summary": text, "type": one_of(m.EVENT_TYPES),
-                "place": ref("places"),
+                "place": ref("places"), "places": list_of(ref("places"), 1),
                 "actors": list_of(obj({"actor": ref("actors"), "role": one_of(m.EVENT_ROLES), "cite": CITE},
                                       ("actor", "role"))),
                 "casualties": list_of(obj({"kind": one_of(m.CASUALTY_KINDS), "count": count,
@@ -258,7 +282,7 @@ SPECS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
                                           ("kind", "count", "cite")))},
                ("date", "title", "cite")),
     "relations": ({**COMMON, "from": ref("actors"), "type": one_of(tuple(m.RELATION_TYPES)), "to": text,
-                   "start": date, "end": date, "summary": text},
+                   "start": date, "end": date, "ended_by": ref("actors"), "summary": text},
                   ("from", "type", "to", "cite")),
     "quotes": ({"id": text, "speaker": ref("actors"), "role": text, "text": text, "date": date,
                 "context": text, "cite": CITE},
@@ -279,10 +303,27 @@ def _relation_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
             yield ".to", what, expected
     if rec.get("from") is not None and rec.get("from") == rec.get("to"):
         yield ".to", "is the same as .from", "two different records"
-    start, end = rec.get("start"), rec.get("end")
-    if isinstance(start, str) and isinstance(end, str) and not dates.problem(start) and not dates.problem(end):
-        if dates.latest(end) < dates.earliest(start):
-            yield ".end", f"{end!r} is before .start {start!r}", "an end on or after the start"
+    yield from _in_order(rec, "start", "end")
+    if "ended_by" in rec and "end" not in rec:
+        yield ".ended_by", "is set on a relation with no .end", "an .end date for what was ended"
+
+
+def _actor_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
+    """Only people are born and die, and not in the wrong order."""
+    for name in ("born", "died"):
+        if name in rec and rec.get("kind") != "person":
+            yield f".{name}", f"is set on an actor of kind {rec.get('kind')!r}", "born and died only on a person"
+    yield from _in_order(rec, "born", "died")
+
+
+def _event_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
+    """One way to say where: `place` for one, `places` for several."""
+    if "place" in rec and "places" in rec:
+        yield ".places", "is set beside .place", "either .place (one place) or .places (several), not both"
+
+
+# Rules across fields of one record, beyond each field's own check.
+EXTRA = {"relations": _relation_extra, "actors": _actor_extra, "events": _event_extra}
 
 
 def validate(data: object, path: str, only: Collection[tuple[str, str]] | None = None) -> list[Problem]:
@@ -350,16 +391,18 @@ def _record_ok(table: str, rec: dict, ctx: Context) -> bool:
     if table not in _FAST:
         _FAST[table] = fields_ok(*SPECS[table])
     ok = _FAST[table](rec, ctx)
-    return ok and not (table == "relations" and next(_relation_extra(rec, ctx), None))
+    return ok and not (table in EXTRA and next(EXTRA[table](rec, ctx), None))
 
 
 def record_problems(table: str, rec: dict, ctx: Context) -> list[tuple[str, str, str]]:
     """The problems in one record's fields, as (".field" path, what, expected)."""
     fields, required = SPECS[table]
     found = list(check_fields(rec, fields, required, ctx))
-    if table == "relations":
-        found += _relation_extra(rec, ctx)
+    if table in EXTRA:
+        found += EXTRA[table](rec, ctx)
     if table == "meta" and isinstance(rec.get("schema_version"), int) and rec["schema_version"] > m.SCHEMA_VERSION:
         found.append((".schema_version", f"is {rec['schema_version']}",
                       f"{m.SCHEMA_VERSION} or lower: this file needs a newer maliterm"))
+    if table == "meta" and isinstance(rec.get("schema_version"), int) and rec["schema_version"] < 1:
+        found.append((".schema_version", f"is {rec['schema_version']}", f"1 to {m.SCHEMA_VERSION}: no maliterm wrote it"))
     return found

@@ -389,7 +389,7 @@ class Importer:
             country = place = self.place(row["country"].strip(), "country", None, None, None, cite("country"))
         for col in ("admin1", "admin2", "admin3"):
             if row.get(col, "").strip():
-                place = self.place(row[col].strip(), "region", place, country, None, cite(col))
+                place = self.place(row[col].strip(), col, place, country, None, cite(col))  # kinds admin1..3
         location = row.get("location", "").strip()
         if location and not (place == country and country and fold(location) == fold(row["country"])):
             place = self.place(location, "other", place, country, coords, cite("location"))

@@ -18,6 +18,7 @@ import csv
 import re
 from typing import TextIO
 
+from maliterm import model as m
 from maliterm.interchange.acled import (
     CLASSIFICATION, COLUMNS, OUR_TAGS, OUTLET_LOC, acled_date, default_title, event_date_column, event_id_of,
 )
@@ -47,7 +48,8 @@ def _actor_columns(store, ev: dict) -> dict[str, str]:
 
 
 def _place_columns(store, ev: dict) -> dict[str, str]:
-    place = store.get(ev["place"]) if ev.get("place") else None
+    places = m.event_places(ev)  # the first is the event's main place; CSV has room for one
+    place = store.get(places[0]) if places else None
     if not place:
         return {}
     out = {"location": place["name"]}

@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from maliterm import model as m
 from maliterm.folding import fold
 from maliterm.interchange.slugs import unique_slug
 from maliterm.references import references_to, steps, value_at
@@ -135,7 +136,7 @@ def fact_key(fact: dict) -> tuple:
 
 def names(rec: dict) -> set[str]:
     """A record's name, title and aliases, folded and without spaces: `J.N.I.M.` and `Jnim` are one name."""
-    found = (rec.get("name"), rec.get("title"), *rec.get("aliases", ()))
+    found = (rec.get("name"), rec.get("title"), *m.alias_names(rec))
     return {fold(n).replace(" ", "") for n in found if isinstance(n, str)} - {""}
 
 

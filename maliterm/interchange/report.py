@@ -89,7 +89,7 @@ def build(store, actor: str | None = None) -> list[Block]:
         for label, key in (("Aliases", "aliases"), ("Active", "active"), ("Role", "role"),
                            ("Nationality", "nationality"), ("Base", "base")):
             if a.get(key):
-                value = (", ".join(a[key]) if key == "aliases" else dates.display(a[key]) if key == "active"
+                value = (m.aliases_text(a) if key == "aliases" else dates.display(a[key]) if key == "active"
                          else store.name(a[key]) if key == "base" else a[key])
                 lines.append(f"{label}: {value}")
         for rel in store.relations_of(aid):
@@ -111,7 +111,7 @@ def build(store, actor: str | None = None) -> list[Block]:
     if events:
         blocks.append(Block("h2", "Timeline"))
         blocks.append(Block("table", header=("Date", "Event", "Place", "Casualties"), rows=[
-            (dates.display(ev["date"]), ev["title"], store.name(ev["place"]) if ev.get("place") else "",
+            (dates.display(ev["date"]), ev["title"], ", ".join(map(store.name, m.event_places(ev))),
              casualty_summary(ev))
             for ev in map(store.event, events)]))
 

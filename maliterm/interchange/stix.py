@@ -19,6 +19,7 @@ import uuid
 from datetime import UTC, datetime
 
 from maliterm import dates
+from maliterm import model as m
 
 NAMESPACE = uuid.UUID("6f0a3c4e-52b1-5d39-9a51-3f4b8e2d7c10")  # fixed forever: ids depend on it
 IDENTITY_CLASS = {"person": "individual", "other": "unknown"}
@@ -59,7 +60,7 @@ def bundle(store, now: datetime | None = None) -> dict:
         objects.append(obj)
 
     for a in store.tables["actors"].values():
-        common = {"name": a["name"], "description": a.get("summary"), "aliases": a.get("aliases")}
+        common = {"name": a["name"], "description": a.get("summary"), "aliases": m.alias_names(a)}
         if a["kind"] == "armed_group":
             first = {"first_seen": dates.earliest(a["active"]) + "T00:00:00Z"} if a.get("active") else {}
             sdo("threat-actor", "actors", a, **common, **first)
@@ -73,8 +74,7 @@ def bundle(store, now: datetime | None = None) -> dict:
     for eid in store.events_in_order():
         ev = store.event(eid)
         refs = [ids[a] for a, _ in store.event_actors(eid) if a in ids]
-        if ev.get("place") in ids:
-            refs.append(ids[ev["place"]])
+        refs.extend(ids[p] for p in m.event_places(ev) if p in ids)
         if not refs:
             continue  # a report must refer to something; an event with no actor or located place has nothing
         sdo("report", "events", ev, name=ev["title"], description=ev.get("summary"),

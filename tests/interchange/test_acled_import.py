@@ -169,6 +169,12 @@ def test_two_halves_place_every_event_as_one_import_does(runner, empty_db, tmp_p
     assert placement(once)["acled-mli5006"] == ("Ménaka", ("Ménaka", "Ménaka", "Ménaka", "Mali"),
                                                 (("lat", 15.9182), ("lon", 2.4022)))
     assert menaka["kind"] == "other"
+    # Its chain names ACLED's administrative levels as the kinds of v2 (the cercle is admin2).
+    chain, kinds = menaka, []
+    while chain.get("within"):
+        chain = once.get(chain["within"])
+        kinds.append((chain["name"], chain["kind"]))
+    assert kinds == [("Ménaka", "admin3"), ("Ménaka", "admin2"), ("Ménaka", "admin1"), ("Mali", "country")]
 
 
 def test_same_name_in_another_region_is_another_place(runner, empty_db, tmp_path):

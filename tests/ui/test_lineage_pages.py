@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from maliterm.ui.panes.relations import PAGE, RelationsTree
+from maliterm.ui.panes.relations import PAGE
 
-from ui_helpers import open_by_search, press_until, ready, tree_labels
+from ui_helpers import open_by_search, press_until, ready, tree_cursor_label as cursor_label, tree_labels
 
 ROOTS = 2 * PAGE + 50  # three pages, the last one short
 SMALL = Path(__file__).parents[1] / "data" / "small.json"
@@ -43,11 +43,6 @@ def lineage_top(app) -> list[str]:
     labels = tree_labels(app)
     return [label.strip() for label in labels[1:] if label.startswith("  ") and not label.startswith("    ")
             and not label.startswith("  Relations of")]
-
-
-def cursor_label(app) -> str:
-    node = app.screen.query_one(RelationsTree).cursor_node
-    return node.label.plain if node else ""
 
 
 async def test_many_roots_open_as_a_few_pages(open_app, wide):

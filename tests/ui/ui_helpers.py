@@ -33,6 +33,12 @@ def tree_labels(app) -> list[str]:
     return app.screen.query_one(RelationsPane).node_labels()
 
 
+def tree_cursor_label(app) -> str:
+    """The text of the relations tree's line under the cursor."""
+    node = app.screen.query_one(RelationsPane).tree.cursor_node
+    return node.label.plain if node else ""
+
+
 def timeline_status(app) -> str:
     return str(app.screen.query_one("#timeline-status").render())
 

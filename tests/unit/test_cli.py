@@ -25,7 +25,7 @@ def test_init_creates_a_valid_empty_database(runner, tmp_path):
     path = tmp_path / "new.json"
     assert ok(runner("init", path, "--title", "Sahel notes")).strip() == f"created {path}"
     data = json.loads(path.read_bytes())
-    assert data["meta"]["meta"] == {"id": "meta", "schema_version": 1, "title": "Sahel notes"}
+    assert data["meta"]["meta"] == {"id": "meta", "schema_version": 2, "title": "Sahel notes"}
     assert path.read_bytes() == dumps(data)
     out = ok(runner("validate", path))
     counts = dict(line.split() for line in out.splitlines()[2:])
@@ -197,7 +197,8 @@ def test_bad_date_option_is_a_usage_error(runner, small_path, option, value, why
     result = runner("timeline", option, value, "--db", small_path)
     assert result.exit_code == 2
     assert (f"Invalid value for {option}: {why} (expected YYYY, YYYY-MM or YYYY-MM-DD, "
-            "optionally ending in ~ (approximate), or a range A/B)") in result.stderr
+            "optionally ending in ~ (approximate), ? (uncertain) or % (both), or a range A/B, "
+            "or A/.. (still going on))") in result.stderr
     assert "Usage: maliterm timeline" in result.stderr
 
 
@@ -256,7 +257,8 @@ def test_unknown_event_type_is_an_error_listing_the_valid_ones(runner, small_pat
     assert result.exit_code == 2
     assert result.stdout == ""
     assert ("Invalid value for '--type': 'bombing' is not one of 'attack', 'hostage_taking', 'battle', 'airstrike', "
-            "'kidnapping', 'military_operation', 'political', 'statement', 'other'.") in result.stderr
+            "'kidnapping', 'military_operation', 'political', 'statement', 'offensive', 'territorial_change', "
+            "'designation', 'other'.") in result.stderr
 
 
 # ---- reading well (issue 12) ---------------------------------------------------------------------

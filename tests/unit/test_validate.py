@@ -11,7 +11,8 @@ from maliterm.model import TABLES
 from maliterm.store import load_valid
 
 KNOWN_TABLES = "one of " + ", ".join(TABLES)
-DATE_HINT = "YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ (approximate), or a range A/B"
+DATE_HINT = ("YYYY, YYYY-MM or YYYY-MM-DD, optionally ending in ~ (approximate), ? (uncertain) or % (both), "
+             "or a range A/B, or A/.. (still going on)")
 
 
 def problem_lines(result) -> list[str]:
@@ -111,7 +112,7 @@ BAD = {
     "wrong-type": ({"actors/old-front.aliases": "OF"}, "actors/old-front.aliases: is a string (expected a list)"),
     "bad-enum": ({"actors/old-front.kind": "militia"},
                  "actors/old-front.kind: is 'militia' (expected one of person, armed_group, state, armed_force, "
-                 "intl_org, ngo, company, operation, other)"),
+                 "intl_org, ngo, company, operation, coalition, other)"),
     "bad-date-format": ({"events/hotel-attack.date": "20/11/2015"},
                         f"events/hotel-attack.date: '20/11/2015' is not a date (expected {DATE_HINT})"),
     "impossible-date": ({"events/hotel-attack.date": "2015-02-30"},
@@ -150,8 +151,9 @@ BAD = {
     "unknown-field": ({"places/segou.population": 130000},
                       "places/segou.population: is not a known field (expected one of aliases, cite, coords, "
                       "country, facts, id, kind, name, summary, within)"),
-    "schema-too-new": ({"meta/meta.schema_version": 2},
-                       "meta/meta.schema_version: is 2 (expected 1 or lower: this file needs a newer maliterm)"),
+    "schema-too-new": ({"meta/meta.schema_version": 3},
+                       "meta/meta.schema_version: written by a newer maliterm: schema 3, this one reads up to 2 "
+                       "(expected a newer maliterm to open it)"),
 }
 
 
@@ -184,8 +186,8 @@ def test_every_problem_is_listed_at_once(runner, small_data, write_db):
     assert result.exit_code == 1
     lines = problem_lines(result)
     for expected in (
-        "places/segou.kind: is 'metropolis' (expected one of country, region, city, town, village, building, "
-        "valley, area, other)",
+        "places/segou.kind: is 'metropolis' (expected one of country, region, admin1, admin2, admin3, city, town, "
+        "village, building, valley, area, border_crossing, other)",
         f"events/hotel-attack.date: '2015-13' has month 13 (expected {DATE_HINT})",
         "quotes/q1.speaker: refers to 'nobody', which does not exist (expected the id of a record in actors)",
         # src-b was cited twice: each citation is reported where it is

@@ -20,7 +20,7 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from maliterm import dates
-from maliterm.lineage import Edge, Lineage
+from maliterm.lineage import REVISIT, Edge, Lineage, in_time_order
 from maliterm.render import relation_line
 from maliterm.safe import literal_line
 from maliterm.ui.messages import Navigate, Target
@@ -47,6 +47,7 @@ class NodeData:
     kind: str  # "lineage" (children are lineage edges), "relations" (children are relations), "page", "section"
     loaded: bool = False
     page: Page | None = None  # for a page: the siblings it holds
+    edge: Edge | None = None  # for a lineage node: the edge it came by
 
 
 class RelationsTree(Tree[NodeData]):
@@ -188,7 +189,7 @@ class RelationsPane(Vertical, can_focus=False):
         title = Text().append("Lineage", style="bold")
         title.append(f" as of {dates.display(self.as_of)}" if self.as_of else " (all time)", style="dim")
         top = tree.root.add(title, NodeData(None, "section"), expand=True)
-        roots = self.lineage.roots()
+        roots = self.lineage.tops()
         self._add_all(top, Page(roots, lambda parent, r: self._add_actor(parent, r, None), lambda r: r))
         # A small lineage opens fully; a large one opens one level at a time.
         if len(self.lineage.members()) <= self.UNFOLD_UP_TO:
@@ -216,8 +217,8 @@ class RelationsPane(Vertical, can_focus=False):
         label = literal_line(self.lineage.name(actor), "bold")
         if edge:
             label.append(f"  {EDGE_WORDS[edge.type]}", style="cyan")
-            if edge.date:
-                label.append(f" {dates.display(edge.date)}", style="cyan")
+            if when := self.lineage.when(edge):
+                label.append(f" {when}", style="cyan")
             if edge.contested:
                 label.append(" CONTESTED", style="bold yellow")
         parents = self.lineage.parents(actor)
@@ -225,7 +226,24 @@ class RelationsPane(Vertical, can_focus=False):
             label.append("  ⇐ merger of ", style="yellow").append_text(
                 literal_line(" + ".join(self.lineage.name(p) for p in parents), "yellow"))
         has_children = bool(self.lineage.children(actor))
-        return parent.add(label, NodeData(Target("actors", actor), "lineage"), allow_expand=has_children)
+        if (loop := self._loop_to(parent, actor, edge)) is not None:  # met again: marked, never expanded
+            cycle = not in_time_order(loop)
+            label.append(f"  {REVISIT['cycle' if cycle else 'again']}", style="red" if cycle else "dim")
+            has_children = False
+        return parent.add(label, NodeData(Target("actors", actor), "lineage", edge=edge), allow_expand=has_children)
+
+    @staticmethod
+    def _loop_to(parent: TreeNode[NodeData], actor: str, edge: Edge | None) -> list[Edge | None] | None:
+        """The edges from `actor`'s appearance above `parent` down to `edge`, or None if it is not above."""
+        loop: list[Edge | None] = [edge]
+        node: TreeNode[NodeData] | None = parent
+        while node is not None and node.data is not None and node.data.kind in ("lineage", "page"):
+            if node.data.kind == "lineage":
+                if node.data.target is not None and node.data.target.id == actor:
+                    return loop
+                loop.insert(0, node.data.edge)
+            node = node.parent
+        return None
 
     def _add_all(self, parent: TreeNode[NodeData], page: Page) -> None:
         """Add a page's items under `parent`, or, past `PAGE` of them, pages of them in the same order."""

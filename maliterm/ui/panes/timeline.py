@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from maliterm import dates
+from maliterm import model as m
 from maliterm.render import counted
 from maliterm.safe import literal_line, one_line
 from maliterm.timeline import EventFilter, casualty_summary, filter_events, year_index
@@ -142,7 +143,8 @@ class TimelinePane(Vertical, can_focus=False):
         width = self.list.scrollable_content_region.width
         cas = f" {cas}" if (cas := casualty_summary(ev)) else ""
         title = one_line(ev["title"])
-        place = f" · {one_line(self.store.name(ev['place']))}" if ev.get("place") else ""
+        places = m.event_places(ev)
+        place = f" · {one_line(', '.join(map(self.store.name, places)))}" if places else ""
         room = width - 2 - DATE_COLUMN - cell_len(cas)
         if cell_len(title) + cell_len(place) > room:  # the title first; the place gets what is left
             place = shorten(place, room - cell_len(title)) if room - cell_len(title) >= MIN_PLACE else ""
