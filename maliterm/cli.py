@@ -246,6 +246,34 @@ def search(ctx, text, limit, db, as_json) -> None:
     out.print(search_table(store, hits))
 
 
+@main.command()
+@click.argument("first")
+@click.argument("second")
+@click.option("--no-events", is_flag=True, help="Through relations only, not through events both took part in.")
+@click.option("--limit", default=20, show_default=True, help="At most this many paths of the shortest length.")
+@db_option
+@json_option
+@click.pass_context
+@handles_errors
+def path(ctx, first, second, no_events, limit, db, as_json) -> None:
+    """How two actors are connected: the shortest chains of relations and shared events."""
+    from maliterm.paths import shortest, to_json
+
+    store = open_store(ctx, db)
+    a = resolve_name(store, first, ("actors",))[1]["id"]
+    b = resolve_name(store, second, ("actors",))[1]["id"]
+    found = shortest(store, a, b, events=not no_events, limit=limit)
+    if as_json:
+        print_json(to_json(store, found))
+        return
+    from maliterm.render import path_lines
+
+    for line in path_lines(store, found):
+        out.print(line, soft_wrap=True)  # a step is one line, for grep
+    if found.length is None:
+        sys.exit(1)
+
+
 from maliterm.interchange.commands import export, import_, merge_cmd, merge_driver, sync  # noqa: E402 (needs the helpers above)
 
 main.add_command(import_)

@@ -314,3 +314,27 @@ def counts_table(counts: dict[str, int]) -> Table:
     for t, n in counts.items():
         table.add_row(t, str(n))
     return table
+
+
+def path_lines(store, found) -> list[Text]:
+    """The chains of `paths.shortest`, one line per actor or event and one per link between them."""
+    head = literal_line(store.name(found.start), "bold").append(" → ").append_text(literal_line(store.name(found.end), "bold"))
+    if found.length is None:
+        return [head.append(": no chain of relations or shared events links them.")]
+    head.append(f": {counted(len(found.paths) + found.more, 'shortest path')} of {counted(found.length, 'step')}")
+    lines = [head]
+    for i, path in enumerate(found.paths, 1):
+        lines += [Text(""), Text(f"Path {i}", style="bold underline")]
+        for step in path:
+            lines.append(Text("  ").append_text(literal_line(store.name(step.start), "bold")))
+            for link in step.links:
+                line = Text("    ").append(link.reads, style="cyan")
+                if link.when:
+                    line.append(f"  ({link.when})", style="dim")
+                if link.contested:
+                    line.append("  CONTESTED", style="bold yellow")
+                lines.append(line.append(" ").append_text(cites(store, list(link.cite))))
+        lines.append(Text("  ").append_text(literal_line(store.name(found.end), "bold")))
+    if found.more:
+        lines += [Text(""), Text(f"… and {counted(found.more, 'more path')} of the same length (--limit shows more).", style="dim")]
+    return lines
