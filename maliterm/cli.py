@@ -284,7 +284,7 @@ def path(ctx, first, second, no_events, limit, db, as_json) -> None:
         return
     from maliterm.render import path_lines
 
-    for line in path_lines(store, found):
+    for line, _ in path_lines(store, found):
         out.print(line, soft_wrap=True)  # a step is one line, for grep
     if found.length is None:
         sys.exit(1)

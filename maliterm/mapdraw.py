@@ -163,11 +163,11 @@ def point_cells(view: View, cols: int, rows: int, points: list[Point]) -> dict[t
 
 
 def draw(view: View, cols: int, rows: int, points: list[Point], highlight: frozenset[str] = frozenset(),
-         cursor: bool = False) -> list[Text]:
+         cursor: bool = False, outlines: bool = True) -> list[Text]:
     """The map as `rows` lines of `cols` cells: outlines in Braille, each cell holding points drawn
     with the shade of their summed events, highlighted ones in reverse; the centre marked with `+`
-    when `cursor`."""
-    bits = outline_cells(view, cols, rows)
+    when `cursor`; without `outlines`, the points alone."""
+    bits = outline_cells(view, cols, rows) if outlines else (0,) * (cols * rows)
     marks: dict[tuple[int, int], tuple[str, str]] = {}
     for at, here in point_cells(view, cols, rows, points).items():
         glyph, style = shade(sum(p.count for p in here))
