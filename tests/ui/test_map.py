@@ -79,6 +79,11 @@ async def test_arrows_pan_plus_minus_zoom_zero_fits(acled):
         assert view.view.scale > fitted.scale
         await pilot.press("0")
         assert view.view == fitted
+        await pilot.press("question_mark")
+        help_text = " ".join(str(w.render()) for w in app.screen.query("Static"))
+        assert "Zoom in (+)" in help_text and "Open the place nearest the centre (+)" in help_text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MapScreen)
 
 
 async def test_enter_opens_the_place_nearest_the_centre_in_the_dossier(acled):

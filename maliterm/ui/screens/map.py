@@ -170,6 +170,11 @@ class MapScreen(Screen[Target | None]):
     def open_unplaced(self, message: OptionList.OptionSelected) -> None:
         self.dismiss(Target("places", message.option.id))
 
+    def action_help(self) -> None:
+        from maliterm.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen([("Map", self.HELP, [MapView, type(self)]), ("Everywhere", "", [type(self.app)])]))
+
     def action_close(self) -> None:
         self.dismiss(None)
 
