@@ -52,16 +52,18 @@ class Paths:
     more: int = 0  # shortest paths left off beyond the limit
 
 
-def _neighbours(store, node: str, events: bool) -> list[str]:
+def _neighbours(store, node: str, events: bool) -> set[str]:
+    """A node's neighbours, unordered: the levels do not depend on the order, and the paths are
+    put in order of their ids when they are listed."""
     if store.table_of.get(node) == "events":
-        return sorted({a for a, _ in store.event_actors(node)})
+        return {a for a, _ in store.event_actors(node)}
     # A claim's other end is an event: it is reached through `events_by_actor`, claimants included.
     out = {rel["to"] if rel["from"] == node else rel["from"] for rel in store.relations_of(node)
            if rel["type"] not in m.EVENT_RELATION_TYPES}
     if events:
         out.update(store.events_by_actor.get(node, ()))
     out.discard(node)
-    return sorted(out)
+    return out
 
 
 def _levels(store, start: str, end: str, events: bool) -> tuple[dict[str, int], dict[str, list[str]]]:
