@@ -137,3 +137,24 @@ def test_shipped_data_has_no_coordinates_and_lists_its_places(runner):
     assert out.startswith("0 places on the map (0 events)")  # no map drawn, no coordinates guessed
     assert "Not on the map (no coordinates in the data): 14 places" in out
     assert "  Radisson Blu Hotel (radisson-blu-hotel-bamako): 1 event" in out.splitlines()
+
+
+@pytest.mark.parametrize("slice_from", [0, 1000])
+def test_place_counts_equal_a_plain_scan_for_every_filter(acled_db, monkeypatch, slice_from):
+    from collections import Counter
+
+    from maliterm import mapplaces
+    from maliterm.store import Store
+    from maliterm.timeline import EventFilter, filter_events
+
+    monkeypatch.setattr(mapplaces, "SLICE_FROM", slice_from)  # 0: the binary-search path on this small file
+    store = Store.open(acled_db, read_only=True)
+    events = store.tables["events"]
+    actors = sorted(store.events_by_actor)
+    filters = [EventFilter(), EventFilter(start="2023-02"), EventFilter(start="2023-01-10", end="2023-03-31"),
+               EventFilter(end="2023-02-15"), EventFilter(type="battle")]
+    filters += [EventFilter(actor=a) for a in actors] + [EventFilter(actor=a, start="2023-02") for a in actors]
+    for f in filters:
+        ids = filter_events(store, f)
+        plain = Counter(events[e]["place"] for e in ids if events[e].get("place"))
+        assert mapplaces.place_counts(store, ids) == plain, f

@@ -306,17 +306,15 @@ class MainScreen(EditActions, Screen):
         self.app.call_from_thread(self.notify, one_line(f"Wrote {path}"), title="Export", markup=False)
 
     def action_map(self) -> None:
-        from maliterm.mapplaces import highlighted, map_places
-        from maliterm.timeline import filter_events
+        from maliterm.mapplaces import highlighted
         from maliterm.ui.screens.map import MapScreen
 
         if self.store is None:
             return
         timeline = self.query_one(TimelinePane)
         shown = self.query_one(DossierPane).target
-        places = map_places(self.store, filter_events(self.store, timeline.filter))
         mark = highlighted(self.store, shown.table, shown.id) if shown else frozenset()
-        self.app.push_screen(MapScreen(self.store, places, mark, timeline.filter.describe(self.store.name)), self._go)
+        self.app.push_screen(MapScreen(self.store, timeline.ids, mark, timeline.filter.describe(self.store.name)), self._go)
 
     def action_path(self) -> None:
         from maliterm.ui.dialogs.path import PathScreen

@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from maliterm import mapdraw
 from maliterm.mapdraw import View, draw, nearest
-from maliterm.mapplaces import MapPlaces
+from maliterm.mapplaces import MapPlaces, map_places
 from maliterm.render import counted
 from maliterm.safe import literal_line, one_line
 from maliterm.ui.messages import Target
@@ -56,15 +56,15 @@ class MapView(Widget, can_focus=True):
     class Opened(Message):
         place: str
 
-    def __init__(self, places: MapPlaces, highlight: frozenset[str], **kwargs) -> None:
+    def __init__(self, highlight: frozenset[str], **kwargs) -> None:
         super().__init__(**kwargs)
-        self.places = places
+        self.places = MapPlaces([], [])
         self.highlight = highlight
-        self.ready = False  # the outlines are read in a worker: no file I/O on the UI thread
+        self.ready = False  # places and outlines are read in a worker: no file I/O, no long count on the UI thread
         self.outlines = True  # False: they could not be read, the points are drawn alone
 
-    def show_outlines(self, read: bool) -> None:
-        self.ready, self.outlines = True, read
+    def show_places(self, places: MapPlaces, outlines: bool) -> None:
+        self.places, self.ready, self.outlines = places, True, outlines
         self.action_fit()
 
     def on_resize(self) -> None:
@@ -78,7 +78,7 @@ class MapView(Widget, can_focus=True):
 
     def render(self) -> Text:
         if not self.ready or self.view is None:
-            return Text("Reading the country outlines…", style="dim")
+            return Text("Counting places, reading the country outlines…", style="dim")
         cols, rows = self.cells()
         return Text("\n").join(draw(self.view, cols, rows, self.places.points, self.highlight, cursor=True,
                                     outlines=self.outlines))
@@ -112,45 +112,52 @@ class MapScreen(Screen[Target | None]):
     HELP = ("Arrows (or h j k l) pan, + and - zoom, 0 fits every place again, Enter opens the place nearest "
             "the +, escape closes. Tab reaches the places without coordinates.")
 
-    def __init__(self, store, places: MapPlaces, highlight: frozenset[str], about: str) -> None:
+    def __init__(self, store, event_ids: list[str], highlight: frozenset[str], about: str) -> None:
         super().__init__()
         self.store = store
-        self.places = places
+        self.event_ids = event_ids  # the timeline's, under its filter
         self.highlight = highlight
         self.about = about  # the filter, in words
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="map-body"):
-            yield MapView(self.places, self.highlight, id="map-view")
+            yield MapView(self.highlight, id="map-view")
             with Vertical(id="map-side"):
-                mapped = sum(p.count for p in self.places.points)
-                yield Static(literal_line(f"{self.about}: {counted(len(self.places.points), 'place')} on the map, "
-                                          f"{counted(mapped, 'event')}"), id="map-about")
+                yield Static(literal_line(f"{self.about}: {counted(len(self.event_ids), 'event')}"), id="map-about")
                 yield Static("", id="map-near")
                 yield Static(Text(f"{mapdraw.legend()} events; reversed: the selection", style="dim"),
                              id="map-legend")
                 yield Static(Text(self.HELP, style="italic"), id="map-help")
-                yield Static(Text(f"Not on the map (no coordinates): {len(self.places.unplaced)}", style="bold"),
-                             id="map-unplaced-title")
-                yield OptionList(*(Option(literal_line(f"{self.store.name(pid)}: {n}"), id=pid)
-                                   for pid, n in self.places.unplaced), id="map-unplaced")
+                yield Static(Text("Not on the map (no coordinates):", style="bold"), id="map-unplaced-title")
+                yield OptionList(id="map-unplaced")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(MapView).focus()
-        self.read_outlines()
+        self.prepare()
 
-    @work(thread=True, exclusive=True, group="map-outlines", exit_on_error=False, description="Reading country outlines")
-    def read_outlines(self) -> None:
+    @work(thread=True, exclusive=True, group="map", exit_on_error=False, description="Counting places for the map")
+    def prepare(self) -> None:
+        places = map_places(self.store, self.event_ids)
         try:
             mapdraw.outlines()  # cached: only the first map of a session reads the file
+            read = True
         except (OSError, ValueError) as exc:  # a damaged install: say so, draw the points alone
             self.app.call_from_thread(self.notify, one_line(f"Country outlines not read ({mapdraw.COUNTRIES}): {exc}"),
                                       severity="error", markup=False)
-            self.app.call_from_thread(self.query_one(MapView).show_outlines, False)
-            return
-        self.app.call_from_thread(self.query_one(MapView).show_outlines, True)
+            read = False
+        self.app.call_from_thread(self.show_places, places, read)
+
+    def show_places(self, places: MapPlaces, outlines: bool) -> None:
+        mapped = sum(p.count for p in places.points)
+        self.query_one("#map-about", Static).update(literal_line(
+            f"{self.about}: {counted(len(places.points), 'place')} on the map, {counted(mapped, 'event')}"))
+        self.query_one("#map-unplaced-title", Static).update(
+            Text(f"Not on the map (no coordinates): {len(places.unplaced)}", style="bold"))
+        self.query_one("#map-unplaced", OptionList).add_options(
+            [Option(literal_line(f"{self.store.name(pid)}: {n}"), id=pid) for pid, n in places.unplaced])
+        self.query_one(MapView).show_places(places, outlines)
 
     @on(MapView.Moved)
     def show_near(self, message: MapView.Moved) -> None:
