@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rich.text import Text
+from rich.text import Span, Text
 
 COUNTRIES = Path(__file__).parent / "data" / "countries.json"
 DOTS_X, DOTS_Y = 2, 4  # dots per cell
@@ -28,6 +28,7 @@ MAX_DEG_PER_DOT = 2.0  # the whole world in 180 columns
 # Point glyphs by event count: (at least this many, glyph, style). Readable without colour.
 SHADES = ((100, "◉", "bold red"), (10, "●", "red"), (2, "•", "yellow"), (1, "·", "yellow"), (0, "∘", "dim"))
 CURSOR = "+"
+_CHARS = tuple(chr(0x2800 + bits) for bits in range(256))  # the Braille pattern of each set of dots
 
 
 @dataclass(frozen=True)
@@ -168,29 +169,27 @@ def draw(view: View, cols: int, rows: int, points: list[Point], highlight: froze
     with the shade of their summed events, highlighted ones in reverse; the centre marked with `+`
     when `cursor`; without `outlines`, the points alone."""
     bits = outline_cells(view, cols, rows) if outlines else (0,) * (cols * rows)
-    marks: dict[tuple[int, int], tuple[str, str]] = {}
-    for at, here in point_cells(view, cols, rows, points).items():
+    by_row: dict[int, dict[int, tuple[str, str]]] = {}
+    for (col, row), here in point_cells(view, cols, rows, points).items():
         glyph, style = shade(sum(p.count for p in here))
         if any(p.id in highlight for p in here):
             style += " reverse"
-        marks[at] = (glyph, style)
+        by_row.setdefault(row, {})[col] = (glyph, style)
     centre = (cols // 2, rows // 2)
-    if cursor and centre not in marks:
-        marks[centre] = (CURSOR, "bold")
+    if cursor and centre[0] not in by_row.get(centre[1], {}):
+        by_row.setdefault(centre[1], {})[centre[0]] = (CURSOR, "bold")
     lines = []
     for row in range(rows):
-        chars = [chr(0x2800 + b) for b in bits[row * cols:(row + 1) * cols]]
-        spans = []
-        for (col, r), (glyph, style) in marks.items():
-            if r == row:
-                chars[col] = glyph
-                spans.append((col, style))
-        line = Text("".join(chars), style="dim" if not spans else "")
-        if spans:
-            line.stylize("dim")
-            for col, style in spans:
-                line.stylize(style, col, col + 1)
-        lines.append(line)
+        chars = list(map(_CHARS.__getitem__, bits[row * cols:(row + 1) * cols]))
+        marks = by_row.get(row)
+        if not marks:
+            lines.append(Text("".join(chars), style="dim"))
+            continue
+        spans = [Span(0, cols, "dim")]
+        for col, (glyph, style) in sorted(marks.items()):
+            chars[col] = glyph
+            spans.append(Span(col, col + 1, style))
+        lines.append(Text("".join(chars), spans=spans))
     return lines
 
 
