@@ -163,3 +163,24 @@ def test_map_80x24(snap_compare, acled):
 
 def test_map_160x48(snap_compare, acled):
     assert snap_compare(make_app(acled), terminal_size=(160, 48), run_before=open_map)
+
+
+async def test_f_filters_the_map_and_the_view_stays(acled):
+    store = Store.open(acled, read_only=True)
+    app = make_app(acled)
+    async with app.run_test(size=(100, 30)) as pilot:
+        view = await open_map(pilot)
+        before = view.view
+        await pilot.press("plus", "f")
+        await pilot.pause()
+        await pilot.press("tab", "tab", "tab", *"2023-03", "enter")  # actor, place, type, then From
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MapScreen)
+        from maliterm.timeline import EventFilter, filter_events
+
+        ids = filter_events(store, EventFilter(start="2023-03"))
+        assert sum(p.count for p in view.places.points) == len(ids) < len(store.tables["events"])
+        assert view.view == before.zoomed(1.5)  # where the person left it
+        assert str(app.screen.query_one("#map-about").render()).startswith("2023-03 to …: ")

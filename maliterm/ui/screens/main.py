@@ -314,7 +314,7 @@ class MainScreen(EditActions, Screen):
         timeline = self.query_one(TimelinePane)
         shown = self.query_one(DossierPane).target
         mark = highlighted(self.store, shown.table, shown.id) if shown else frozenset()
-        self.app.push_screen(MapScreen(self.store, timeline.ids, mark, timeline.filter.describe(self.store.name)), self._go)
+        self.app.push_screen(MapScreen(self.store, timeline.filter, mark), self._go)
 
     def action_path(self) -> None:
         from maliterm.ui.dialogs.path import PathScreen

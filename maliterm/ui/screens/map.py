@@ -25,6 +25,7 @@ from maliterm.mapdraw import View, draw, nearest
 from maliterm.mapplaces import MapPlaces, map_places
 from maliterm.render import counted
 from maliterm.safe import literal_line, one_line
+from maliterm.timeline import EventFilter, filter_events
 from maliterm.ui.messages import Target
 
 PAN = 4  # a key pans by this fraction of the view
@@ -64,8 +65,14 @@ class MapView(Widget, can_focus=True):
         self.outlines = True  # False: they could not be read, the points are drawn alone
 
     def show_places(self, places: MapPlaces, outlines: bool) -> None:
+        """New places (a new filter): the view fits them the first time, then stays where the person left it."""
+        first = not self.ready
         self.places, self.ready, self.outlines = places, True, outlines
-        self.action_fit()
+        if first or self.view is None:
+            self.action_fit()
+        else:
+            self.refresh()
+            self.post_message(self.Moved(nearest(self.view, *self.cells(), places.points)))
 
     def on_resize(self) -> None:
         if self.ready and self.view is None:
@@ -108,23 +115,23 @@ class MapView(Widget, can_focus=True):
 
 
 class MapScreen(Screen[Target | None]):
-    BINDINGS = [Binding("escape,q,m", "close", "Close", tooltip="Back to the panes")]
+    BINDINGS = [Binding("escape,q,m", "close", "Close", tooltip="Back to the panes"),
+                Binding("f", "filter", "Filter", tooltip="Filter the map's events (the timeline keeps its own)")]
     HELP = ("Arrows (or h j k l) pan, + and - zoom, 0 fits every place again, Enter opens the place nearest "
-            "the +, escape closes. Tab reaches the places without coordinates.")
+            "the +, f filters, escape closes. Tab reaches the places without coordinates.")
 
-    def __init__(self, store, event_ids: list[str], highlight: frozenset[str], about: str) -> None:
+    def __init__(self, store, event_filter: EventFilter, highlight: frozenset[str]) -> None:
         super().__init__()
         self.store = store
-        self.event_ids = event_ids  # the timeline's, under its filter
+        self.filter = event_filter  # the timeline's when the map opens
         self.highlight = highlight
-        self.about = about  # the filter, in words
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="map-body"):
             yield MapView(self.highlight, id="map-view")
             with Vertical(id="map-side"):
-                yield Static(literal_line(f"{self.about}: {counted(len(self.event_ids), 'event')}"), id="map-about")
+                yield Static("", id="map-about")
                 yield Static("", id="map-near")
                 yield Static(Text(f"{mapdraw.legend()} events; reversed: the selection", style="dim"),
                              id="map-legend")
@@ -139,7 +146,7 @@ class MapScreen(Screen[Target | None]):
 
     @work(thread=True, exclusive=True, group="map", exit_on_error=False, description="Counting places for the map")
     def prepare(self) -> None:
-        places = map_places(self.store, self.event_ids)
+        places = map_places(self.store, filter_events(self.store, self.filter))
         try:
             mapdraw.outlines()  # cached: only the first map of a session reads the file
             read = True
@@ -152,10 +159,13 @@ class MapScreen(Screen[Target | None]):
     def show_places(self, places: MapPlaces, outlines: bool) -> None:
         mapped = sum(p.count for p in places.points)
         self.query_one("#map-about", Static).update(literal_line(
-            f"{self.about}: {counted(len(places.points), 'place')} on the map, {counted(mapped, 'event')}"))
+            f"{self.filter.describe(self.store.name)}: {counted(len(places.points), 'place')} on the map, "
+            f"{counted(mapped, 'event')}"))
         self.query_one("#map-unplaced-title", Static).update(
             Text(f"Not on the map (no coordinates): {len(places.unplaced)}", style="bold"))
-        self.query_one("#map-unplaced", OptionList).add_options(
+        unplaced = self.query_one("#map-unplaced", OptionList)
+        unplaced.clear_options()
+        unplaced.add_options(
             [Option(literal_line(f"{self.store.name(pid)}: {n}"), id=pid) for pid, n in places.unplaced])
         self.query_one(MapView).show_places(places, outlines)
 
@@ -176,6 +186,16 @@ class MapScreen(Screen[Target | None]):
     @on(OptionList.OptionSelected, "#map-unplaced")
     def open_unplaced(self, message: OptionList.OptionSelected) -> None:
         self.dismiss(Target("places", message.option.id))
+
+    def action_filter(self) -> None:
+        from maliterm.ui.dialogs.filter import FilterScreen
+
+        def apply(f: EventFilter | None) -> None:
+            if f is not None:
+                self.filter = f
+                self.prepare()
+
+        self.app.push_screen(FilterScreen(self.store, self.filter), apply)
 
     def action_help(self) -> None:
         from maliterm.ui.screens.help import HelpScreen
