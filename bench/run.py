@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 PYTHON = sys.executable
-GROUPS = ("firstpaint", "load", "search", "fulltext", "filter", "panes", "save", "memory")
+GROUPS = ("firstpaint", "load", "search", "fulltext", "filter", "map", "panes", "save", "memory")
 SHIPPED = ROOT / "db.json"
 
 
@@ -209,6 +209,44 @@ def bench_filters(store, rows: list[Row], runs: int) -> None:
     lat = [x for f in cases for x in timed(lambda f=f: filter_events(store, f), runs)]
     rows.append(Row("timeline filter by actor or date range", max(lat), None,
                     f"worst of {len(cases)} filters x {runs}", 0.020))
+
+
+def bench_map(store, rows: list[Row], runs: int) -> None:
+    """The map (issue 14) at 160x48: from a new filter to the drawn lines (events filtered, places
+    counted, points and outlines drawn), the view kept as a person left it; and its first draw."""
+    from maliterm import mapdraw
+    from maliterm.mapplaces import map_places
+    from maliterm.timeline import EventFilter, filter_events
+
+    cols, rows_ = 160, 48
+    top = max(store.events_by_actor, key=lambda a: len(store.events_by_actor[a]))
+
+    def redraw(f: EventFilter, view: mapdraw.View) -> None:
+        found = map_places(store, filter_events(store, f))
+        mapdraw.draw(view, cols, rows_, found.points, cursor=True)
+
+    everything = map_places(store, store.events_in_order())
+    view = mapdraw.View.fit([(p.lon, p.lat) for p in everything.points], cols, rows_)
+
+    def first() -> None:  # opening the map: the outlines rasterised for a new view
+        mapdraw.outline_cells.cache_clear()
+        redraw(EventFilter(), view)
+
+    opened = median(timed(first, runs))
+    from maliterm.mapplaces import _positions
+
+    t = time.perf_counter()
+    _positions(store)  # once per file (and after an edit of events): the first filtered map pays it
+    built = time.perf_counter() - t
+    cases = [EventFilter(), EventFilter(actor=top), EventFilter(start="2010-01", end="2010-12"),
+             EventFilter(start="2003", end="2005-06-30"), EventFilter(actor=top, start="2012", end="2014")]
+    lat = [x for f in cases for x in timed(lambda f=f: redraw(f, view), runs)]
+    rows.append(Row(f"map redrawn after a filter change ({cols}x{rows_})", max(lat), None,
+                    f"worst of {len(cases)} filters x {runs}, {len(everything.points)} places", 0.100))
+    rows.append(Row(f"map opened: outlines and points ({cols}x{rows_})", opened, None,
+                    "all events, view fitted to them", 0.100))
+    rows.append(Row("map: event-to-place index, built once per file", built, None,
+                    "in the map's worker, on its first filtered draw", 1.0))
 
 
 def record_frames(app) -> list[tuple[float, bool]]:
@@ -443,7 +481,7 @@ def main() -> None:
                         "launch + orjson.loads", 1.5))
     print(table(rows), flush=True)
 
-    if want & {"search", "fulltext", "filter"}:
+    if want & {"search", "fulltext", "filter", "map"}:
         from maliterm.store import Store
 
         store = Store.open(big, read_only=True)
@@ -453,6 +491,8 @@ def main() -> None:
             bench_fulltext(store, rows, runs)
         if "filter" in want:
             bench_filters(store, rows, runs)
+        if "map" in want:
+            bench_map(store, rows, runs)
         del store
     if "panes" in want:
         asyncio.run(bench_panes(big, rows, runs))

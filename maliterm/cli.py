@@ -148,33 +148,49 @@ def show(ctx: click.Context, name: str, db: Path | None, as_json: bool) -> None:
     out.print(dossier(store, table, rec))
 
 
+def filter_options(f):
+    """The event filter of `timeline`, shared by every command that draws events (`map`)."""
+    for option in reversed((
+        click.option("--actor", help="Only events this actor took part in (name, alias or id)."),
+        click.option("--place", help="Only events at this place."),
+        click.option("--type", "etype", type=click.Choice(m.EVENT_TYPES),
+                     help="Only events of this type (an unknown type is an error, not an empty list)."),
+        click.option("--from", "start", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        click.option("--to", "end", help="To this date."),
+    )):
+        f = option(f)
+    return f
+
+
+def event_filter(store, actor, place, etype, start, end):
+    """The `EventFilter` of the options of `filter_options`, names resolved, dates checked."""
+    from maliterm import dates
+    from maliterm.timeline import EventFilter
+
+    for label, value in (("--from", start), ("--to", end)):
+        check_date(label, value)
+    if start and end and dates.latest(end) < dates.earliest(start):
+        # Swapped bounds would print "0 events", which reads as "nothing happened".
+        raise click.BadParameter(f"{end!r} is before --from {start!r}", param_hint="--to")
+    return EventFilter(
+        actor=resolve_name(store, actor, ("actors",))[1]["id"] if actor else None,
+        place=resolve_name(store, place, ("places",))[1]["id"] if place else None,
+        type=etype, start=start, end=end,
+    )
+
+
 @main.command()
-@click.option("--actor", help="Only events this actor took part in (name, alias or id).")
-@click.option("--place", help="Only events at this place.")
-@click.option("--type", "etype", type=click.Choice(m.EVENT_TYPES),
-              help="Only events of this type (an unknown type is an error, not an empty list).")
-@click.option("--from", "start", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")
-@click.option("--to", "end", help="To this date.")
+@filter_options
 @db_option
 @json_option
 @click.pass_context
 @handles_errors
 def timeline(ctx, actor, place, etype, start, end, db, as_json) -> None:
     """Events in date order, optionally filtered."""
-    from maliterm import dates
-    from maliterm.timeline import EventFilter, filter_events
+    from maliterm.timeline import filter_events
 
     store = open_store(ctx, db)
-    for label, value in (("--from", start), ("--to", end)):
-        check_date(label, value)
-    if start and end and dates.latest(end) < dates.earliest(start):
-        # Swapped bounds would print "0 events", which reads as "nothing happened".
-        raise click.BadParameter(f"{end!r} is before --from {start!r}", param_hint="--to")
-    f = EventFilter(
-        actor=resolve_name(store, actor, ("actors",))[1]["id"] if actor else None,
-        place=resolve_name(store, place, ("places",))[1]["id"] if place else None,
-        type=etype, start=start, end=end,
-    )
+    f = event_filter(store, actor, place, etype, start, end)
     ids = filter_events(store.snapshot, f)
     if as_json:
         print_json([store.event(e) for e in ids])
@@ -251,6 +267,73 @@ def search(ctx, text, limit, db, as_json) -> None:
     from maliterm.render import search_table
 
     out.print(search_table(store, hits))
+
+
+@main.command()
+@click.argument("first")
+@click.argument("second")
+@click.option("--no-events", is_flag=True, help="Through relations only, not through events both took part in.")
+@click.option("--limit", default=20, show_default=True, help="At most this many paths of the shortest length.")
+@db_option
+@json_option
+@click.pass_context
+@handles_errors
+def path(ctx, first, second, no_events, limit, db, as_json) -> None:
+    """How two actors are connected: the shortest chains of relations and shared events."""
+    from maliterm.paths import shortest, to_json
+
+    store = open_store(ctx, db)
+    a = resolve_name(store, first, ("actors",))[1]["id"]
+    b = resolve_name(store, second, ("actors",))[1]["id"]
+    found = shortest(store, a, b, events=not no_events, limit=limit)
+    if as_json:
+        print_json(to_json(store, found))
+        return
+    from maliterm.render import path_lines
+
+    for line, _ in path_lines(store, found):
+        out.print(line, soft_wrap=True)  # a step is one line, for grep
+    if found.length is None:
+        sys.exit(1)
+
+
+@main.command("map")
+@filter_options
+@click.option("--width", type=click.IntRange(20, 400), help="Columns of the map (default: the terminal's).")
+@click.option("--height", type=click.IntRange(5, 200), default=20, show_default=True, help="Lines of the map.")
+@db_option
+@click.pass_context
+@handles_errors
+def map_(ctx, actor, place, etype, start, end, width, height, db) -> None:
+    """A map of the events' places (Braille country outlines, points shaded by events);
+    places without coordinates are listed under it, never guessed."""
+    from maliterm.mapdraw import View, draw, legend
+    from maliterm.mapplaces import map_places
+    from maliterm.render import counted
+    from maliterm.timeline import filter_events
+
+    store = open_store(ctx, db)
+    f = event_filter(store, actor, place, etype, start, end)
+    ids = filter_events(store.snapshot, f)
+    found = map_places(store, ids)
+    cols = width or max(out.size.width, 20)
+    view = View.fit([(p.lon, p.lat) for p in found.points], cols, height)
+    if found.points:
+        for line in draw(view, cols, height, found.points):
+            out.print(line, soft_wrap=True)
+        west, south, east, north = view.box(cols, height)
+        out.print(f"{legend()} events   equirectangular: longitude {west:.1f}° to {east:.1f}°, latitude {south:.1f}° to {north:.1f}°",
+                  style="dim", markup=False, soft_wrap=True)
+    mapped = sum(p.count for p in found.points)
+    out.print(one_line(f"{counted(len(found.points), 'place')} on the map ({counted(mapped, 'event')}), "
+                       f"{counted(len(ids), 'event')} in all ({f.describe(store.name)})"), markup=False, soft_wrap=True)
+    if found.unplaced:
+        out.print(f"Not on the map (no coordinates in the data): {counted(len(found.unplaced), 'place')}",
+                  markup=False, soft_wrap=True)
+        from maliterm.safe import literal_line
+
+        for pid, n in found.unplaced:
+            out.print(literal_line(f"  {store.name(pid)} ({pid}): {counted(n, 'event')}"), soft_wrap=True)
 
 
 from maliterm.interchange.commands import export, import_, merge_cmd, merge_driver, sync  # noqa: E402 (needs the helpers above)

@@ -342,3 +342,32 @@ def counts_table(counts: dict[str, int]) -> Table:
     for t, n in counts.items():
         table.add_row(t, str(n))
     return table
+
+
+def path_lines(store, found) -> list[Item]:
+    """The chains of `paths.shortest`, one line per actor or event (which opens it) and one per link."""
+    head = literal_line(store.name(found.start), "bold").append(" → ").append_text(literal_line(store.name(found.end), "bold"))
+    if found.length is None:
+        return [(head.append(": no chain of relations or shared events links them."), None)]
+    head.append(f": {counted(len(found.paths) + found.more, 'shortest path')} of {counted(found.length, 'step')}")
+    lines: list[Item] = [(head, None)]
+
+    def node(rid: str) -> Item:
+        return Text("  ").append_text(literal_line(store.name(rid), "bold")), (store.table_of.get(rid, "actors"), rid)
+
+    for i, path in enumerate(found.paths, 1):
+        lines += [(Text(""), None), (Text(f"Path {i}", style="bold underline"), None)]
+        for step in path:
+            lines.append(node(step.start))
+            for link in step.links:
+                line = Text("    ").append(link.reads, style="cyan")
+                if link.when:
+                    line.append(f"  ({link.when})", style="dim")
+                if link.contested:
+                    line.append("  CONTESTED", style="bold yellow")
+                lines.append((line.append(" ").append_text(cites(store, list(link.cite))), None))
+        lines.append(node(found.end))
+    if found.more:
+        lines += [(Text(""), None),
+                  (Text(f"… and {counted(found.more, 'more path')} of the same length (--limit shows more).", style="dim"), None)]
+    return lines

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from maliterm import dates
 from maliterm import model as m
+from maliterm.interchange import svg
 from maliterm.lineage import Lineage, Node
 from maliterm.safe import clean
 from maliterm.render import cite_text, source_label
@@ -22,7 +23,7 @@ from maliterm.timeline import casualty_summary
 
 @dataclass
 class Block:
-    kind: str  # "h1", "h2", "h3", "p", "list", "table"
+    kind: str  # "h1", "h2", "h3", "p", "list", "table", "svg" (a picture: HTML only, built by `svg`)
     text: str = ""
     items: list[tuple[int, str]] | None = None  # (depth, text) for lists
     header: tuple[str, ...] = ()
@@ -106,10 +107,17 @@ def build(store, actor: str | None = None) -> list[Block]:
     forest = lin.forest(actor) if actor is None or actor in lin.members() else []
     if forest:
         blocks.append(Block("h2", "Lineage"))
+        blocks.append(Block("svg", svg.lineage_chart(lin, actor)))
         blocks.append(Block("list", items=[i for node in forest for i in _lineage_items(lin, node)]))
 
     if events:
         blocks.append(Block("h2", "Timeline"))
+        buckets, year_only = svg.event_buckets(store, events)
+        if buckets:
+            blocks.append(Block("svg", svg.events_chart(buckets, "Events per year" if len(buckets[0][0]) == 4
+                                                         else "Events per month")))
+        if year_only:
+            blocks.append(Block("p", f"{year_only} of these events are dated only to a year: the chart leaves them out."))
         blocks.append(Block("table", header=("Date", "Event", "Place", "Casualties"), rows=[
             (dates.display(ev["date"]), ev["title"], ", ".join(map(store.name, m.event_places(ev))),
              casualty_summary(ev))
@@ -220,6 +228,8 @@ def html(blocks: list[Block]) -> str:
             body.append(f"<{b.kind}>{e(b.text)}</{b.kind}>")
         elif b.kind == "p":
             body.append(f"<p>{e(b.text)}</p>")
+        elif b.kind == "svg":
+            body.append(f"<figure>{b.text}</figure>")  # built by `svg`, every label escaped there
         elif b.kind == "list":
             body.append(_html_list(b.items or []))
         elif b.kind == "table":

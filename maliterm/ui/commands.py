@@ -17,6 +17,8 @@ ACTIONS = (
     ("Clear the timeline filter", "clear_filter", "Show every event"),
     ("Jump to a year…", "jump_year", "Move the timeline to a year"),
     ("Lineage as of a date…", "as_of", "Show the lineage as it stood on a date"),
+    ("Map of the timeline's events", "map", "Places on country outlines; arrows pan, + and - zoom"),
+    ("How is one actor connected to another?…", "path", "The shortest chains of relations and shared events"),
     ("Back", "back", "Previous selection"),
     ("Forward", "forward", "Next selection"),
     ("Zoom the focused pane", "zoom", "Maximise or restore"),

@@ -89,6 +89,10 @@ RUNS: dict[tuple[str, ...], list[list[str]]] = {
                + [[NOT_FOUND, "--db", "{db}"], ["Front", "--db", "{db}"], ["fake lime", "--db", "{db}"]],
     ("timeline",): [["--db", "{db}"], ["--actor", "osc-group", "--db", "{db}"],
                     ["--place", "c1-town", "--db", "{db}"], ["--actor", NOT_FOUND, "--db", "{db}"]],
+    ("path",): [["osc-group", "newline-man", "--db", "{db}"], ["bidi-front", "mermaid-breaker", "--db", "{db}"],
+                ["osc-group", "end", "--no-events", "--db", "{db}"]],
+    ("map",): [["--db", "{db}"], ["--db", "{db}", "--width", "60", "--height", "10"],
+               ["--actor", "osc-group", "--db", "{db}"]],
     ("lineage",): [["--db", "{db}"], ["osc-group", "--db", "{db}"], ["newline-man", "--db", "{db}"],
                    ["--as-of", "2013", "--db", "{db}"]],
     ("search",): [[q, "--db", "{db}"] for q in ("osc", "hyperlink", "click", "fake line", "real name", "town",
@@ -346,7 +350,8 @@ def test_mermaid_follows_the_strict_grammar_and_keeps_each_label(runner, store):
 
 
 KNOWN_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "ul", "li",
-              "table", "thead", "tbody", "tr", "th", "td"}
+              "table", "thead", "tbody", "tr", "th", "td",
+              "figure", "svg", "g", "rect", "line", "text"}  # the pictures (interchange/svg.py)
 
 
 def test_html_report_holds_only_its_own_tags(runner):

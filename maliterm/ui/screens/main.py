@@ -39,6 +39,8 @@ class MainScreen(EditActions, ReportsWorkerErrors, Screen):
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False,
                 tooltip="Forward again after going back"),
         Binding("z", "zoom", "Zoom", tooltip="Maximise the focused pane, or restore it"),
+        Binding("m", "map", "Map", show=False, tooltip="The timeline's events on a map; the selection highlighted"),
+        Binding("p", "path", "Path", show=False, tooltip="How is one actor connected to another? The shortest chains"),
         Binding("n", "new", "New", tooltip="Add an actor, event, place, relation, quotation or source"),
         Binding("e", "edit", "Edit", tooltip="Edit the record in the dossier"),
         Binding("d", "delete", "Delete", show=False, tooltip="Delete the record in the dossier (asks first)"),
@@ -327,6 +329,25 @@ class MainScreen(EditActions, ReportsWorkerErrors, Screen):
 
         export_to(self.store, fmt, path, actor)  # a failure of any kind: the app's handler shows it
         self.app.call_from_thread(self.notify, one_line(f"Wrote {path}"), title="Export", markup=False)
+
+    def action_map(self) -> None:
+        from maliterm.mapplaces import highlighted
+        from maliterm.ui.screens.map import MapScreen
+
+        if self.store is None:
+            return
+        timeline = self.query_one(TimelinePane)
+        shown = self.query_one(DossierPane).target
+        mark = highlighted(self.store, shown.table, shown.id) if shown else frozenset()
+        self.app.push_screen(MapScreen(self.store, timeline.filter, mark), self._go)
+
+    def action_path(self) -> None:
+        from maliterm.ui.dialogs.path import PathScreen
+
+        if self.store is None:
+            return
+        shown = self.query_one(DossierPane).target
+        self.app.push_screen(PathScreen(self.store, shown.id if shown and shown.table == "actors" else None), self._go)
 
     def action_zoom(self) -> None:
         if self.maximized is not None:
