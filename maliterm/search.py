@@ -4,8 +4,9 @@ Case, accents and punctuation never matter (`sevare` finds Sévaré). Romanisati
 variants meet on a "skeleton" (the table in `romanisation.py`, no spaces, doubled letters single),
 so Mourabitoun, Murabitun and al-Murabitoun, Hurras al-Deen and Hurras ad-Din, or Belmokhtar and
 Bel Mokhtar, are one key; a word also matches one of the same consonants (Fath, Fateh, Fatah).
-Typos fall to rapidfuzz. Ties are broken by id: the same query gives the same answer in every run. Exact and substring hits are found by `str.find` over one
-joined string per field (C speed), so the fuzzy pass only ranks what is left.
+Typos fall to rapidfuzz. Exact and substring hits are found by `str.find` over one joined string
+per field (C speed), so the fuzzy pass only ranks what is left. Ties are broken by id, and nothing
+depends on set order: the same query gives the same answer in every run.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
@@ -48,7 +48,6 @@ def no_match(text: str) -> tuple[str, str]:
             "Try fewer words, or one distinctive word; quotations and notes are not searched.")
 
 
-@lru_cache(maxsize=262144)
 def sounds(text: str) -> str:
     """The consonant keys of a name's words, each between spaces: ` jbht ft shm `."""
     return " " + " ".join(k for w in romanise(text).split() if (k := sound(w))) + " "
