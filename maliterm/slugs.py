@@ -21,12 +21,13 @@ FALLBACK = "record"  # only for a name with no letter or digit in any script (`?
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
-# Transliteration marks for hamza and ayn (`'`, `` ` ``) are part of the word they come from.
+# The hamza and ayn marks (`'`, `` ` ``) a letter is transliterated with are part of its word;
+# an apostrophe, straight or curly, still parts words (N'Djamena, N’Djamena: `n-djamena`).
 _MARKS = str.maketrans("", "", "'`")
 
 
 def _ascii(run: re.Match) -> str:
-    return anyascii(run.group()).translate(_MARKS)
+    return "".join(anyascii(c).translate(_MARKS) if c.isalpha() else anyascii(c) for c in run.group())
 
 
 def slugify(text: str) -> str:

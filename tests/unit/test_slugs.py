@@ -28,6 +28,9 @@ ROOT = Path(__file__).parents[2]
     ("ህዝባዊ ወያነ ሓርነት ትግራይ", "hzbawi-weyane-harnet-tgray"),  # Tigrinya (Ge'ez script)
     ("中国人民解放军", "zhongguorenminjiefangjun"),  # Chinese
     ("Jabhat al-Nusra (جبهة النصرة)", "jabhat-al-nusra-jbhh-lnsrh"),
+    ("N'Djamena", "n-djamena"),
+    ("N’Djamena", "n-djamena"),  # a curly apostrophe parts words as a straight one does
+    ("Jamaʿat", "jamaat"),  # an ayn mark is inside the word
 ])
 def test_every_script_gives_a_readable_slug(name, slug):
     assert slugify(name) == slug
