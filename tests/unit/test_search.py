@@ -210,3 +210,11 @@ def test_the_fuzzy_pool_is_cut_the_same_way_in_every_process():
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in map(str, range(8))}
     assert outs == {"['b-kat']\n"}  # the first in the data
+
+
+def test_a_name_in_another_script_is_found_by_its_transliteration():
+    from maliterm.search import SearchIndex
+
+    index = SearchIndex([("actors", "wagner", "alias", "Вагнер"), ("actors", "vega", "name", "Vega")])
+    assert ids(index.query("Vagner"))[0] == "wagner"
+    assert ids(index.query("вагнер"))[0] == "wagner"
