@@ -53,13 +53,9 @@ class Gen:
         self.used: set[str] = {"meta"}
 
     def slug(self, *parts: str) -> str:
-        from maliterm.folding import fold
+        from maliterm.slugs import unique_slug
 
-        base = "-".join(fold(p).replace(" ", "-") for p in parts if p)[:70].strip("-") or "x"
-        slug, i = base, 1
-        while slug in self.used:
-            i += 1
-            slug = f"{base}-{i}"
+        slug = unique_slug(" ".join(p for p in parts if p), self.used)
         self.used.add(slug)
         return slug
 

@@ -6,12 +6,11 @@ and the conversion and checks are tested without a UI.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from maliterm import dates
 from maliterm import model as m
-from maliterm.folding import fold
+from maliterm.slugs import unique_slug
 
 
 @dataclass(frozen=True)
@@ -139,15 +138,6 @@ def values_of(table: str, record: dict) -> dict:
     return values
 
 
-def slugify(text: str, taken: set[str] | dict) -> str:
-    """A new, unused slug from a name: `Sévaré` -> `sevare`, then `sevare-2` if taken."""
-    base = re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")[:70] or "record"
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def build(table: str, values: dict, original: dict | None, taken: set[str] | dict) -> dict:
     """The record to save: the original with the form's fields applied, empty ones removed."""
     record = dict(original or {})
@@ -185,7 +175,7 @@ def build(table: str, values: dict, original: dict | None, taken: set[str] | dic
         label = record.get("name") or record.get("title") or (
             f"{record.get('from')}-{record.get('type')}-{record.get('to')}" if table == "relations"
             else f"{record.get('speaker', 'quote')}-quote")
-        record["id"] = slugify(str(label), taken)
+        record["id"] = unique_slug(str(label), taken)
     return record
 
 

@@ -1,44 +1,39 @@
 """Ranked, forgiving search over names, aliases, summaries and event titles.
 
-Case, accents and punctuation never matter (`sevare` finds Sévaré). Transliteration
-variants meet on a "skeleton" (no spaces, `ou` -> `u`, doubled letters single), so
-Mourabitoun, Murabitun and al-Murabitoun, or Belmokhtar and Bel Mokhtar, are one key.
-Typos fall to rapidfuzz. Exact and substring hits are found by `str.find` over one
-joined string per field (C speed), so the fuzzy pass only ranks what is left.
+Case, accents and punctuation never matter (`sevare` finds Sévaré). Romanisation
+variants meet on a "skeleton" (the table in `romanisation.py`, no spaces, doubled letters single),
+so Mourabitoun, Murabitun and al-Murabitoun, Hurras al-Deen and Hurras ad-Din, or Belmokhtar and
+Bel Mokhtar, are one key; a word also matches one of the same consonants (Fath, Fateh, Fatah).
+Typos fall to rapidfuzz. Exact and substring hits are found by `str.find` over one joined string
+per field (C speed), so the fuzzy pass only ranks what is left. Ties are broken by id, and nothing
+depends on set order: the same query gives the same answer in every run.
 """
 
 from __future__ import annotations
 
 import bisect
+import heapq
 import math
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from maliterm import model as m
 from maliterm.folding import fold
+from maliterm.romanisation import ARTICLES, romanise, skeleton, sound
 
 if TYPE_CHECKING:
     from maliterm.indexes import ReadView
 
-_DOUBLE = re.compile(r"(.)\1+")
-
-
-@lru_cache(maxsize=262144)
-def skeleton(text: str) -> str:
-    return _DOUBLE.sub(r"\1", fold(text).replace(" ", "").replace("ou", "u"))
-
-
 # Words that never carry a match on their own: English function words and the name particles of
-# the languages conflict data is written in (Arabic al-/el-, French de/du/la/le, Spanish del).
+# the languages conflict data is written in (the Arabic article in all its forms, French de/du/la/le,
+# Spanish del).
 STOP_WORDS = frozenset("""
 a an and are as at be by for from has have in is it its of on or that the this to was were what which
-who with de des du la le les d l el al ad ag ul bin del da di dos y et en
-""".split())
+who with de des du la le les d l ag bin del da di dos y et en
+""".split()) | ARTICLES
 
 
 def content_words(folded: str) -> list[str]:
@@ -51,6 +46,11 @@ def no_match(text: str) -> tuple[str, str]:
     """What to say when a search finds nothing: the fact, and what might help."""
     return (f"No name, alias, title or summary matches {text.strip()!r}.",
             "Try fewer words, or one distinctive word; quotations and notes are not searched.")
+
+
+def sounds(text: str) -> str:
+    """The consonant keys of a name's words, each between spaces: ` jbht ft shm `."""
+    return " " + " ".join(k for w in romanise(text).split() if (k := sound(w))) + " "
 
 
 FUZZY_POOL = 2000  # names sharing the most trigrams with the query that the fuzzy scorer sees
@@ -112,6 +112,7 @@ class SearchIndex:
         # this once per word, which over the summaries too costs 10-20 ms a word at 100k events.
         self.names = _Column()
         self.skeletons = _Column()
+        self.sounds = _Column()
         self.dead: set[int] = set()  # entries of records since removed
         self.first: dict[str, int] = {}  # record id -> its first entry; a record's entries are contiguous
         # Typos are forgiven in names, not in prose: a summary's many words would match anything.
@@ -131,6 +132,7 @@ class SearchIndex:
         self.folded.extend(folded)
         self.names.extend([k if e[2] != "summary" else "" for e, k in zip(entries, folded)])
         self.skeletons.extend([skeleton(e[3]) if e[2] != "summary" else "" for e in entries])
+        self.sounds.extend([sounds(e[3]) if e[2] != "summary" else "" for e in entries])
         for i, (e, k) in enumerate(zip(entries, folded), base):
             self.first.setdefault(e[1], i)
             if e[2] == "summary" or not k:
@@ -202,7 +204,9 @@ class SearchIndex:
             shared = Counter()
             for g in _trigrams(cq):
                 shared.update(self.grams.get(g, ()))
-            pool = [self.fuzzy_keys[j] for j, _ in shared.most_common(FUZZY_POOL)]
+            # Names sharing as many trigrams go in data order, never set order: the same pool every run.
+            first = heapq.nlargest(FUZZY_POOL, shared, key=lambda j: (shared[j] << 32) - j)
+            pool = [self.fuzzy_keys[j] for j in first]
             pool = [k for k in pool if self.fuzzy_entries[k]]  # names no record bears any more
             offered = 0
             for key, score, _ in process.extract(cq, pool, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=72):
@@ -223,23 +227,30 @@ class SearchIndex:
         `cap`), so `bamako attack` ranks what is about both above everything with "attack" in it.
         """
         found: dict[int, set[str]] = defaultdict(set)
+        alike: dict[int, set[str]] = defaultdict(set)  # names with a word of the same consonants
         weight: dict[str, float] = {}
         n = len(self.entries) - len(self.dead) + 1  # live entries: an edited index must score as a fresh one
         for w in words:
             hits = self.names.containing(w, cap, self.dead)
-            weight[w] = math.log(n / (len(hits) + 0.5)) + 1
+            keys = [k for part in romanise(w).split() if (k := sound(part))]
+            near = self.sounds.containing(f" {max(keys, key=len)} ", cap, self.dead) if keys else []
+            weight[w] = math.log(n / (len(set(hits) | set(near)) + 0.5)) + 1
             for i in hits:
                 found[i].add(w)
+            for i in near:
+                alike[i].add(w)
         total = sum(weight.values())
-        for i, ws in found.items():
+        for i in sorted(found.keys() | alike.keys()):
             key_words = content_words(self.folded.keys[i])
             got = 0.0
             matched = 0
-            for w in ws:
-                if w in key_words:
+            for w in weight:  # in the query's order: the same float sum every run
+                if w in found.get(i, ()) and w in key_words:
                     got += weight[w]
-                elif any(k.startswith(w) for k in key_words):
+                elif w in found.get(i, ()) and any(k.startswith(w) for k in key_words):
                     got += 0.9 * weight[w]
+                elif w in alike.get(i, ()):
+                    got += 0.8 * weight[w]
                 else:
                     continue  # inside a word only: "de" in "dainville" is no match
                 matched += 1

@@ -51,7 +51,7 @@ from maliterm import dates
 from maliterm import model as m
 from maliterm.errors import MalitermError, Problem
 from maliterm.folding import fold
-from maliterm.interchange.slugs import slugify, unique_slug
+from maliterm.slugs import RESERVED, slugify, unique_slug
 from maliterm.validate import SLUG
 
 # The column layout of an ACLED export since March 2023, in ACLED's order.
@@ -101,8 +101,6 @@ SIDES = (("actor1", "assoc_actor_1", 1), ("actor2", "assoc_actor_2", 2))
 # A same-named place in the same enclosing place is the same one only within this many degrees of
 # latitude and of longitude (about 1 km): ACLED gives a location the same 4-decimal point every time.
 NEARBY_DEGREES = 0.01
-# Ids a new record may not take: the meta record's, and table names (which `table/id` paths use).
-RESERVED = frozenset({"meta", *m.TABLES})
 OUR_TAGS = "maliterm-"  # prefix of the tags that carry what ACLED's columns cannot
 
 

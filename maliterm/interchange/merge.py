@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from maliterm import model as m
 from maliterm.folding import fold
-from maliterm.interchange.slugs import unique_slug
+from maliterm.slugs import unique_slug
 from maliterm.references import references_to, steps, value_at
 
 POLICIES = ("ours", "theirs", "contested")  # what a user may choose; `resolve` may also record "noted"

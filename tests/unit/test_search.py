@@ -131,3 +131,91 @@ def test_ids_are_never_cut_at_80_columns(shipped):
     assert max(len(line) for line in shown.splitlines()) <= 80
     for h in hits:
         assert h.id in shown.split(), h.id
+
+
+@pytest.mark.parametrize(("query", "rid"), [
+    ("murabitun", "al-mourabitoun"),  # ou/u and the article, on the shipped data
+    ("sevare", "sevare"),
+])
+def test_mali_spellings_still_come_first(shipped, query, rid):
+    assert ids(shipped.search(query))[0] == rid
+
+
+# ---- romanisation variants of Arabic names (issue 15) ------------------------------------------
+
+SYRIA = __import__("pathlib").Path(__file__).parents[1] / "data" / "syria_names.json"  # a test fixture
+
+
+@pytest.fixture(scope="module")
+def syria():
+    return Store.open(SYRIA, read_only=True)
+
+
+@pytest.mark.parametrize(("query", "rid"), [
+    ("Hurras al-Deen", "hurras-al-din"),  # Deen/Din
+    ("Hurras ad-Din", "hurras-al-din"),
+    ("hurras din", "hurras-al-din"),  # without the article
+    ("Fath al-Sham", "jabhat-fath-al-sham"),  # not a tie on "al-Sham" with every other name
+    ("Fatah al-Sham", "jabhat-fath-al-sham"),  # فتح spelled with other vowels, beside Fatah al-Islam
+    ("Jabhat Fatah ash-Sham", "jabhat-fath-al-sham"),
+    ("Hayat Tahrir al-Cham", "hayat-tahrir-al-sham"),  # the French spelling
+    ("Tahrir ash-Sham", "hayat-tahrir-al-sham"),
+    ("Jaych al-Islam", "jaysh-al-islam"),
+    ("Jabhat an-Nousra", "jabhat-al-nusra"),
+    ("al-Kaeda", "al-qaeda"),  # q/k
+    ("Ahrar ash-Sham", "ahrar-al-sham"),
+    ("Nur ad-Din Zenki", "nour-al-din-al-zenki"),
+    ("ar-Raqqa", "raqqa"),
+    ("هيئه تحرير شام", "hayat-tahrir-al-sham"),  # Arabic script: ta marbuta as ha, no article
+    ("الدولة الاسلامية", "islamic-state"),  # no hamza on the alef
+])
+def test_romanisation_variants_find_the_group_first(syria, query, rid):
+    assert ids(syria.search(query))[0] == rid
+
+
+def test_an_article_alone_does_not_tie_names(syria):
+    hits = syria.search("Fath al-Sham", limit=5)
+    assert hits[0].id == "jabhat-fath-al-sham"
+    assert hits[0].score > hits[1].score
+
+
+def test_ranking_is_the_same_in_every_process():
+    """Same query, same bytes, whatever the hash seed (ties were once broken by set order)."""
+    import os
+    import subprocess
+    import sys
+
+    queries = ["Hurras al-Deen", "al-Sham", "Jabhat", "Fatah", "al"]
+    code = ("import sys; from maliterm.store import Store; s = Store.open(sys.argv[1], read_only=True)\n"
+            "for q in sys.argv[2:]: print(q, [(h.id, h.field, h.text, h.score) for h in s.search(q, limit=3)])")
+    outs = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", code, str(SYRIA), *queries],
+                              capture_output=True, env=env, check=True)
+        outs.add(done.stdout)
+    assert len(outs) == 1
+    assert outs.pop().decode().splitlines()[0].startswith("Hurras al-Deen [('hurras-al-din', 'name'")
+
+
+def test_the_fuzzy_pool_is_cut_the_same_way_in_every_process():
+    """Two names share as many trigrams with the typo; the pool holds one: always the same one."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import maliterm.search as s\n"
+            "s.FUZZY_POOL = 1\n"
+            "index = s.SearchIndex([('actors', 'b-kat', 'name', 'Kat'), ('actors', 'a-ata', 'name', 'Ata')])\n"
+            "print([h.id for h in index.query('kata', limit=1)])")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in map(str, range(8))}
+    assert outs == {"['b-kat']\n"}  # the first in the data
+
+
+def test_a_name_in_another_script_is_found_by_its_transliteration():
+    from maliterm.search import SearchIndex
+
+    index = SearchIndex([("actors", "wagner", "alias", "Вагнер"), ("actors", "vega", "name", "Vega")])
+    assert ids(index.query("Vagner"))[0] == "wagner"
+    assert ids(index.query("вагнер"))[0] == "wagner"
