@@ -62,7 +62,7 @@ def default_title(paras: list[str]) -> str:
 def add(ctx, file: Path, title: str | None, grade: str | None, kind: str, author: str | None, fmt: str | None,
         db: Path | None) -> None:
     """Add FILE as a new source holding its text (`para N` is its N-th paragraph)."""
-    from maliterm.interchange.slugs import unique_slug
+    from maliterm.slugs import unique_slug
 
     paras, fmt = read_document(file, fmt)
     title = title or default_title(paras)
