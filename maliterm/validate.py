@@ -19,6 +19,7 @@ SLUG_HINT = "a slug: lower-case a-z, 0-9 and '-', at most 80 characters"
 # No field of the model holds a whole document; a longer string is a broken or hostile file,
 # and would stall every screen that shows it.
 MAX_TEXT = 100_000
+TEXT_FORMATS = ("text", "markdown", "html", "pdf")  # what a source's paragraphs were taken from
 
 # A check yields (path below the value, what is wrong, what was expected) for one value;
 # the path is "" for the value itself, ".field" or "[2]" (and so on) for its parts.
@@ -238,7 +239,9 @@ SPECS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
              ("schema_version",)),
     "sources": ({"id": text, "title": text, "kind": one_of(m.SOURCE_KINDS), "author": text,
                  "publisher": text, "published": date, "url": text,
-                 "reliability": one_of(m.RELIABILITY_GRADES), "notes": text, "short": text},
+                 "reliability": one_of(m.RELIABILITY_GRADES), "notes": text, "short": text,
+                 # the document itself: `para N` of a citation is paragraphs[N-1]
+                 "paragraphs": list_of(text), "text_format": one_of(TEXT_FORMATS)},
                 ("title", "kind")),
     "actors": ({**COMMON, "name": text, "kind": one_of(m.ACTOR_KINDS), "descriptive_name": boolean,
                 "aliases": ALIASES, "summary": text, "nationality": text, "base": text, "role": text,
