@@ -14,6 +14,7 @@ from textual import work
 
 from maliterm import editing
 from maliterm.errors import FileChanged, MalitermError
+from maliterm.paragraphs import refuse_unquoted
 from maliterm.safe import clean, literal_line, one_line
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.messages import Target
@@ -68,6 +69,8 @@ class EditActions:
 
         def save(values: dict) -> Target:
             record = editing.build(table, values, original, self.store.table_of)
+            if table == "quotes":
+                refuse_unquoted(self.store.tables, record, str(self.store.path))
             self.store.put(table, record)
             return Target(table, record["id"])
 
@@ -86,8 +89,9 @@ class EditActions:
 
     # ---- claims --------------------------------------------------------------------------------
 
-    def action_claim(self) -> None:
-        """Add a claim: a new fact, or a second side to an existing fact (which makes it contested)."""
+    def action_claim(self, preset: dict | None = None) -> None:
+        """Add a claim: a new fact, or a second side to an existing fact (which makes it contested);
+        `preset` fills in fields (the reader gives the citation)."""
         target = self._shown()
         if not self._writable() or target is None or target.table not in ("actors", "events", "places", "relations"):
             return
@@ -111,7 +115,7 @@ class EditActions:
                 self.store.put(target.table, editing.add_claim(current, values, index))
                 return target
 
-            self._push_form("Add a claim", fields, {}, save, self._after_form)
+            self._push_form("Add a claim", fields, dict(preset or {}), save, self._after_form)
 
         self.app.push_screen(ChoiceScreen("Add a claim to which fact?", choices), chosen)
 
