@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from maliterm import editing
 from maliterm.paragraphs import citing, paragraphs, sentences
@@ -23,6 +23,7 @@ from maliterm.ui.widgets.paragraph_view import MARGIN, ParagraphView
 
 KIND = {"events": "E", "actors": "A", "places": "P", "relations": "R", "quotes": "Q"}
 NEW_CITED = ("quotes", "events", "actors", "places", "relations")
+KEYS = "esc back · enter open · n new cited · \" quote · s sentence · f uncited only · ? keys"
 
 
 class ReaderScreen(Screen):
@@ -53,7 +54,8 @@ class ReaderScreen(Screen):
         yield Static(id="reader-title", classes="pane-status", markup=False)
         yield ParagraphView(id="reader-text")
         yield Static(id="reader-status", classes="pane-status", markup=False)
-        yield Footer()
+        # The keys in one line of our own: a Footer costs most of the reader's first frame.
+        yield Static(KEYS, id="reader-keys", classes="pane-status", markup=False)
 
     @property
     def view(self) -> ParagraphView:
@@ -119,6 +121,12 @@ class ReaderScreen(Screen):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_help(self) -> None:
+        from maliterm.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen([(self.BINDING_GROUP_TITLE, self.HELP, [ReaderScreen, ParagraphView]),
+                                         ("Everywhere", "", [type(self.app)])]))
 
     def action_uncited(self) -> None:
         if self.cites is None:

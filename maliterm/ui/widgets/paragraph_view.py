@@ -9,6 +9,7 @@ cursor kept where they were. Beside each paragraph: the records that cite it.
 from __future__ import annotations
 
 import re
+import time
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -30,7 +31,7 @@ from maliterm.safe import one_line
 GUTTER = 6  # "  13 " and a space
 MARGIN = 22  # the citing records beside the text
 AT_ONCE = 1_000_000  # characters: a document this small is wholly laid out before the first frame
-WINDOW = 200  # lines laid out each side of the cursor until the whole layout is in
+WINDOW = 3  # screens laid out each side of the cursor until the whole layout is in
 
 
 @lru_cache(maxsize=8)
@@ -45,7 +46,7 @@ def wrap(text: str, width: int) -> list[tuple[int, int]]:
 
 
 def line_count(text: str, width: int) -> int:
-    return max(1, sum(1 for _ in _line_pattern(width).finditer(text)))
+    return max(1, len(_line_pattern(width).findall(text)))  # findall: the loop runs in C
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,7 @@ class Layout:
     starts: list[int]
 
     @classmethod
-    def of(cls, texts: list[str], width: int, first: int = 0) -> "Layout":
-        counts = [line_count(t, width) for t in texts]
+    def of(cls, counts: list[int], width: int, first: int = 0) -> "Layout":
         return cls(width, first, counts, [0, *accumulate(counts)])
 
     @property
@@ -181,25 +181,31 @@ class ParagraphView(ScrollView, can_focus=True):
         anchor = self._anchor() if keep_top else None
         total = sum(len(self.paras[i]) for i in self.shown) if len(self.shown) < 50_000 else AT_ONCE + 1
         if total <= AT_ONCE:
-            self._apply(Layout.of([self.display(i) for i in self.shown], width), anchor)
+            self._apply(Layout.of([line_count(self.display(i), width) for i in self.shown], width), anchor)
             return
-        # Paragraphs either side of the cursor up to WINDOW lines each way.
+        # Paragraphs either side of the cursor, a few screens each way.
+        want = WINDOW * max(self.scrollable_content_region.height, 10)
+        before: list[int] = []
+        after: list[int] = []
         lo = hi = self.cursor
-        lines = 0
-        while lines < WINDOW and lo > 0:
+        while sum(before) < want and lo > 0:
             lo -= 1
-            lines += line_count(self.display(self.shown[lo]), width)
-        lines = 0
-        while lines < 2 * WINDOW and hi < len(self.shown):
-            lines += line_count(self.display(self.shown[hi]), width)
+            before.append(line_count(self.display(self.shown[lo]), width))
+        while sum(after) < 2 * want and hi < len(self.shown):
+            after.append(line_count(self.display(self.shown[hi]), width))
             hi += 1
-        self._apply(Layout.of([self.display(i) for i in self.shown[lo:hi]], width, lo), anchor)
-        self._lay_out_all(tuple(self.shown), width)
+        self._apply(Layout.of(before[::-1] + after, width, lo), anchor)
+        # After the first frame: the worker holds the GIL often enough to slow that frame down.
+        self.call_after_refresh(self._lay_out_all, tuple(self.shown), width)
 
     @work(thread=True, exclusive=True, group="reader-layout", exit_on_error=False, description="Laying out the text")
     def _lay_out_all(self, shown: tuple[int, ...], width: int) -> None:
-        layout = Layout.of([one_line(self.paras[i]) for i in shown], width)
-        self.app.call_from_thread(self._whole, shown, layout)
+        counts = []
+        for n, i in enumerate(shown):
+            counts.append(line_count(one_line(self.paras[i]), width))
+            if n % 256 == 255:
+                time.sleep(0)  # let the UI thread draw: this loop would otherwise hold the GIL for long
+        self.app.call_from_thread(self._whole, shown, Layout.of(counts, width))
 
     def _whole(self, shown: tuple[int, ...], layout: Layout) -> None:
         if tuple(self.shown) == shown and layout.width == self.text_width:
