@@ -209,6 +209,16 @@ async def until_painted(pilot, frames: list[tuple[float, bool]], action: Callabl
     return (content[-1] if content else end) - t
 
 
+async def loaded(app, pilot) -> list[tuple[float, bool]]:
+    """Wait for the store and the work its load started; then record frames (see `record_frames`)."""
+    while app.store is None:
+        await pilot.pause(0.05)
+    # Background work started by the load (the search index) is not what these figures measure.
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return record_frames(app)
+
+
 async def bench_panes(path: Path, rows: list[Row], runs: int) -> None:
     from maliterm.ui.app import make_app
     from maliterm.ui.messages import Target
@@ -216,12 +226,7 @@ async def bench_panes(path: Path, rows: list[Row], runs: int) -> None:
 
     app = make_app(path, read_only=True)
     async with app.run_test(size=(160, 50)) as pilot:
-        while app.store is None:
-            await pilot.pause(0.05)
-        # Background work started by the load (the search index) is not what these figures measure.
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        frames = record_frames(app)
+        frames = await loaded(app, pilot)
         store, screen = app.store, app.screen
         by_size = sorted(store.events_by_actor, key=lambda a: len(store.events_by_actor[a]))
         big = min((a for a in by_size if len(store.events_by_actor[a]) >= 5000), default=by_size[-1])
@@ -319,11 +324,7 @@ async def bench_reader(rows: list[Row], runs: int) -> None:
     path = reader_file()
     app = make_app(path, read_only=True)
     async with app.run_test(size=(160, 50)) as pilot:
-        while app.store is None:
-            await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        frames = record_frames(app)
+        frames = await loaded(app, pilot)
         store, screen = app.store, app.screen
         sid = next(iter(store.tables["sources"]))
         paras = store.get(sid)["paragraphs"]

@@ -52,6 +52,14 @@ def view(app) -> ParagraphView:
     return app.screen.query_one(ParagraphView)
 
 
+async def read_field_report(pilot) -> None:
+    """Find the source, then `r` reads it."""
+    await open_by_search(pilot, "field report")
+    await settle(pilot)
+    await pilot.press("r")
+    await settle(pilot)
+
+
 async def test_enter_on_a_citation_opens_the_paragraph_and_back_returns(open_app, reader_db):
     app = open_app(reader_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -142,10 +150,7 @@ async def test_untrusted_paragraph_text_shows_literally(open_app, reader_db):
     app = open_app(reader_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(app, pilot)
-        await open_by_search(pilot, "field report")
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
+        await read_field_report(pilot)
         await pilot.press("end")
         await pilot.pause()
         shown = view(app).shown_text()
@@ -160,10 +165,7 @@ async def test_uncited_only_shows_what_is_left_to_code(open_app, reader_db):
     app = open_app(reader_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(app, pilot)
-        await open_by_search(pilot, "field report")
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
+        await read_field_report(pilot)
         await pilot.press("f")
         await pilot.pause()
         numbers = [view(app).shown[k] + 1 for k in range(len(view(app).shown))]

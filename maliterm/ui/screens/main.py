@@ -38,7 +38,7 @@ class MainScreen(ReadingActions, EditActions, Screen):
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False,
                 tooltip="Forward again after going back"),
         Binding("z", "zoom", "Zoom", tooltip="Maximise the focused pane, or restore it"),
-        Binding("r", "read", "Read", tooltip="Read the text of the source in the dossier, or of one it cites"),
+        Binding("r", "read", "Read", show=False, tooltip="Read the text of the source in the dossier, or of one it cites"),
         Binding("n", "new", "New", tooltip="Add an actor, event, place, relation, quotation or source"),
         Binding("e", "edit", "Edit", tooltip="Edit the record in the dossier"),
         Binding("d", "delete", "Delete", show=False, tooltip="Delete the record in the dossier (asks first)"),

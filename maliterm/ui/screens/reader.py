@@ -49,6 +49,7 @@ class ReaderScreen(Screen):
         self.editor = editor
         self.paras: list[str] = paragraphs(store.get(source))
         self.cites: dict[int, list[tuple[str, str]]] | None = None
+        self.cited = 0  # how many of the paragraphs something cites
 
     def compose(self) -> ComposeResult:
         yield Static(id="reader-title", classes="pane-status", markup=False)
@@ -99,6 +100,7 @@ class ReaderScreen(Screen):
 
     def _counted(self, cites: dict[int, list[tuple[str, str]]], margins: dict[int, list[str]]) -> None:
         self.cites = cites
+        self.cited = sum(1 for n in cites if 1 <= n <= len(self.paras))
         self.view.set_margins(margins)
         self._status(self.view.para_index + 1)
 
@@ -111,8 +113,7 @@ class ReaderScreen(Screen):
             return
         cited = "counting citations…" if self.cites is None else (
             f"cited by {len(self.cites.get(para, []))}" if self.cites.get(para) else "uncited")
-        coded = "" if self.cites is None else f" · {sum(1 for n in range(1, len(self.paras) + 1) if n in self.cites)}" \
-                                                 f" of {len(self.paras)} paragraphs cited"
+        coded = "" if self.cites is None else f" · {self.cited} of {len(self.paras)} paragraphs cited"
         only = " · showing uncited only" if len(self.view.shown) < len(self.paras) else ""
         self.query_one("#reader-status", Static).update(
             f"¶{para}: {cited} · sentence {self.view.sentence + 1}{coded}{only}")
