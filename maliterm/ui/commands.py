@@ -74,7 +74,8 @@ class MalitermCommands(Provider):
         store = getattr(self.app, "store", None)
         if store is None or not query.strip():
             return
-        for h in store.search(query, 15):
+        reading = query.lower().startswith("read ")  # "read hammer": the source's text first
+        for h in store.search(query[5:] if reading else query, 15):
             # The palette parses a str prompt or help as markup: data goes in as Text/Content only.
             name = one_line(store.name(h.id))
             label = Text().append(f"{h.table.rstrip('s')}: ", style="dim").append_text(literal_line(name))
@@ -82,5 +83,6 @@ class MalitermCommands(Provider):
             yield Hit(min(h.score / 100, 1.0) * 0.99, label, partial(self._open, Target(h.table, h.id)),
                       text=name, help=help_text)
             if h.table == "sources" and (store.get(h.id) or {}).get("paragraphs"):
-                yield Hit(min(h.score / 100, 1.0) * 0.98, Text("read: ", style="dim").append_text(literal_line(name)),
+                yield Hit(min(h.score / 100, 1.0) * (1.0 if reading else 0.98),
+                          Text("read: ", style="dim").append_text(literal_line(name)),
                           partial(self._read, Target(h.table, h.id)), text=f"read {name}")

@@ -14,7 +14,7 @@ from maliterm.ui.screens.reader import ReaderScreen
 from maliterm.ui.widgets.line_list import LineList
 from maliterm.ui.widgets.paragraph_view import ParagraphView
 
-from test_editing import choose, error_beside, pick
+from test_editing import choose, error_beside, type_into
 from ui_helpers import dossier_text, open_by_search, ready, settle
 
 READER = Path(__file__).parents[1] / "data" / "reader.json"  # small.json, src-a holding its text
@@ -177,3 +177,33 @@ async def test_uncited_only_shows_what_is_left_to_code(open_app, reader_db):
         await pilot.press("f")
         await pilot.pause()
         assert len(view(app).shown) == 11
+
+
+async def test_a_claim_from_the_reader_goes_to_the_record_it_was_opened_from(open_app, reader_db):
+    app = open_app(reader_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await open_citation(pilot, "attack on hotel", "¶")
+        para = view(app).para_index + 1
+        await pilot.press("c")
+        await choose(pilot, "A new fact")
+        await type_into(pilot, "about", "gunmen")
+        await type_into(pilot, "text", "Gunmen held the lobby for hours.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        event = json.loads(reader_db.read_text(encoding="utf-8"))["events"]["hotel-attack"]
+        fact = next(f for f in event["facts"] if f["about"] == "gunmen")
+        assert fact["claims"][0]["cite"] == [{"source": "src-a", "loc": f"para {para}"}]
+
+
+async def test_the_palette_reads_a_source(open_app, reader_db):
+    app = open_app(reader_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("ctrl+p", *"read field report")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert "1  Field report A: the armed groups" in view(app).shown_text()
