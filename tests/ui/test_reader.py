@@ -207,3 +207,19 @@ async def test_the_palette_reads_a_source(open_app, reader_db):
         await settle(pilot)
         assert isinstance(app.screen, ReaderScreen)
         assert "1  Field report A: the armed groups" in view(app).shown_text()
+
+
+async def test_a_failure_finding_citations_is_shown(open_app, reader_db, monkeypatch):
+    import maliterm.ui.screens.reader as reader
+
+    def broken(tables, source):
+        raise OSError("disk went away")
+
+    monkeypatch.setattr(reader, "citing", broken)
+    app = open_app(reader_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await ready(app, pilot)
+        await read_field_report(pilot)
+        assert isinstance(app.screen, ReaderScreen)
+        assert any("Finding citations failed: disk went away" in str(n.message) for n in app._notifications)
+        assert "…" in view(app).shown_text()  # the margins say they are not known, not "uncited"

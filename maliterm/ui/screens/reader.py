@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from maliterm import editing
 from maliterm.paragraphs import citing, paragraphs, sentences
 from maliterm.render import source_label
-from maliterm.safe import literal_line, one_line
+from maliterm.safe import clean, literal_line, one_line
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.messages import Target
 from maliterm.ui.widgets.paragraph_view import MARGIN, ParagraphView
@@ -99,10 +100,19 @@ class ReaderScreen(Screen):
         return one_line(f"{KIND[table]} {name}")[: MARGIN - 1]
 
     def _counted(self, cites: dict[int, list[tuple[str, str]]], margins: dict[int, list[str]]) -> None:
+        if self not in self.app.screen_stack:
+            return  # closed while the worker ran
         self.cites = cites
         self.cited = sum(1 for n in cites if 1 <= n <= len(self.paras))
         self.view.set_margins(margins)
         self._status(self.view.para_index + 1)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        # The reader's workers (citations, layout) run with exit_on_error=False: a failure is shown here.
+        if event.state == WorkerState.ERROR:
+            self.notify(clean(f"{event.worker.description} failed: {event.worker.error}"), severity="error",
+                        markup=False)
 
     @on(ParagraphView.Moved)
     def _moved(self, event: ParagraphView.Moved) -> None:
