@@ -188,7 +188,7 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
     if rec.get("notes"):
         field("Notes", literal(rec["notes"]))
     if table == "sources" and rec.get("paragraphs"):
-        field("Text", f"{counted(len(rec['paragraphs']), 'paragraph')} (r reads them)")
+        field("Text", counted(len(rec["paragraphs"]), "paragraph"))  # the TUI's r reads them
     for label, key in (("Place", "place"), ("Base", "base"), ("Country", "country"), ("Within", "within")):
         if rec.get(key):
             field(label, literal_line(store.name(rec[key])), ("places", rec[key]))

@@ -56,7 +56,7 @@ async def read_field_report(pilot) -> None:
     """Find the source, then `r` reads it."""
     await open_by_search(pilot, "field report")
     await settle(pilot)
-    assert "Text: 11 paragraphs (r reads them)" in dossier_text(pilot.app)
+    assert "Text: 11 paragraphs" in dossier_text(pilot.app)
     await pilot.press("r")
     await settle(pilot)
 
