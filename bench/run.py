@@ -359,7 +359,7 @@ def bench_save(path: Path, rows: list[Row], runs: int) -> None:
             saves = []
             refs = []
             for i in range(runs):
-                data = store._db.storage.read()
+                data = store.tables  # what the save writes (a dict of read-only dicts)
 
                 def reference() -> None:
                     payload = orjson.dumps(data, option=DUMP_OPTIONS)

@@ -1,7 +1,8 @@
 """The change log kept inside the database (`changes` table): who changed which record, when, how.
 
-One entry per record an edit touched, so a cascading delete lists everything it removed;
-a bulk write with a summary (an import of 100k rows) logs that one line and its counts instead.
+One entry per record an edit touched, so a cascading delete lists everything it removed; an
+edit with a `summary` (an import, a merge: thousands of records) logs one entry saying what it
+did, with its counts per table and action as its fields ("events: 30 add").
 Entries are only ever added: undoing an edit logs an `undo`, it does not erase the edit's entry.
 """
 
@@ -28,9 +29,7 @@ def entries(edit: Edit, action: str | None, taken: Container[str], when: datetim
         # `fields` holds the counts per table and action: "events: 30 add", "places: 2 edit".
         counts = Counter((c.table, c.action) for c in edit.changes)
         actions = {c.action for c in edit.changes}
-        n = 1
-        while f"change-{stamp}-{n}" in taken:
-            n += 1
+        n = _next(stamp, 1, taken)
         return [{"id": f"change-{stamp}-{n}", "who": who, "when": iso,
                  "action": action or (actions.pop() if len(actions) == 1 else "edit"), "record": edit.summary,
                  "fields": [f"{t}: {k} {a}" for (t, a), k in sorted(counts.items())]}]
@@ -43,3 +42,9 @@ def entries(edit: Edit, action: str | None, taken: Container[str], when: datetim
         out.append({"id": f"change-{stamp}-{n}", "who": who, "when": iso, "action": action or change.action,
                     "record": change.ref, "fields": change.fields()})
     return out
+
+
+def _next(stamp: str, n: int, taken: Container[str]) -> int:
+    while f"change-{stamp}-{n}" in taken:
+        n += 1
+    return n

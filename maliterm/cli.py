@@ -66,7 +66,9 @@ def resolve_name(store, query: str, tables: tuple[str, ...] | None = None) -> tu
 def open_store(ctx: click.Context, db: Path | None, read_only: bool = True):
     from maliterm.store import Store
 
-    return Store.open(db_path(ctx, db), read_only=read_only)
+    store = Store.open(db_path(ctx, db), read_only=read_only)
+    ctx.call_on_close(store.close)  # finish its writes and give up the lock when the command ends
+    return store
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -173,7 +175,7 @@ def timeline(ctx, actor, place, etype, start, end, db, as_json) -> None:
         place=resolve_name(store, place, ("places",))[1]["id"] if place else None,
         type=etype, start=start, end=end,
     )
-    ids = filter_events(store, f)
+    ids = filter_events(store.snapshot, f)
     if as_json:
         print_json([store.event(e) for e in ids])
         return
@@ -206,7 +208,7 @@ def lineage(ctx, actor, as_of, db, as_json) -> None:
     check_date("--as-of", as_of)
     store = open_store(ctx, db)
     focus = resolve_name(store, actor, ("actors",))[1]["id"] if actor else None
-    lin = Lineage.of_store(store, as_of)
+    lin = Lineage.of_store(store.snapshot, as_of)
     nodes = lin.forest(focus)
     if as_json:
         print_json({"as_of": as_of, "focus": focus, "roots": [node_json(lin, n) for n in nodes]})

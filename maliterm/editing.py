@@ -206,3 +206,54 @@ def add_claim(record: dict, values: dict, fact_index: int | None) -> dict:
         fact["claims"] = [*fact["claims"], claim]
         fact["contested"] = True  # a second claim with its own source is the other side
     return {**record, "facts": facts}
+
+
+# ---- field-level edits -----------------------------------------------------------------------
+
+def form_value(field: Field, value: object) -> object:
+    """A field's value as the form holds it, so a record's value and a typed one compare equal
+    when they mean the same (a list and "a, b"; None and ""; 12.5 and "12.5")."""
+    if field.kind == "list":
+        return split_list(value) if isinstance(value, str) else list(value or [])
+    if field.kind == "bool":
+        return bool(value)
+    if field.kind in ("choice", "ref"):
+        return value if value not in ("", None) else None
+    return "" if value is None else str(value).strip()
+
+
+def changed_fields(fields: tuple[Field, ...], before: dict, after: dict) -> dict[str, tuple[object, object]]:
+    """{field: (old, new)} for the fields the user changed in a form that started from `before`."""
+    out = {}
+    for f in fields:
+        old, new = form_value(f, before.get(f.name)), form_value(f, after.get(f.name))
+        if old != new:
+            out[f.name] = (old, new)
+    return out
+
+
+def apply_changes(table: str, current: dict | None, changes: dict[str, tuple[object, object]],
+                  taken: set[str] | dict, mine: frozenset[str] = frozenset(), path: str = "") -> dict:
+    """`current` (the record as it is at the save) with only the changed fields set to their new value.
+
+    A field changed by the user that someone else changed meanwhile (its value now is neither
+    what the form started from nor what the user typed) is a `Conflict`, unless it is in `mine`
+    (the user chose to save theirs over it). Nothing is ever overwritten silently."""
+    from maliterm.errors import Conflict, MalitermError
+
+    if current is None:
+        raise MalitermError("deleted meanwhile", msg="The record was deleted meanwhile (by an undo, or in the file): "
+                            "nothing saved. Add it again if it is still needed.")
+    fields = {f.name: f for f in fields_for(table)}
+    now = values_of(table, current)
+    conflicts = {}
+    for name, (old, new) in changes.items():
+        f = fields[name]
+        if name in now and name not in mine:
+            theirs = form_value(f, now[name])
+            if theirs not in (old, new):
+                conflicts[name] = (old, theirs, new)
+    if conflicts:
+        raise Conflict(f"{table}/{current['id']}", conflicts, path)
+    values = {**now, **{name: new for name, (_, new) in changes.items()}}
+    return build(table, values, current, taken)

@@ -91,3 +91,17 @@ class SaveFailed(MalitermError, OSError):
     def __init__(self, title: str, problems: list[Problem] | None = None, errno: int | None = None) -> None:
         super().__init__(title, problems)
         self.errno = errno
+
+
+class Conflict(MalitermError):
+    """A field an edit changes was changed meanwhile by someone else (on disk or by another edit).
+
+    `fields` maps each such field to (the value the form started from, theirs now, mine)."""
+
+    def __init__(self, ref: str, fields: dict[str, tuple[object, object, object]], path: str = "") -> None:
+        self.ref = ref
+        self.fields = fields
+        super().__init__(f"{ref} was changed meanwhile", [
+            Problem(path, f"{ref}.{name}", f"changed by someone else to {theirs!r} while you changed it to {mine!r}",
+                    "a choice: keep theirs, or save yours over it")
+            for name, (_, theirs, mine) in fields.items()])

@@ -37,14 +37,14 @@ class RecordChange:
 @dataclass(frozen=True)
 class Edit:
     changes: tuple[RecordChange, ...]
-    summary: str = ""  # set for a bulk write (an import): the change log then holds one entry saying this
+    summary: str | None = None  # logged as one entry for the whole edit (an import, a merge) when set
 
     def inverse(self) -> "Edit":
         return Edit(tuple(c.inverse() for c in reversed(self.changes)), self.summary)
 
 
 class History:
-    """The session's undo and redo stacks. The store moves an edit only once its save succeeded."""
+    """The session's undo and redo stacks, used by the writer alone (on its thread), and moved only once a save succeeded."""
 
     def __init__(self) -> None:
         self._undo: list[Edit] = []

@@ -1,20 +1,22 @@
-"""The store's in-memory indexes: built once at open, updated record by record after each edit.
+"""Snapshots: the records and every index over them, as of one save, never changed once published.
 
-`Store` inherits them (`Indexes` holds no state of its own beyond the indexes); the UI and the
-CLI read them through the store. Pure Python, no TinyDB and no Textual.
+The store's writer builds the first at open and each next one from the last (`evolve`), copying
+only what an edit changes; readers (the UI, the CLI, `timeline`, `lineage`, `search`) take the
+current one with one attribute read and never wait for a write. Pure Python, no TinyDB, no Textual.
 """
 
 from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
 from functools import cached_property
 
-from maliterm import dates
+from maliterm import dates, references
 from maliterm import model as m
 from maliterm.folding import fold
-from maliterm.history import RecordChange
+from maliterm.history import Edit, RecordChange
 
 
 def _span_years(date: str) -> int:
@@ -39,39 +41,91 @@ def _record_id(rec: dict) -> str:
 
 def _drop(index: dict[str, list], key: str, at: object, rank: Callable[[object], object]) -> None:
     """Take the item ranked `at` out of `index[key]`, a list sorted by `rank`, if it is there;
-    a list left empty goes, as a full build would not have made it."""
+    a list left empty goes, as a full build would not have made it. The list is replaced, never
+    changed in place: an earlier snapshot may share it."""
     items = index.get(key)
     if not items:
         return
     i = bisect.bisect_left(items, at, key=rank)
     if i < len(items) and rank(items[i]) == at:
-        del items[i]
-        if not items:
+        if len(items) == 1:
             del index[key]
+        else:
+            index[key] = items[:i] + items[i + 1:]
 
 
 def _put(index: dict[str, list], key: str, item: object, rank: Callable[[object], object]) -> None:
-    """Put `item` in `index[key]`, a list sorted by `rank`, in its place (replacing one of equal rank)."""
-    items = index.setdefault(key, [])
+    """Put `item` in `index[key]`, a list sorted by `rank`, in its place (replacing one of equal rank);
+    a new list, as in `_drop`."""
+    items = index.get(key, [])
     at = rank(item)
     i = bisect.bisect_left(items, at, key=rank)
-    if i < len(items) and rank(items[i]) == at:
-        items[i] = item
-    else:
-        items.insert(i, item)
+    j = i + 1 if i < len(items) and rank(items[i]) == at else i
+    index[key] = [*items[:i], item, *items[j:]]
 
 
-class Indexes:
-    """Lookups over `self.tables` (a mixin of Store, which sets `_db` and calls `_index`)."""
+class ReadView(Protocol):
+    """What `timeline`, `lineage` and `search` read: a `Snapshot` (or the `Store`, which answers
+    from its current one). Pass `store.snapshot` when several reads must see the same state."""
 
-    # `_index` builds them all at open; after an edit `_reindex` updates them for the records it
-    # changed. Both go through the same `_*_links` functions, so they cannot disagree
+    @property
+    def tables(self) -> Mapping[str, Mapping[str, dict]]: ...
+    @property
+    def events_by_actor(self) -> Mapping[str, list[str]]: ...
+    @property
+    def events_by_place(self) -> Mapping[str, list[str]]: ...
+    @property
+    def event_keys(self) -> list[tuple[int, int, int]]: ...
+
+    def events_in_order(self) -> list[str]: ...
+    def events_between(self, start: str | None, end: str | None) -> list[str]: ...
+
+
+class FrozenTable(dict):
+    """A dict that refuses to change: a snapshot's tables, shared by every reader and by later
+    snapshots. Still a dict for orjson, json and `isinstance`; a copy (`dict(t)`, `copy.deepcopy`)
+    is an ordinary dict. The writer builds a new one with `frozen` (or dict's own methods)."""
+
+    def _refuse(self, *args: object, **kwargs: object) -> None:
+        raise TypeError("a snapshot's table is read-only: copy it (dict(table)) or edit through the store")
+
+    __setitem__ = __delitem__ = pop = popitem = clear = update = setdefault = __ior__ = _refuse  # type: ignore[assignment]
+
+    def copy(self) -> dict:  # type: ignore[override]
+        return dict(self)
+
+    def __copy__(self) -> dict:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        import copy
+
+        return {k: copy.deepcopy(v, memo) for k, v in self.items()}
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+
+def frozen(records: Mapping[str, object]) -> FrozenTable:
+    return records if isinstance(records, FrozenTable) else FrozenTable(records)
+
+
+class Snapshot:
+    """The database as of one save: `tables` (read-only mappings of plain dicts) and the indexes.
+
+    Nothing here changes after the writer publishes it: an edit makes the next snapshot, sharing
+    every table, list and record it did not touch. The records are the file's own dicts: read them,
+    never change them (copy first, as `Store.put` does).
+    """
+
+    # `__init__` builds every index; `evolve` updates a copy for the records an edit changed.
+    # Both go through the same `_*_links` functions, so they cannot disagree
     # (tests/unit/test_incremental_index.py). Lists of events are in timeline order; lists of
     # relations, quotes and of ids under a name are in id order, as in the saved file.
 
-    def _index(self) -> None:
-        data = self._db.storage.read()
-        self.tables: dict[str, dict[str, dict]] = {t: data.get(t, {}) for t in m.TABLES}
+    def __init__(self, data: Mapping[str, dict], version: int = 0) -> None:
+        self.version = version
+        self._set_tables(data)
         self.table_of: dict[str, str] = {}
         for t in m.TABLES[1:]:
             self.table_of.update(dict.fromkeys(self.tables[t], t))  # C speed: 100k+ ids
@@ -89,21 +143,77 @@ class Indexes:
         self.event_keys = [bounds[k[2]][0] for k in keyed]
         self.event_ends = [bounds[k[2]][1] for k in keyed]  # latest day of each date, for `events_between`
         self.event_pos = {e: i for i, e in enumerate(self.event_order)}
-        self.relations_by_actor: dict[str, list[dict]] = defaultdict(list)
-        self.relations_by_event: dict[str, list[dict]] = defaultdict(list)
-        self.quotes_by_speaker: dict[str, list[dict]] = defaultdict(list)
+        relations_by_actor: dict[str, list[dict]] = defaultdict(list)
+        relations_by_event: dict[str, list[dict]] = defaultdict(list)
+        quotes_by_speaker: dict[str, list[dict]] = defaultdict(list)
+        self.relations_by_actor, self.relations_by_event = relations_by_actor, relations_by_event
+        self.quotes_by_speaker = quotes_by_speaker
         for table in ("relations", "quotes"):
             records = self.tables[table]
             for rid in sorted(records):
                 for index, key in self._record_links(table, records[rid]):
                     index[key].append(records[rid])
-        self.events_by_actor: dict[str, list[str]] = defaultdict(list)
-        self.events_by_place: dict[str, list[str]] = defaultdict(list)
+        events_by_actor: dict[str, list[str]] = defaultdict(list)
+        events_by_place: dict[str, list[str]] = defaultdict(list)
+        self.events_by_actor, self.events_by_place = events_by_actor, events_by_place
         for eid in self.event_order:
             for index, key in self._event_links(eid, events[eid]):
                 index[key].append(eid)
-        self.__dict__.pop("by_name", None)
-        self._search = None
+        # Plain dicts from here: a reader asking for a missing key must not add one.
+        self.relations_by_actor, self.relations_by_event = dict(relations_by_actor), dict(relations_by_event)
+        self.quotes_by_speaker = dict(quotes_by_speaker)
+        self.events_by_actor, self.events_by_place = dict(events_by_actor), dict(events_by_place)
+
+    def _set_tables(self, data: Mapping[str, dict]) -> None:
+        self.tables: FrozenTable = FrozenTable({t: frozen(data.get(t, {})) for t in m.TABLES})
+
+    # ---- reading ---------------------------------------------------------------------
+
+    @property
+    def meta(self) -> dict:
+        return self.tables["meta"].get("meta", {})
+
+    def counts(self) -> dict[str, int]:
+        return {t: len(self.tables[t]) for t in m.TABLES if t != "meta"}
+
+    def get(self, rid: str) -> dict | None:
+        t = self.table_of.get(rid)
+        return self.tables[t][rid] if t else None
+
+    def actor(self, rid: str) -> dict:
+        return self.tables["actors"][rid]
+
+    def event(self, rid: str) -> dict:
+        return self.tables["events"][rid]
+
+    def name(self, rid: str) -> str:
+        """The display name of any record id; the id itself when it names nothing."""
+        t = self.table_of.get(rid)
+        return m.label(t, self.tables[t][rid]) if t else rid
+
+    def events_in_order(self) -> list[str]:
+        return self.event_order
+
+    def event_actors(self, eid: str) -> list[tuple[str, str]]:
+        """(actor id, role) for everyone in an event, claimants included."""
+        ev = self.event(eid)
+        out = [(a["actor"], a["role"]) for a in ev.get("actors", ())]
+        out += [(r["from"], "claimant") for r in self.relations_by_event.get(eid, ())]
+        return out
+
+    def relations_of(self, rid: str) -> list[dict]:
+        return self.relations_by_actor.get(rid, [])
+
+    def references_to(self, rid: str) -> list[str]:
+        """Every place that refers to record `rid`, as "table/id.field" (".cite[0].source", ...)."""
+        return references.references_to(self.tables, rid)
+
+    def plan_delete(self, table: str, rid: str) -> Edit:
+        """What deleting `table/rid` with cascade would change, record by record, for a confirm dialog:
+        references dropped (a citation, an event's actor, an optional field), and records that cannot
+        stand without the target deleted too (a relation from or to it, a record left with no citation)."""
+        plan = references.cascade(self.tables, table, rid)
+        return Edit(tuple(RecordChange(t, i, self.tables[t][i], after) for (t, i), after in plan.items()))
 
     @property
     def max_span_years(self) -> int:
@@ -138,17 +248,33 @@ class Indexes:
     def _name_rank(self, rid: str) -> tuple[int, str]:
         return m.NAMED_TABLES.index(self.table_of[rid]), rid
 
-    def _reindex(self, changes: Iterable[RecordChange]) -> None:
-        """Bring every index up to date after `changes` were saved, touching only what they touch.
+    # ---- the next snapshot -------------------------------------------------------------
+
+    def evolve(self, data: Mapping[str, dict], changes: Iterable[RecordChange]) -> "Snapshot":
+        """The snapshot after `changes` made `data` from this one's: this one's indexes, copied
+        where the changes touch them (a table of ids, the timeline order, the lists of the records
+        they link), the rest shared. This snapshot itself is left as it was."""
+        new = object.__new__(Snapshot)
+        new.version = self.version + 1
+        new.tables = self.tables  # the state before, until the links are undone
+        new.table_of, new.event_pos = dict(self.table_of), dict(self.event_pos)
+        new.event_order, new.event_keys, new.event_ends = list(self.event_order), list(self.event_keys), list(self.event_ends)
+        new._spans = Counter(self._spans)
+        new.relations_by_actor, new.relations_by_event = dict(self.relations_by_actor), dict(self.relations_by_event)
+        new.quotes_by_speaker = dict(self.quotes_by_speaker)
+        new.events_by_actor, new.events_by_place = dict(self.events_by_actor), dict(self.events_by_place)
+        if "by_name" in self.__dict__:  # built: keep it up to date; not yet: built from the records on first use
+            new.__dict__["by_name"] = dict(self.by_name)
+        new._reindex(data, changes)
+        return new
+
+    def _reindex(self, data: Mapping[str, dict], changes: Iterable[RecordChange]) -> None:
+        """Bring every index up to date after `changes`, touching only what they touch.
 
         Whatever a changed record was linked to is unlinked (while the indexes still describe the
         old state), then whatever it is linked to now is linked, each list kept in its order.
         """
-        net: dict[tuple[str, str], RecordChange] = {}
-        for c in changes:  # one record changed twice in an edit: from its first before to its last after
-            first = net.get((c.table, c.id), c)
-            net[(c.table, c.id)] = RecordChange(c.table, c.id, first.before, c.after)
-        changed = [c for c in net.values() if c.table != "meta"]
+        changed = [c for c in net_changes(changes) if c.table != "meta"]
         events = [c for c in changed if c.table == "events"]
         # Events whose lists may change: the edited ones, and those a changed claim points at.
         affected = {c.id: c.before for c in events}
@@ -165,8 +291,7 @@ class Indexes:
             if c.before is not None:
                 self._link(c.table, c.id, c.before, False)
 
-        data = self._db.storage.read()
-        self.tables = {t: data.get(t, {}) for t in m.TABLES}
+        self._set_tables(data)
         for c in changed:
             if c.after is None:
                 self.table_of.pop(c.id, None)
@@ -190,19 +315,12 @@ class Indexes:
                     _put(index, key, rec, _record_id)
                 else:
                     _drop(index, key, rid, _record_id)
-        if table not in m.NAMED_TABLES:
-            return
-        if "by_name" in self.__dict__:  # built: keep it; not yet: it will be built from the records
+        if table in m.NAMED_TABLES and "by_name" in self.__dict__:
             for key in self._name_keys(table, rec):
                 if link:
                     _put(self.by_name, key, rid, self._name_rank)
                 else:
                     _drop(self.by_name, key, self._name_rank(rid), self._name_rank)
-        if self._search is not None:
-            if link:
-                self._search.add(self._search.entries_of(table, rid, rec))
-            else:
-                self._search.remove(table, rid)
 
     def _reorder_events(self, changes: list[RecordChange]) -> None:
         """Take the changed events out of the timeline order and put them back where they now go."""
@@ -233,7 +351,7 @@ class Indexes:
             for rid in sorted(records):
                 for key in self._name_keys(t, records[rid]):
                     by_name[key].append(rid)
-        return by_name
+        return dict(by_name)
 
     def events_between(self, start: str | None, end: str | None) -> list[str]:
         """Events that may fall in [start, end], by binary search on the date order."""
@@ -249,3 +367,12 @@ class Indexes:
             head = [e for e, last in zip(self.event_order[back:lo], self.event_ends[back:lo]) if last >= first]
             head = [e for e in head if dates.overlaps(events[e]["date"], start, end)]
         return head + self.event_order[lo:hi]
+
+
+def net_changes(changes: Iterable[RecordChange]) -> list[RecordChange]:
+    """One change per record: a record changed twice goes from its first `before` to its last `after`."""
+    net: dict[tuple[str, str], RecordChange] = {}
+    for c in changes:
+        first = net.get((c.table, c.id), c)
+        net[(c.table, c.id)] = RecordChange(c.table, c.id, first.before, c.after)
+    return list(net.values())

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from maliterm import dates
 from maliterm import model as m
+
+if TYPE_CHECKING:
+    from maliterm.indexes import ReadView
 
 
 class Edge(NamedTuple):  # a tuple: thousands are made each time the lineage is drawn
@@ -59,7 +62,7 @@ class Lineage:
                 edges.sort(key=lambda e: (dates.sort_key(e.date), self.name(e.child)))
 
     @classmethod
-    def of_store(cls, store, as_of: str | None = None) -> "Lineage":
+    def of_store(cls, store: ReadView, as_of: str | None = None) -> "Lineage":
         return cls(store.tables["actors"], store.tables["relations"].values(), as_of)
 
     def name(self, rid: str) -> str:

@@ -15,11 +15,15 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from maliterm import model as m
 from maliterm.folding import fold
+
+if TYPE_CHECKING:
+    from maliterm.indexes import ReadView
 
 _DOUBLE = re.compile(r"(.)\1+")
 
@@ -157,7 +161,7 @@ class SearchIndex:
         return out
 
     @classmethod
-    def from_store(cls, store) -> "SearchIndex":
+    def from_store(cls, store: ReadView) -> "SearchIndex":
         entries: list[tuple[str, str, str, str]] = []
         for table in m.NAMED_TABLES:
             for rid, rec in store.tables[table].items():

@@ -1,12 +1,12 @@
 """The one way in to the data: open a file once, index it, answer queries, save edits.
 
-Only this module (with `storage`) touches TinyDB. Records are the plain dicts from the
-file; indexes are built once at open and updated for the changed records after each edit.
+Only this module (with `storage` and its `writer`) touches TinyDB. Reads come from an immutable
+`Snapshot` (indexes.py); writes go through the one `Writer` (writer.py), which saves, builds the
+next snapshot from the changed records and publishes it.
 """
 
 from __future__ import annotations
 
-import copy
 import gc
 import os
 import threading
@@ -15,18 +15,22 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from maliterm import changelog, references, validated
+from maliterm import validated
 from maliterm import model as m
-from maliterm.errors import Ambiguous, InvalidDatabase, NotFound, Problem, ReadOnly, Referenced
+from maliterm.errors import Ambiguous, InvalidDatabase, NotFound, Problem
 from maliterm.folding import fold
-from maliterm.history import Edit, History, RecordChange
-from maliterm.indexes import Indexes
+from maliterm.history import Edit, RecordChange
+from maliterm.indexes import Snapshot
 from maliterm.locking import Holder, LockUnavailable, Locked, WriterLock
 from maliterm.storage import (FileIdentity, cannot_keep_owner, check_duplicate_keys, digest, open_tinydb, parse,
                               read_raw, remove_leftovers, save_atomic)
 from maliterm.validate import validate
+from maliterm.writer import Writer
+
+if TYPE_CHECKING:
+    from maliterm.search import Hit, SearchIndex
 
 DEFAULT_DB = Path(__file__).parent / "data" / "db.json"
 
@@ -118,8 +122,15 @@ def _holds_words(name_words: list[str], words: list[str]) -> bool:
     return all(any(n.startswith(w) for n in name_words) for w in words)
 
 
-class Store(Indexes):
-    """An open database: the records, their indexes, and the only write path.
+class Store:
+    """An open database: the facade over its current snapshot (reads) and its writer (writes).
+
+    Reads (`tables`, `get`, `events_between`, every index) come from `snapshot`, the immutable
+    state as of the last save, taken with one attribute read and never waiting for a write;
+    a caller needing several reads to agree takes `store.snapshot` once and reads from it.
+    Writes (`put`, `write_many`, `edit`, `delete`, `undo`, `redo`, `reload`) go through the one
+    writer thread and return once done (or raise why not): call them from a worker or the CLI,
+    never on the UI's thread.
 
     Opened for writing, it holds the file's writer lock until `close` (or the end of a
     `with` block, or of the process). When it cannot be written, `read_only` is true and
@@ -134,11 +145,27 @@ class Store(Indexes):
         self.took_over_lock_from: Holder | None = None  # a writer that died without closing
         self.leftovers_removed: list[Path] = []  # temp files of saves that died, deleted at open
         self.leftovers_kept: list[str] = []  # ... or why one could not be
-        self.history = History()
-        self._busy = threading.RLock()  # edits and the background search-index build take turns
         self._release = lambda: None
-        self._db = open_tinydb(path, data, read_only, identity)
-        self._index()
+        self._search: SearchIndex | None = None
+        self._search_of: Snapshot | None = None  # the snapshot `_search` describes
+        self._search_lock = threading.Lock()  # a query and the update after a save take turns (milliseconds)
+        self._search_build = threading.Lock()  # one build at a time; writes never wait for it
+        first = Snapshot(data)
+        # The storage keeps the snapshot's tables, not the parsed ones: one copy of each in memory.
+        # The writer reaches back through a weak reference: a cycle would keep an unused store (and
+        # its writer lock) alive until the garbage collector ran, and a second open would find it held.
+        me = weakref.ref(self)
+
+        def refusal() -> str:
+            store = me()
+            return store.read_only_reason if store is not None and store.read_only else ""
+
+        def published(old: Snapshot, new: Snapshot, changes: list[RecordChange] | None) -> None:
+            if (store := me()) is not None:
+                store._published(old, new, changes)
+
+        self._writer = Writer(path, open_tinydb(path, dict(first.tables), read_only, identity), first,
+                              refusal, published)
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, read_only: bool = False,
@@ -159,7 +186,7 @@ class Store(Indexes):
         store.read_only_reason, store.lock_holder = reason, holder
         if lock:
             store.took_over_lock_from = lock.took_over
-            store.leftovers_removed, store.leftovers_kept = remove_leftovers(store._db.storage.target,
+            store.leftovers_removed, store.leftovers_kept = remove_leftovers(Path(os.path.realpath(p)),
                                                                              lock.acquired_at)
             store._release = weakref.finalize(store, lock.release)  # also at exit, if never closed
         return store
@@ -179,7 +206,8 @@ class Store(Indexes):
             return exc.title, None, None
 
     def close(self) -> None:
-        """Give up the writer lock (reading still works); safe to call twice."""
+        """Finish the writes under way, then give up the writer lock (reading still works); safe twice."""
+        self._writer.close()
         self._release()
 
     def __enter__(self) -> "Store":
@@ -191,43 +219,19 @@ class Store(Indexes):
     # ---- reading ---------------------------------------------------------------------
 
     @property
-    def meta(self) -> dict:
-        return self.tables["meta"].get("meta", {})
+    def snapshot(self) -> Snapshot:
+        """The records and indexes as of the last save: immutable, safe to read from any thread."""
+        return self._writer.snapshot
+
+    def __getattr__(self, name: str):
+        # Every read the snapshot answers (`tables`, `get`, `name`, `event_order`, ...), from the current one.
+        if name.startswith("__") or name in ("_writer",):
+            raise AttributeError(name)
+        return getattr(self._writer.snapshot, name)
 
     @property
     def title(self) -> str:
-        return self.meta.get("title") or self.path.name
-
-    def counts(self) -> dict[str, int]:
-        return {t: len(self.tables[t]) for t in m.TABLES if t != "meta"}
-
-    def get(self, rid: str) -> dict | None:
-        t = self.table_of.get(rid)
-        return self.tables[t][rid] if t else None
-
-    def actor(self, rid: str) -> dict:
-        return self.tables["actors"][rid]
-
-    def event(self, rid: str) -> dict:
-        return self.tables["events"][rid]
-
-    def name(self, rid: str) -> str:
-        """The display name of any record id; the id itself when it names nothing."""
-        t = self.table_of.get(rid)
-        return m.label(t, self.tables[t][rid]) if t else rid
-
-    def events_in_order(self) -> list[str]:
-        return self.event_order
-
-    def event_actors(self, eid: str) -> list[tuple[str, str]]:
-        """(actor id, role) for everyone in an event, claimants included."""
-        ev = self.event(eid)
-        out = [(a["actor"], a["role"]) for a in ev.get("actors", ())]
-        out += [(r["from"], "claimant") for r in self.relations_by_event.get(eid, ())]
-        return out
-
-    def relations_of(self, rid: str) -> list[dict]:
-        return self.relations_by_actor.get(rid, [])
+        return self.snapshot.meta.get("title") or self.path.name
 
     def resolve(self, query: str, tables: Iterable[str] = m.NAMED_TABLES) -> tuple[str, dict]:
         """(table, record) of `resolve_match`."""
@@ -244,44 +248,77 @@ class Store(Indexes):
         Several: Ambiguous listing them. None: NotFound with the closest search hits, never taken.
         """
         tables = tuple(tables)
+        snap = self.snapshot
         q = query.strip()
         for rid in (q, q.lower()):
-            if self.table_of.get(rid) in tables:
-                return Resolved(self.table_of[rid], self.get(rid), True)  # type: ignore[arg-type]
+            if snap.table_of.get(rid) in tables:
+                return Resolved(snap.table_of[rid], snap.get(rid), True)  # type: ignore[arg-type]
         folded = fold(q)
-        for rid in self.by_name.get(folded, ()):
-            if self.table_of[rid] in tables:
-                return Resolved(self.table_of[rid], self.get(rid), True)  # type: ignore[arg-type]
+        for rid in snap.by_name.get(folded, ()):
+            if snap.table_of[rid] in tables:
+                return Resolved(snap.table_of[rid], snap.get(rid), True)  # type: ignore[arg-type]
         words = folded.split()
-        found = {rid for key, rids in self.by_name.items() if words and _holds_words(key.split(), words)
-                 for rid in rids if self.table_of[rid] in tables}
-        ranked = sorted(found, key=lambda r: (tables.index(self.table_of[r]), r))
+        found = {rid for key, rids in snap.by_name.items() if words and _holds_words(key.split(), words)
+                 for rid in rids if snap.table_of[rid] in tables}
+        ranked = sorted(found, key=lambda r: (tables.index(snap.table_of[r]), r))
         if len(ranked) == 1:
-            return Resolved(self.table_of[ranked[0]], self.get(ranked[0]), False)  # type: ignore[arg-type]
+            return Resolved(snap.table_of[ranked[0]], snap.get(ranked[0]), False)  # type: ignore[arg-type]
         if ranked:
-            raise Ambiguous(query, ranked, [self.name(r) for r in ranked])
+            raise Ambiguous(query, ranked, [snap.name(r) for r in ranked])
         # A fuzzy match is offered, never taken: a script must not act on a guess.
         hits = [h for h in self.search(query, limit=8) if h.table in tables][:5]
-        raise NotFound(query, [f"{self.name(h.id)} ({h.id})" for h in hits])
+        raise NotFound(query, [f"{snap.name(h.id)} ({h.id})" for h in hits])
 
-    def prepare_search(self):
-        """The search index, built now if not yet (the TUI builds it in the background after opening)."""
-        from maliterm.search import SearchIndex
+    def prepare_search(self) -> SearchIndex:
+        """The search index, built now if not yet (the TUI builds it in the background after opening).
 
-        with self._busy:  # an edit saved meanwhile would leave the new index describing the old data
+        Built from one snapshot without holding anything a write needs; saves made meanwhile are
+        then added to it (`_catch_up`), so it describes the newest snapshot when it is put in use."""
+        from maliterm.search import SearchIndex  # loaded on first search: a quicker start
+
+        with self._search_build:
             if self._search is None:
-                self._search = SearchIndex.from_store(self)
+                built_from = self.snapshot
+                index = SearchIndex.from_store(built_from)
                 gc.freeze()  # as at load: a million long-lived objects the collector need not rescan
-        return self._search
+                with self._search_lock:
+                    self._search, self._search_of = index, built_from
+                    self._catch_up(self.snapshot, None)
+        return self._search  # type: ignore[return-value]
 
-    def search(self, text: str, limit: int = 20):
-        return self.prepare_search().query(text, limit)
+    def search(self, text: str, limit: int = 20) -> list[Hit]:
+        index = self.prepare_search()
+        with self._search_lock:
+            return index.query(text, limit)
 
-    # ---- writing ---------------------------------------------------------------------
+    def _published(self, old: Snapshot, new: Snapshot, changes: list[RecordChange] | None) -> None:
+        """On the writer's thread, right after a new snapshot: the search index follows it."""
+        with self._search_lock:
+            if self._search is not None:
+                self._catch_up(new, changes if self._search_of is old else None)
 
-    def _check_writable(self) -> None:
-        if self.read_only:
-            raise ReadOnly(f"{self.path} is open read-only: {self.read_only_reason}")
+    def _catch_up(self, new: Snapshot, changes: list[RecordChange] | None) -> None:
+        """Bring the search index from `_search_of` to `new`: by the changes when the writer knows
+        them, else by the records that are not the same objects in both (tables share them)."""
+        old, index = self._search_of, self._search
+        if old is new or index is None or old is None:
+            return
+        if changes is None:
+            changes = []
+            for t in m.NAMED_TABLES:
+                before, after = old.tables[t], new.tables[t]
+                if before is not after:
+                    changes += [RecordChange(t, rid, before.get(rid), after.get(rid)) for rid in before.keys() | after.keys()
+                                if before.get(rid) is not after.get(rid)]
+        for c in changes:
+            if c.table in m.NAMED_TABLES:
+                if c.before is not None:
+                    index.remove(c.table, c.id)
+                if c.after is not None:
+                    index.add(index.entries_of(c.table, c.id, c.after))
+        self._search_of = new
+
+    # ---- writing (through the one writer) --------------------------------------------------
 
     def put(self, table: str, record: dict) -> None:
         """Add or replace one whole record: validated, saved atomically, logged, undoable."""
@@ -291,116 +328,52 @@ class Store(Indexes):
         if not isinstance(rid, str):
             raise InvalidDatabase(f"cannot save a record of {table} without an id", [Problem(
                 str(self.path), f"{table}/?.id", f"is {rid!r}", "a slug naming the record")])
-        before = self.tables[table].get(rid)
-        after = copy.deepcopy(record)  # the caller may go on changing its dict; ours must not move
-        if after != before:
-            self._commit(Edit((RecordChange(table, rid, before, after),)))
+        self._writer.call(self._writer.write_many, [(table, rid, record)])
 
-    def write_many(self, records: Iterable[tuple[str, str, dict | None]], summary: str = "") -> None:
+    def write_many(self, records: Iterable[tuple[str, str, dict | None]], summary: str | None = None) -> Edit | None:
         """Add or replace (a dict) or delete (None) many records as one edit: validated together,
         one atomic save, one undo step. For imports and merges, where `put` per record would
-        validate the whole database once per record. With a `summary` ("import of FILE: ...") the
-        change log gets that one entry instead of one per record."""
-        changes = []
-        for table, rid, after in records:
-            if table not in m.TABLES:
-                raise ValueError(f"unknown table {table!r}")
-            before = self.tables[table].get(rid)
-            if after != before:
-                changes.append(RecordChange(table, rid, before, copy.deepcopy(after)))
-        if changes:
-            self._commit(Edit(tuple(changes), summary))
+        validate the whole database once per record. With `summary` ("import of x.csv: 20 events,
+        3 actors added") the change log gets that one entry instead of one per record."""
+        return self._writer.call(self._writer.write_many, list(records), summary)
+
+    def edit(self, table: str, rid: str | None, make: Callable[[dict | None], dict]) -> dict:
+        """Save `make(record)`, given the record as it is at the moment of the save (None for a new
+        one), and return what was saved. `make` raises (a `Conflict`) to refuse."""
+        return self._writer.call(self._writer.edit, table, rid, make)
 
     def delete(self, table: str, rid: str, cascade: bool = False) -> Edit:
         """Delete one record. Without `cascade`, refuses (Referenced) while others refer to it;
         with it, removes those references too (see `plan_delete`), all in one save and one undo step."""
-        self._check_writable()
-        if rid not in self.tables.get(table, {}) or table == "changes":
-            raise NotFound(f"{table}/{rid}", [])
-        if not cascade and (refs := self.references_to(rid)):
-            raise Referenced(f"cannot delete {table}/{rid}: other records refer to it", [
-                Problem(str(self.path), ref, f"refers to {rid}", "no reference left: remove these, or delete with cascade")
-                for ref in refs])
-        edit = self.plan_delete(table, rid)
-        self._commit(edit)
-        return edit
-
-    def references_to(self, rid: str) -> list[str]:
-        """Every place that refers to record `rid`, as "table/id.field" (".cite[0].source", ...)."""
-        return references.references_to(self.tables, rid)
-
-    def plan_delete(self, table: str, rid: str) -> Edit:
-        """What `delete(table, rid, cascade=True)` would change, record by record, for a confirm dialog:
-        references dropped (a citation, an event's actor, an optional field), and records that cannot
-        stand without the target deleted too (a relation from or to it, a record left with no citation)."""
-        plan = references.cascade(self.tables, table, rid)
-        return Edit(tuple(RecordChange(t, i, self.tables[t][i], after) for (t, i), after in plan.items()))
-
-    def _commit(self, edit: Edit, action: str | None = None) -> None:
-        """Apply an edit and its change-log entries: validated as a whole, one atomic save, then undoable.
-
-        `action` is "undo" or "redo" when replaying history; otherwise the edit is new and clears redo.
-        """
-        with self._busy:  # the search index may be being built in another thread from these tables
-            self._apply(edit, action)
-
-    def _apply(self, edit: Edit, action: str | None) -> None:
-        self._check_writable()
-        data = self._db.storage.read()
-        trial = {**data, **{t: dict(data.get(t, {})) for t in {c.table for c in edit.changes} | {"changes"}}}
-        for c in edit.changes:
-            if c.after is None:
-                trial[c.table].pop(c.id, None)
-            else:
-                trial[c.table][c.id] = c.after
-        touched = {(c.table, c.id) for c in edit.changes}
-        logged = [RecordChange("changes", e["id"], None, e) for e in changelog.entries(edit, action, self.table_of)]
-        for entry in logged:
-            trial["changes"][entry.id] = entry.after
-            touched.add(("changes", entry.id))
-        # What was here is valid; unless an id goes away, only the touched records need a look.
-        deletes = any(c.after is None for c in edit.changes)
-        problems = validate(trial, str(self.path), only=None if deletes else touched)
-        if problems:
-            what = ", ".join(c.ref for c in edit.changes)
-            raise InvalidDatabase(f"cannot save {what}", problems)
-        self._db.storage.write(trial)  # FileChanged or OSError: nothing saved, memory unchanged
-        validated.remember(self._db.storage.identity.digest)  # checked above: reopening needs no check
-        self._reindex(edit.changes + tuple(logged))
-        if action is None:
-            self.history.done(edit)
+        return self._writer.call(self._writer.delete, table, rid, cascade)
 
     @property
     def can_undo(self) -> bool:
-        return self.history.can_undo
+        """A hint for the UI (the writer decides when the undo runs)."""
+        return self._writer.history.can_undo
 
     @property
     def can_redo(self) -> bool:
-        return self.history.can_redo
+        return self._writer.history.can_redo
 
     def undo(self) -> Edit | None:
         """Take back the last edit of this session (saved, and logged as "undo"); None if there is none."""
-        edit = self.history.next_undo()
-        if edit is not None:
-            self._commit(edit.inverse(), "undo")
-            self.history.undone()
-        return edit
+        return self._writer.call(self._writer.undo)
 
     def redo(self) -> Edit | None:
         """Make again the last undone edit; None if there is none."""
-        edit = self.history.next_redo()
-        if edit is not None:
-            self._commit(edit, "redo")
-            self.history.redone()
-        return edit
+        return self._writer.call(self._writer.redo)
 
     def changed_on_disk(self) -> bool:
-        """Whether another program changed the file since this store loaded or saved it."""
-        return self._db.storage.changed_on_disk()
+        """Whether another program changed the file since this store loaded or saved it (reads the file)."""
+        return self._writer.call(self._writer.changed_on_disk)
 
     def reload(self) -> None:
         """Read the file again (after `FileChanged`). Undo history is dropped: it was about the old file."""
-        data, identity = load_valid_with_identity(self.path)
-        self._db = open_tinydb(self.path, data, self.read_only, identity)
-        self.history.clear()
-        self._index()
+
+        def reread() -> None:
+            data, identity = load_valid_with_identity(self.path)
+            snap = Snapshot(data, self._writer.snapshot.version + 1)
+            self._writer.replace(open_tinydb(self.path, dict(snap.tables), self.read_only, identity), snap)
+
+        self._writer.call(reread)

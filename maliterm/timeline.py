@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from maliterm.indexes import ReadView
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class EventFilter:
         return ", ".join(parts) or "all events"
 
 
-def filter_events(store, f: EventFilter) -> list[str]:
+def filter_events(store: ReadView, f: EventFilter) -> list[str]:
     """Event ids in timeline order that pass every part of the filter.
 
     The narrowest index answers first (actor, place, then date range by bisection),
@@ -80,6 +83,6 @@ def casualty_summary(event: dict) -> str:
     return f"{mark}{total} killed"
 
 
-def year_index(store, year: int) -> int:
+def year_index(store: ReadView, year: int) -> int:
     """Position of the first event in or after `year` in timeline order (for 'jump to year')."""
     return min(bisect.bisect_left(store.event_keys, (year, 0, 0)), max(len(store.event_keys) - 1, 0))

@@ -126,7 +126,8 @@ def merge_cmd(ctx: click.Context, theirs: Path, base: Path | None, keep: str | N
     if report.unresolved:
         raise MalitermError("unresolved conflicts", msg=f"{len(report.unresolved)} conflicts and no way to ask: "
                             "nothing written. Rerun with --keep ours, theirs or contested.")
-    store.write_many((t, rid, merged.get(t, {}).get(rid)) for t in set(ours) | set(merged) for rid in ours.get(t, {}) | merged.get(t, {}))
+    store.write_many(((t, rid, merged.get(t, {}).get(rid)) for t in set(ours) | set(merged)
+                      for rid in ours.get(t, {}) | merged.get(t, {})), summary=f"merge of {theirs.name}")
 
 
 @click.command("merge-driver")

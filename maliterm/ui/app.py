@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.worker import Worker, WorkerState
 
 from maliterm import config
+from maliterm.errors import MalitermError
 from maliterm.safe import clean, one_line
 from maliterm.ui.commands import MalitermCommands
 from maliterm.ui.screens.main import MainScreen
@@ -22,7 +25,8 @@ class MalitermApp(App):
         Binding("q", "quit", "Quit", tooltip="Quit maliterm"),
         Binding("question_mark,f1", "screen.help", "Keys", tooltip="Show every key"),
         Binding("t", "cycle_theme", "Theme", show=False, tooltip="Dark, light, high contrast"),
-        Binding("ctrl+p", "command_palette", "Commands", tooltip="Every actor, event and action"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False,  # the footer docks it at the right
+                tooltip="Every actor, event and action"),
     ]
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
@@ -47,11 +51,39 @@ class MalitermApp(App):
         current = THEME_CYCLE.index(self.theme) if self.theme in THEME_CYCLE else -1
         self.theme = THEME_CYCLE[(current + 1) % len(THEME_CYCLE)]
         self.settings.theme = self.theme
-        try:
-            config.save(self.settings)
-        except OSError as exc:
-            self.notify(clean(f"Theme not saved: {exc}"), severity="warning", markup=False)
+        self._save_settings()
         self.notify(f"Theme: {self.theme}", timeout=2)
+
+    @work(thread=True, exclusive=True, group="config", exit_on_error=False, description="Settings not saved")
+    def _save_settings(self) -> None:
+        config.save(self.settings)  # off the UI thread: a slow or full disk never freezes a keypress
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.show_worker_error(event)
+
+    def show_worker_error(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker is shown (screens hand theirs here, see `worker_errors`):
+        whatever it raised, in plain words, never dropped.
+
+        A worker names what failing means in its `description` ("Not saved", "Export failed");
+        a failed save also marks the header, so it never goes on saying "saved"."""
+        worker = event.worker
+        if event.state != WorkerState.ERROR or worker.error is None:
+            return
+        error = worker.error
+        if isinstance(error, MalitermError):
+            text = error.text()
+        elif isinstance(error, OSError):
+            where = f" ({error.filename})" if error.filename else ""
+            text = f"{error.strerror or error}{where}"
+        else:  # a bug: say so plainly; no traceback reaches a user
+            text = f"Unexpected error ({type(error).__name__}): {error}"
+        self.notify(clean(text), title=clean(worker.description or "Failed"), severity="error", markup=False,
+                    timeout=15)
+        if worker.group == "save":
+            for screen in self.screen_stack:
+                if isinstance(screen, MainScreen):
+                    screen.set_saved_state("save FAILED")
 
 
 def make_app(path: Path, read_only: bool = False) -> MalitermApp:

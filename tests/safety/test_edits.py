@@ -211,3 +211,43 @@ def test_read_only_store_refuses_edits_with_its_reason(small_db):
     with pytest.raises(ReadOnly, match="opened read-only"):
         store.put("actors", NEW_ACTOR)
     assert small_db.read_bytes() == before
+
+
+# ---- field-level edits and one log entry per bulk write ------------------------------------------
+
+def test_a_field_level_edit_applies_to_the_record_as_it_is_now(small_db):
+    from maliterm import editing
+    from maliterm.errors import Conflict
+
+    with Store.open(small_db) as store:
+        form = editing.values_of("actors", store.get("old-front"))
+        typed = {**form, "name": "Old Front (renamed)"}
+        changes = editing.changed_fields(editing.fields_for("actors"), form, typed)
+        assert changes == {"name": (form["name"], "Old Front (renamed)")}
+        # meanwhile another edit changes the summary, and then the name
+        store.put("actors", {**store.get("old-front"), "summary": "Theirs."})
+        saved = store.edit("actors", "old-front", lambda cur: editing.apply_changes("actors", cur, changes, store.table_of))
+        assert saved["summary"] == "Theirs." and saved["name"] == "Old Front (renamed)"
+        store.put("actors", {**store.get("old-front"), "name": "Their name"})
+        with pytest.raises(Conflict) as err:
+            store.edit("actors", "old-front", lambda cur: editing.apply_changes("actors", cur, changes, store.table_of))
+        assert err.value.fields == {"name": (form["name"], "Their name", "Old Front (renamed)")}
+        assert store.get("old-front")["name"] == "Their name"  # refused: nothing overwritten
+        store.edit("actors", "old-front",
+                   lambda cur: editing.apply_changes("actors", cur, changes, store.table_of, frozenset({"name"})))
+        assert store.get("old-front")["name"] == "Old Front (renamed)"  # the user chose to save mine over theirs
+
+
+def test_write_many_with_a_summary_logs_one_entry_and_undoes_as_one(small_db):
+    records = [("actors", f"bulk-{i}", {"id": f"bulk-{i}", "name": f"Bulk {i}", "kind": "armed_group",
+                                       "cite": [{"source": "src-a"}]}) for i in range(30)]
+    with Store.open(small_db) as store:
+        before = len(store.tables["changes"])
+        store.write_many(records, summary="import of week.csv: 30 actors added")
+        log = on_disk(small_db)["changes"]
+        assert len(log) == before + 1
+        entry = max(log.values(), key=lambda c: c["when"])
+        assert entry["record"] == "import of week.csv: 30 actors added"
+        assert entry["action"] == "add" and entry["fields"] == ["actors: 30 add"]
+        store.undo()
+        assert store.get("bulk-7") is None and len(on_disk(small_db)["changes"]) == before + 2

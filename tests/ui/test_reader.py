@@ -222,5 +222,5 @@ async def test_a_failure_finding_citations_is_shown(open_app, reader_db, monkeyp
         await ready(app, pilot)
         await read_field_report(pilot)
         assert isinstance(app.screen, ReaderScreen)
-        assert any("Finding citations failed: disk went away" in str(n.message) for n in app._notifications)
+        assert any(n.title == "Citations not counted" and "disk went away" in n.message for n in app._notifications)
         assert "…" in view(app).shown_text()  # the margins say they are not known, not "uncited"

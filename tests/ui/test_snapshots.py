@@ -38,3 +38,20 @@ def test_dossier_with_a_contested_fact(snap_compare, shipped):
         await pilot.press("2", "z")  # the dossier alone, maximised
 
     assert snap_compare(make_app(shipped), terminal_size=(100, 48), run_before=contested)
+
+
+def test_relations_at_80x24(snap_compare, shipped):
+    """Narrow: the relations take the width below the timeline; a cut merger line shows whole below the tree."""
+    async def relations(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("3", "down", "down", "down", "down")
+
+    assert snap_compare(make_app(shipped), terminal_size=(80, 24), run_before=relations)
+
+
+def test_filter_dialog_at_80x24(snap_compare, shipped):
+    async def filter_open(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("f")
+
+    assert snap_compare(make_app(shipped), terminal_size=(80, 24), run_before=filter_open)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from rich.text import Text
 from textual.widgets import Input, Label, OptionList, Static
@@ -35,7 +35,7 @@ class FilterScreen(ModalScreen[EventFilter | None]):
         self.types = sorted({e.get("type") for e in store.tables["events"].values() if e.get("type")})
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog", id="filter-dialog"):
             yield Label("Filter the timeline (enter applies, empty fields match all)", classes="dialog-title")
             for key, label, placeholder in FIELDS:
                 value = getattr(self.current, key) or ""
@@ -43,8 +43,9 @@ class FilterScreen(ModalScreen[EventFilter | None]):
                     value = self.store.name(value)
                 if key == "type":
                     placeholder = one_line(", ".join(self.types)) or placeholder
-                yield Label(label, markup=False)
-                yield PlainInput(value=value, placeholder=placeholder, id=f"filter-{key}")
+                with Horizontal(classes="filter-row"):  # label beside its field: five fields fit at 80x24
+                    yield Label(label, markup=False)
+                    yield PlainInput(value=value, placeholder=placeholder, id=f"filter-{key}")
                 # messages echo what was typed and names from the file: text, never markup
                 yield Static("", id=f"filter-{key}-error", classes="field-error", markup=False)
                 if key == "actor":

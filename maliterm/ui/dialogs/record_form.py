@@ -1,7 +1,9 @@
 """A form for one record: fields checked as you type, the store's verdict shown beside the field.
 
 Saving happens in a worker (a whole-file rewrite at 100k events takes a moment); the form
-stays open, with the messages, until the save succeeds.
+stays open, with the messages, until the save succeeds. It hands on only the fields the user
+changed, {field: (old, new)}, so a save applies them to the record as it is by then: a field
+someone else changed meanwhile is kept, or, if the user changed it too, asked about (`Conflict`).
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
-from maliterm.editing import Field, problem
-from maliterm.errors import FileChanged, MalitermError
+from maliterm.editing import Field, changed_fields, problem
+from maliterm.errors import Conflict, FileChanged, InvalidDatabase, MalitermError
 from maliterm.safe import clean
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.widgets.plain_fields import PlainInput, PlainTextArea
 from maliterm.ui.widgets.ref_picker import RefPicker
+from maliterm.ui.worker_errors import ReportsWorkerErrors
 
 
 def field_of(where: str) -> str:
@@ -33,8 +36,11 @@ def field_of(where: str) -> str:
     return sub.split("[")[0].split(".")[0]
 
 
-class RecordForm(ModalScreen):
-    """Dismisses with whatever `save(values)` returned, or None when cancelled."""
+class RecordForm(ReportsWorkerErrors, ModalScreen):
+    """Dismisses with whatever `save(values, changes, mine)` returned, or None when cancelled.
+
+    `changes` are the fields changed from `values` as {field: (old, new)}; `mine` the fields the
+    user chose to save over someone else's change (after a `Conflict`)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -42,7 +48,7 @@ class RecordForm(ModalScreen):
     ]
 
     def __init__(self, store, title: str, fields: tuple[Field, ...], values: dict,
-                 save: Callable[[dict], object], new_record: Callable[[str, str], None] | None = None) -> None:
+                 save: Callable[[dict, dict, frozenset], object], new_record: Callable[[str, str], None] | None = None) -> None:
         """`new_record(table, typed)` opens a form for a new record of that table (a new source, say)."""
         super().__init__()
         self.store = store
@@ -145,17 +151,24 @@ class RecordForm(ModalScreen):
         if self.check():
             self._save(self.collect())
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False, description="Saving")
-    def _save(self, values: dict, reload_first: bool = False) -> None:
+    @work(thread=True, group="save", exit_on_error=False, description="Not saved")
+    def _save(self, values: dict, reload_first: bool = False, mine: frozenset = frozenset(),
+              theirs: frozenset = frozenset()) -> None:
+        changes = {k: v for k, v in changed_fields(self.fields, self.values, values).items() if k not in theirs}
         try:
             if reload_first:
                 self.store.reload()
-            result = self.save(values)
+            result = self.save(values, changes, mine)
         except FileChanged as exc:
             self.app.call_from_thread(self._ask_reload, values, exc)
             return
+        except Conflict as exc:
+            self.app.call_from_thread(self._ask_conflict, values, exc, mine, theirs)
+            return
         except MalitermError as exc:
-            self.app.call_from_thread(self._failed, exc)
+            self.app.call_from_thread(self._failed, exc)  # beside the fields it is about; the form stays open
+            if not isinstance(exc, InvalidDatabase):
+                raise  # the disk or the file refused: the app's handler shows it and marks the header
             return
         self.app.call_from_thread(self.dismiss, result)
 
@@ -167,7 +180,7 @@ class RecordForm(ModalScreen):
             if any(f.name == name for f in self.fields):
                 self._show(name, text)
             else:
-                general.append(f"{p.where}: {text}")
+                general.append(f"{p.where}: {text}" if p.where else text)
         if general or not exc.problems:
             self._show("form", "\n".join(general) or exc.text())
 
@@ -183,6 +196,23 @@ class RecordForm(ModalScreen):
                 ("reload", "Reload it, then save this edit on top (nothing else of yours is lost)"),
                 ("cancel", "Do not save now"),
             ], exc.text()), answer)
+
+    def _ask_conflict(self, values: dict, exc: Conflict, mine: frozenset, theirs: frozenset) -> None:
+        names = ", ".join(exc.fields)
+
+        def answer(choice: str | None) -> None:
+            if choice == "theirs":
+                self._save(values, mine=mine, theirs=theirs | set(exc.fields))
+            elif choice == "mine":
+                self._save(values, mine=mine | set(exc.fields), theirs=theirs)
+            else:
+                self._show("form", f"Not saved: {names} changed meanwhile.")
+
+        self.app.push_screen(ChoiceScreen(f"Someone else changed {names} meanwhile", [
+            ("theirs", f"Keep their {names}; save my other changes"),
+            ("mine", f"Save my {names} over theirs"),
+            ("cancel", "Do not save now"),
+        ], exc.text()), answer)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -50,14 +50,15 @@ class DossierPane(Vertical, can_focus=False):
         self.query_one("#dossier-status", Static).update(status)
         self._layout(reset=True)
 
-    def on_resize(self) -> None:
-        if self.target is not None and self.list.size.width != self._width:
+    def on_line_list_resized(self, event: LineList.Resized) -> None:
+        event.stop()
+        if self.target is not None and event.width != self._width:
             self._layout(reset=False)
 
     def _layout(self, reset: bool) -> None:
         """Wrap prose to the pane's width; one-record lines (events, relations) stay one line."""
-        width = max(self.list.scrollable_content_region.width, 20)
-        self._width = self.list.size.width
+        self._width = self.list.scrollable_content_region.width
+        width = max(self._width, 20)
         console = self.app.console
 
         def wrapped(items: list[tuple[Text, tuple[str, str] | None]]) -> list[tuple[Text, tuple[str, str] | None]]:

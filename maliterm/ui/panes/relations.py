@@ -22,7 +22,7 @@ from textual.widgets.tree import TreeNode
 from maliterm import dates
 from maliterm.lineage import Edge, Lineage
 from maliterm.render import relation_line
-from maliterm.safe import literal
+from maliterm.safe import literal_line
 from maliterm.ui.messages import Navigate, Target
 
 EDGE_WORDS = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}
@@ -67,6 +67,17 @@ class RelationsTree(Tree[NodeData]):
         self.load(node)
         node.expand()
         self._tree_lines  # noqa: B018 (numbers the lines now: the new size goes into the same layout)
+
+    def render_label(self, node: TreeNode[NodeData], base_style, style) -> Text:
+        """The label cut to the room left of its guides, ending in `…` (the detail line shows it whole)."""
+        label = super().render_label(node, base_style, style)
+        depth, up = (0 if self.show_root else -1), node  # guides drawn before it: one a level below the top
+        while up.parent is not None:
+            depth, up = depth + 1, up.parent
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        if 0 < room < label.cell_len:
+            label.truncate(room, overflow="ellipsis")
+        return label
 
     def render_lines(self, crop):
         # Tree asks for its style once a line, which costs more than drawing the line: ask once a paint.
@@ -130,6 +141,7 @@ class RelationsPane(Vertical, can_focus=False):
         tree.show_root = False
         tree.auto_expand = False
         yield tree
+        yield Static("", id="relations-detail")  # the highlighted line whole, wrapped, when the tree cuts it
 
     @property
     def tree(self) -> RelationsTree:
@@ -141,8 +153,13 @@ class RelationsPane(Vertical, can_focus=False):
 
     def set_as_of(self, as_of: str | None) -> None:
         self.as_of = as_of
-        self.lineage = Lineage.of_store(self.store, as_of)
+        self.lineage = Lineage.of_store(self.store.snapshot, as_of)
         self._rebuild()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # False hides the key from the footer: the lineage already shows all time.
+        return not (action == "clear_as_of" and self.as_of is None)
 
     def action_clear_as_of(self) -> None:
         self.set_as_of(None)
@@ -160,7 +177,7 @@ class RelationsPane(Vertical, can_focus=False):
         for old in [n for n in tree.root.children if n.data and n.data.kind == "relations"]:
             old.remove()
         if self.focus_actor:
-            label = Text().append("Relations of ", style="bold").append_text(literal(self.store.name(self.focus_actor), "bold"))
+            label = Text().append("Relations of ", style="bold").append_text(literal_line(self.store.name(self.focus_actor), "bold"))
             section = tree.root.add(label, NodeData(Target("actors", self.focus_actor), "relations"), expand=False)
             self._load(section)
             section.expand()
@@ -196,7 +213,7 @@ class RelationsPane(Vertical, can_focus=False):
                 self._unfold(child, seen | {actor})
 
     def _add_actor(self, parent: TreeNode, actor: str, edge: Edge | None) -> TreeNode:
-        label = literal(self.lineage.name(actor), "bold")
+        label = literal_line(self.lineage.name(actor), "bold")
         if edge:
             label.append(f"  {EDGE_WORDS[edge.type]}", style="cyan")
             if edge.date:
@@ -206,7 +223,7 @@ class RelationsPane(Vertical, can_focus=False):
         parents = self.lineage.parents(actor)
         if len(parents) > 1:
             label.append("  ⇐ merger of ", style="yellow").append_text(
-                literal(" + ".join(self.lineage.name(p) for p in parents), "yellow"))
+                literal_line(" + ".join(self.lineage.name(p) for p in parents), "yellow"))
         has_children = bool(self.lineage.children(actor))
         return parent.add(label, NodeData(Target("actors", actor), "lineage"), allow_expand=has_children)
 
@@ -223,7 +240,7 @@ class RelationsPane(Vertical, can_focus=False):
         for lo in range(0, len(items), size):
             part = Page(items[lo:lo + size], page.add, page.actor)
             first, last = (self.store.name(part.actor(part.items[i])) for i in (0, -1))
-            label = (literal(first, "bold").append(" … ", style="dim").append_text(literal(last, "bold"))
+            label = (literal_line(first, "bold").append(" … ", style="dim").append_text(literal_line(last, "bold"))
                      .append(f"  ({len(part.items)})", style="dim"))
             parent.add(label, NodeData(None, "page", page=part))
 
@@ -260,6 +277,24 @@ class RelationsPane(Vertical, can_focus=False):
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[NodeData]) -> None:
         event.stop()
         self._load(event.node)  # a click on the arrow expands before anyone loads
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeData]) -> None:
+        event.stop()
+        self._detail(event.node)
+
+    def on_resize(self) -> None:
+        self._detail(self.tree.cursor_node)
+
+    def _detail(self, node: TreeNode[NodeData] | None) -> None:
+        """Below the tree, the highlighted line in full when it is too long for the pane (mergers are)."""
+        detail = self.query_one("#relations-detail", Static)
+        depth, up = -1, node
+        while up is not None and up.parent is not None:
+            depth, up = depth + 1, up.parent
+        cut = node is not None and node.label.cell_len + 2 > self.tree.size.width - depth * self.tree.guide_depth
+        detail.display = cut
+        if cut:
+            detail.update(node.label)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[NodeData]) -> None:
         event.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,10 +11,27 @@ from textual.widgets import Static
 
 from maliterm import dates
 from maliterm.render import counted
-from maliterm.safe import literal
+from maliterm.safe import literal_line, one_line
 from maliterm.timeline import EventFilter, casualty_summary, filter_events, year_index
 from maliterm.ui.messages import Navigate, Target
 from maliterm.ui.widgets.line_list import LineList
+
+DATE_COLUMN = 14
+MIN_PLACE = 8  # cells: a place shorter than this once cut says nothing, and is left out
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` in at most `width` cells; a cut one ends at a word boundary if one is near, and in `…`."""
+    if cell_len(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    head = set_cell_size(text, width - 1).rstrip()
+    if text[len(head):len(head) + 1].isalnum():  # cut inside a word: go back to its start
+        start = max(head.rfind(" "), head.rfind("("))
+        if start >= width // 2:
+            head = head[:start]
+    return head.rstrip(" ,;:(-–") + "…"
 
 
 class TimelinePane(Vertical, can_focus=False):
@@ -51,12 +69,17 @@ class TimelinePane(Vertical, can_focus=False):
 
     def apply_filter(self, f: EventFilter, keep: str | None = None) -> None:
         self.filter = f
-        # Our own copy: a save in a worker changes the store's lists in place before we are told.
-        self.ids = list(filter_events(self.store, f))
+        # One snapshot, never changed: a save publishes the next one, and the panes are told.
+        self.ids = filter_events(self.store.snapshot, f)
         current = keep or self.current()
         pos = {e: i for i, e in enumerate(self.ids)} if current else {}
         self.list.set_rows(len(self.ids), self._row, self._target, pos.get(current, 0))
         self._status()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # False hides the key from the footer: with no filter, clearing one does nothing.
+        return not (action == "clear_filter" and self.filter.is_empty())
 
     def action_clear_filter(self) -> None:
         self.apply_filter(EventFilter())
@@ -101,7 +124,7 @@ class TimelinePane(Vertical, can_focus=False):
     def _status(self) -> None:
         text = Text().append(counted(len(self.ids), "event"), style="bold")
         if not self.filter.is_empty():
-            text.append(" · ").append_text(literal(self.filter.describe(self.store.name), "italic"))
+            text.append(" · ").append_text(literal_line(self.filter.describe(self.store.name), "italic"))
         if marked := len(self.store.events_by_actor.get(self.marked_actor, ())):
             text.append(f" · ● {marked} of the selected actor", style="dim")
         self.query_one("#timeline-status", Static).update(text)
@@ -115,13 +138,22 @@ class TimelinePane(Vertical, can_focus=False):
         if ev is None:  # deleted by a save whose refresh has not reached us yet
             return Text("  (deleted)", style="dim italic")
         marked = self._involves(eid, self.marked_actor)
+        # Fixed columns: marker, date, title (and place), casualties right-aligned and never cut.
+        width = self.list.scrollable_content_region.width
+        cas = f" {cas}" if (cas := casualty_summary(ev)) else ""
+        title = one_line(ev["title"])
+        place = f" · {one_line(self.store.name(ev['place']))}" if ev.get("place") else ""
+        room = width - 2 - DATE_COLUMN - cell_len(cas)
+        if cell_len(title) + cell_len(place) > room:  # the title first; the place gets what is left
+            place = shorten(place, room - cell_len(title)) if room - cell_len(title) >= MIN_PLACE else ""
+            title = shorten(title, room - cell_len(place))
         line = Text().append("● " if marked else "  ", style="bold")
-        line.append(f"{dates.display_short(ev['date']):<14}", style="cyan")
-        line.append_text(literal(ev["title"], "bold" if marked else ""))
-        if ev.get("place"):
-            line.append(" · ", style="dim").append_text(literal(self.store.name(ev["place"]), "dim"))
-        if cas := casualty_summary(ev):
-            line.append(f" · {cas}", style="red")
+        line.append(f"{dates.display_short(ev['date']):<{DATE_COLUMN}}", style="cyan")
+        line.append(title, style="bold" if marked else "")
+        line.append(place, style="dim")
+        if cas:
+            line.append(" " * max(0, room - cell_len(title) - cell_len(place)))
+            line.append(cas, style="red")
         return line
 
     def on_line_list_highlighted(self, event: LineList.Highlighted) -> None:

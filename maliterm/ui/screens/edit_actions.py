@@ -1,7 +1,8 @@
 """Editing from the main screen: add, edit, delete, add a claim, undo and redo.
 
 A mixin of MainScreen (its bindings live in MainScreen.BINDINGS, where Textual reads them).
-Every confirmed edit is saved at once, atomically, by the store, in a worker thread.
+Every confirmed edit is saved at once, atomically, by the store's one writer; the screen waits
+for it in a worker thread (never its own), and a failure reaches the app's one error handler.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from rich.text import Text
 from textual import work
 
 from maliterm import editing
-from maliterm.errors import FileChanged, MalitermError
+from maliterm.errors import FileChanged
+from maliterm.history import Edit, RecordChange
 from maliterm.paragraphs import refuse_unquoted
-from maliterm.safe import clean, literal_line, one_line
+from maliterm.safe import literal_line, one_line
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.messages import Target
 
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
 
 ADDABLE = ("actors", "events", "places", "relations", "quotes", "sources")
 CHANGES_SHOWN = 200  # the newest entries of the change log; older ones stay in the file
+ACTION_WORDS = {"add": "addition", "edit": "edit", "delete": "deletion"}
 
 
 class EditActions:
@@ -67,11 +70,20 @@ class EditActions:
             fields = tuple(editing.Field(f.name, f.label, f.kind, True, f.choices, f.tables, f.hint)
                            if f.name == "cite_source" else f for f in fields)
 
-        def save(values: dict) -> Target:
-            record = editing.build(table, values, original, self.store.table_of)
-            if table == "quotes":
-                refuse_unquoted(self.store.tables, record, str(self.store.path))
-            self.store.put(table, record)
+        store = self.store
+
+        def checked(record: dict) -> dict:
+            if table == "quotes":  # a quotation must be word for word in the paragraph it cites
+                refuse_unquoted(store.tables, record, str(store.path))
+            return record
+
+        def save(values: dict, changes: dict, mine: frozenset) -> Target:
+            # Run by the store's writer on the record as it is at the save, not as the form found it.
+            if original is None:
+                record = store.edit(table, None, lambda _: checked(editing.build(table, values, None, store.table_of)))
+            else:
+                record = store.edit(table, original["id"], lambda current: checked(editing.apply_changes(
+                    table, current, changes, store.table_of, mine, str(store.path))))
             return Target(table, record["id"])
 
         self._push_form(title, fields, values, save, done)
@@ -110,9 +122,8 @@ class EditActions:
             if index is not None:  # the fact exists: only the claim is asked for
                 fields = tuple(f for f in fields if f.name not in ("about", "date"))
 
-            def save(values: dict) -> Target:
-                current = self.store.tables[target.table][target.id]
-                self.store.put(target.table, editing.add_claim(current, values, index))
+            def save(values: dict, changes: dict, mine: frozenset) -> Target:
+                self.store.edit(target.table, target.id, lambda current: editing.add_claim(current, values, index))
                 return target
 
             self._push_form("Add a claim", fields, dict(preset or {}), save, self._after_form)
@@ -165,14 +176,17 @@ class EditActions:
             label = Text().append(f"{c['when'][:19].replace('T', ' ')}  ", style="cyan")
             label.append_text(literal_line(c["who"], "bold")).append(f"  {c['action']:<6} ")
             table, _, rid = c["record"].partition("/")
-            name = self.store.name(rid) if self.store.get(rid) else f"{rid} (gone)"
+            if table not in self.store.tables:  # one entry for a whole import or merge: its summary
+                name = c["record"]
+            else:
+                name = self.store.name(rid) if self.store.get(rid) else f"{rid} (gone)"
             # who, the record and the field names come from the file: one line each, never markup
             label.append_text(literal_line(name)).append_text(literal_line(f"  {', '.join(c.get('fields', []))[:60]}", "dim"))
             choices.append((f"{i}:{c['record']}", label))
 
         def chosen(key: str | None) -> None:
             table, _, rid = (key or "").partition(":")[2].partition("/")
-            if rid and self.store.get(rid) is not None:
+            if table in self.store.tables and self.store.tables[table].get(rid) is not None:
                 self.show(Target(table, rid))
                 self.remember(Target(table, rid))
 
@@ -192,25 +206,28 @@ class EditActions:
         if not getattr(self.store, f"can_{which}"):
             self.notify(f"Nothing to {which}.", timeout=2)
             return
-        self._run_edit(getattr(self.store, which), self._shown(), {"undo": "Undone", "redo": "Redone"}[which])
+        # No target: the record to show is the one the edit was about, found when it is done.
+        self._run_edit(getattr(self.store, which), None, {"undo": "Undid", "redo": "Redid"}[which])
 
-    @work(thread=True, exclusive=True, group="save", exit_on_error=False, description="Saving")
+    # Not `exclusive`: cancelling a save would drop its outcome; the store's writer runs them in order.
+    @work(thread=True, group="save", exit_on_error=False, description="Not saved")
     def _run_edit(self, edit, target: Target | None, verb: str = "Saved") -> None:
         try:
-            edit()
+            done = edit()
         except FileChanged as exc:
             self.app.call_from_thread(self._offer_reload, exc)
             return
-        except MalitermError as exc:
-            self.app.call_from_thread(self.notify, clean(exc.text()), title="Not saved", severity="error", markup=False)
-            return
-        self.app.call_from_thread(self._saved, target, verb)
+        self.app.call_from_thread(self._saved, target, verb, done if isinstance(done, Edit) else None)
+
+    @work(thread=True, group="save", exit_on_error=False, description="Not reloaded")
+    def _reload(self) -> None:
+        self.store.reload()  # reads and checks the whole file: never on the UI thread
+        self.app.call_from_thread(self._saved, None, "Reloaded")
 
     def _offer_reload(self, exc: FileChanged) -> None:
         def answer(choice: str | None) -> None:
             if choice == "reload":
-                self.store.reload()
-                self._saved(self._shown(), "Reloaded")
+                self._reload()
 
         self.app.push_screen(ChoiceScreen("The file changed on disk since it was opened", [
             ("reload", "Reload it (this session's undo history is dropped), then redo your edit"),
@@ -220,12 +237,33 @@ class EditActions:
         if target is not None:  # None: the form was cancelled, nothing changed
             self._saved(target)
 
-    def _saved(self, target: Target | None, verb: str = "Saved") -> None:
+    def _saved(self, target: Target | None, verb: str = "Saved", edit: Edit | None = None) -> None:
         """After any edit: every pane shows the data as it now is, and the record the edit was about."""
+        if target is None and edit is not None:  # an undo may be about a record out of sight: show it
+            target = next((Target(c.table, c.id) for c in edit.changes if self.store.get(c.id) is not None), None)
         self.refresh_panes(target)
         if target is not None and self.store.get(target.id) is not None:
             self.remember(target)
         self.set_saved_state(f"{verb.lower()} {datetime.now():%H:%M:%S}")
+        # The header is cut at 80 columns: a notice says what was saved or undone, where it can be read.
+        self.notify(self._said(verb, target, edit), timeout=5, markup=False)
+        self.refresh_bindings()  # undo and redo show in the footer only while they can act
+
+    def _said(self, verb: str, target: Target | None, edit: Edit | None) -> str:
+        """"Undid: edit of event x (Its title)": the words of the notice after a save."""
+        def record(table: str, rid: str, data: dict | None) -> str:
+            name = self.store.name(rid) if self.store.get(rid) is not None else (data or {}).get("name") or \
+                (data or {}).get("title")
+            return f"{editing.TITLES.get(table, table)} {rid}" + (f" ({one_line(name)})" if name else "")
+
+        if edit is not None and edit.changes:
+            first: RecordChange = edit.changes[0]
+            more = f" and {len(edit.changes) - 1} more record(s)" if len(edit.changes) > 1 else ""
+            return (f"{verb}: {ACTION_WORDS[first.action]} of "
+                    f"{record(first.table, first.id, first.after or first.before)}{more}")
+        if target is not None:
+            return f"{verb}: {record(target.table, target.id, None)}"
+        return f"{verb}."
 
     def refresh_panes(self, target: Target | None = None) -> None:
         """Redraw every pane from the store, then show `target`, else what was shown, else (it went) the first event."""

@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Static
+from textual.widgets import Header, LoadingIndicator, ProgressBar, Static
 
 from maliterm import dates
 from maliterm.errors import MalitermError
-from maliterm.safe import clean, one_line
+from maliterm.safe import one_line
 from maliterm.ui.dialogs.prompt import PromptScreen
 from maliterm.ui.messages import LoadProgress, Navigate, StoreLoaded, Target
 from maliterm.ui.panes.dossier import DossierPane
@@ -21,7 +21,9 @@ from maliterm.ui.panes.relations import RelationsPane, RelationsTree
 from maliterm.ui.panes.timeline import TimelinePane
 from maliterm.ui.screens.edit_actions import EditActions
 from maliterm.ui.screens.reading_actions import ReadingActions
+from maliterm.ui.widgets.footer import KeyFooter
 from maliterm.ui.widgets.line_list import LineList
+from maliterm.ui.worker_errors import ReportsWorkerErrors
 
 LOAD_PHASES = ("reading", "checking", "indexing")  # what Store.open reports, in order
 LOAD_WORDS = {"reading": "reading and parsing", "checking": "checking every record", "indexing": "indexing"}
@@ -29,7 +31,7 @@ OPEN_AT_ONCE = 2_000_000  # bytes: a file this small opens before the first fram
 NARROW = 120  # below this many columns the panes stack: timeline on top, dossier and tree below
 
 
-class MainScreen(ReadingActions, EditActions, Screen):
+class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="Search names, aliases, titles, summaries"),
         Binding("f", "filter", "Filter", tooltip="Filter the timeline by actor, place, type or dates"),
@@ -70,7 +72,7 @@ class MainScreen(ReadingActions, EditActions, Screen):
             yield TimelinePane(id="timeline", classes="pane")
             yield DossierPane(id="dossier", classes="pane")
             yield RelationsPane(id="relations", classes="pane")
-        yield Footer()
+        yield KeyFooter(compact=True)  # more keys in 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#panes").display = False
@@ -94,7 +96,23 @@ class MainScreen(ReadingActions, EditActions, Screen):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        self.set_class(width < NARROW, "-narrow")
+        narrow = width < NARROW
+        self.set_class(narrow, "-narrow")
+        if not (self.has_class("-show-dossier") or self.has_class("-show-relations")):
+            self.add_class("-show-dossier")
+        # Narrow, dossier and relations take turns below the timeline: each says how to reach the other.
+        self.query_one(DossierPane).border_subtitle = "3 Relations" if narrow else ""
+        self.query_one(RelationsPane).border_subtitle = "2 Dossier" if narrow else ""
+
+    def on_descendant_focus(self, event) -> None:
+        """Narrow, the pane below the timeline is the one last focused of dossier and relations."""
+        for pane, name in ((DossierPane, "dossier"), (RelationsPane, "relations")):
+            if any(isinstance(a, pane) for a in event.widget.ancestors_with_self):
+                self._show_lower(name)
+
+    def _show_lower(self, name: str) -> None:
+        self.set_class(name == "dossier", "-show-dossier")
+        self.set_class(name == "relations", "-show-relations")
 
     # ---- loading -------------------------------------------------------------------------
 
@@ -130,7 +148,7 @@ class MainScreen(ReadingActions, EditActions, Screen):
         self.query_one("#loading-text", Static).update(one_line(message.text))
         self.query_one("#loading-bar", ProgressBar).update(total=message.steps, progress=message.step)
 
-    @work(thread=True, exclusive=True, group="search-index", exit_on_error=False, description="Indexing for search")
+    @work(thread=True, exclusive=True, group="search-index", exit_on_error=False, description="Search index not built")
     def warm_search(self) -> None:
         """Build the search index after the panes show, so the first `/` keystroke is instant."""
         self.store.prepare_search()
@@ -169,6 +187,7 @@ class MainScreen(ReadingActions, EditActions, Screen):
         self.show(message.target, move_timeline=message.origin != "timeline")
         if message.remember:
             self.remember(message.target)
+            self._show_lower("dossier")
             self.query_one("#dossier-list", LineList).focus()
 
     def show(self, target: Target, move_timeline: bool = True) -> None:
@@ -193,18 +212,27 @@ class MainScreen(ReadingActions, EditActions, Screen):
         del self.history[self.position + 1:]
         self.history.append(target)
         self.position = len(self.history) - 1
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """False hides a key from the footer while it would do nothing, leaving room for those that do."""
+        if action == "back":
+            return self.position > 0
+        if action in ("undo", "redo"):
+            return self.store is not None and getattr(self.store, f"can_{action}")
+        return True
 
     def action_back(self) -> None:
         if self.position > 0:
             self.position -= 1
             self.show(self.history[self.position])
-        else:
-            self.notify("Nothing to go back to.", severity="warning", timeout=2)
+            self.refresh_bindings()
 
     def action_forward(self) -> None:
         if self.position < len(self.history) - 1:
             self.position += 1
             self.show(self.history[self.position])
+            self.refresh_bindings()
 
     # ---- actions -------------------------------------------------------------------------
 
@@ -219,6 +247,8 @@ class MainScreen(ReadingActions, EditActions, Screen):
             self.show(target)
             self.remember(target)
             pane = {"events": "#timeline-list"}.get(target.table, "#dossier-list")
+            if pane == "#dossier-list":
+                self._show_lower("dossier")
             self.query_one(pane, LineList).focus()
 
     def action_filter(self) -> None:
@@ -261,7 +291,7 @@ class MainScreen(ReadingActions, EditActions, Screen):
         def apply(value: str | None) -> None:
             if value is not None:
                 relations.set_as_of(value or None)
-                self.query_one(RelationsTree).focus()
+                self.action_focus_pane("relations")
 
         self.app.push_screen(PromptScreen(
             "Lineage as of date (empty: all time)", "YYYY-MM-DD", relations.as_of or "", check,
@@ -296,16 +326,11 @@ class MainScreen(ReadingActions, EditActions, Screen):
 
         self.app.push_screen(PromptScreen(f"Export {fmt} to file", str(default), str(default), check), write)
 
-    @work(thread=True, group="export", exit_on_error=False, description="Writing an export")
+    @work(thread=True, group="export", exit_on_error=False, description="Export failed")
     def _write_export(self, fmt: str, path: Path, actor: str | None) -> None:
         from maliterm.interchange import export_to
 
-        try:
-            export_to(self.store, fmt, path, actor)
-        except MalitermError as exc:
-            self.app.call_from_thread(self.notify, clean(exc.text()), title="Export failed", severity="error",
-                                      markup=False)
-            return
+        export_to(self.store, fmt, path, actor)  # a failure of any kind: the app's handler shows it
         self.app.call_from_thread(self.notify, one_line(f"Wrote {path}"), title="Export", markup=False)
 
     def action_zoom(self) -> None:
@@ -319,6 +344,8 @@ class MainScreen(ReadingActions, EditActions, Screen):
 
     def action_focus_pane(self, pane: str) -> None:
         widget = {"timeline": "#timeline-list", "dossier": "#dossier-list", "relations": "#relations-tree"}[pane]
+        if pane != "timeline":
+            self._show_lower(pane)  # narrow: shown before it is focused (a hidden widget takes no focus)
         self.query_one(widget).focus()
 
     def action_help(self) -> None:

@@ -12,22 +12,22 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
 
 from maliterm import editing
 from maliterm.paragraphs import citing, paragraphs, sentences
 from maliterm.render import source_label
-from maliterm.safe import clean, literal_line, one_line
+from maliterm.safe import literal_line, one_line
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.messages import Target
 from maliterm.ui.widgets.paragraph_view import MARGIN, ParagraphView
+from maliterm.ui.worker_errors import ReportsWorkerErrors
 
 KIND = {"events": "E", "actors": "A", "places": "P", "relations": "R", "quotes": "Q"}
 NEW_CITED = ("quotes", "events", "actors", "places", "relations")
 KEYS = "esc back · enter open · n new cited · \" quote · s sentence · f uncited only · ? keys"
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(ReportsWorkerErrors, Screen):
     BINDING_GROUP_TITLE = "Reader"
     HELP = ("The source's own text, paragraph by paragraph (the numbers are its 'para N'), and beside "
             "each paragraph the records that cite it. enter opens one; n adds a record cited to the "
@@ -85,18 +85,18 @@ class ReaderScreen(Screen):
 
     # ---- who cites what --------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="reader-cites", exit_on_error=False, description="Finding citations")
+    @work(thread=True, exclusive=True, group="reader-cites", exit_on_error=False, description="Citations not counted")
     def count_citations(self) -> None:
-        # A copy of each table first: a save in another worker may add records meanwhile.
-        tables = {t: dict(self.store.tables[t]) for t in ("sources", *KIND)}
-        cites = citing(tables, self.source)
-        margins = {n: [self._compact(t, rid, tables) for t, rid in ids] for n, ids in cites.items()}
+        snap = self.store.snapshot  # immutable: the index describes one state of the data, built once for it
+        cites = citing(snap.tables, self.source)
+        margins = {n: [self._compact(snap, t, rid) for t, rid in ids] for n, ids in cites.items()}
         self.app.call_from_thread(self._counted, cites, margins)
 
-    def _compact(self, table: str, rid: str, tables: dict) -> str:
-        rec = tables[table].get(rid, {})
-        name = (f"{self.store.name(rec['speaker'])}: {rec.get('text', '')}" if table == "quotes" and "speaker" in rec
-                else self.store.name(rid))
+    @staticmethod
+    def _compact(snap, table: str, rid: str) -> str:
+        rec = snap.tables[table].get(rid, {})
+        name = (f"{snap.name(rec['speaker'])}: {rec.get('text', '')}" if table == "quotes" and "speaker" in rec
+                else snap.name(rid))
         return one_line(f"{KIND[table]} {name}")[: MARGIN - 1]
 
     def _counted(self, cites: dict[int, list[tuple[str, str]]], margins: dict[int, list[str]]) -> None:
@@ -106,13 +106,6 @@ class ReaderScreen(Screen):
         self.cited = sum(1 for n in cites if 1 <= n <= len(self.paras))
         self.view.set_margins(margins)
         self._status(self.view.para_index + 1)
-
-    @on(Worker.StateChanged)
-    def _worker_failed(self, event: Worker.StateChanged) -> None:
-        # The reader's workers (citations, layout) run with exit_on_error=False: a failure is shown here.
-        if event.state == WorkerState.ERROR:
-            self.notify(clean(f"{event.worker.description} failed: {event.worker.error}"), severity="error",
-                        markup=False)
 
     @on(ParagraphView.Moved)
     def _moved(self, event: ParagraphView.Moved) -> None:

@@ -38,7 +38,9 @@ class LineList(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"line-list--cursor"}
     DEFAULT_CSS = """
     LineList > .line-list--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
-    LineList:blur > .line-list--cursor { background: $block-cursor-blurred-background; }
+    LineList:blur > .line-list--cursor {
+        background: $block-cursor-blurred-background; color: $block-cursor-blurred-foreground;
+    }
     """
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -57,6 +59,18 @@ class LineList(ScrollView, can_focus=True):
     class Selected(Highlighted):
         pass
 
+    class Resized(Message):
+        """The width rows are drawn in changed (a resize, or a scrollbar came or went): rewrap here."""
+
+        def __init__(self, line_list: "LineList", width: int) -> None:
+            super().__init__()
+            self.line_list = line_list
+            self.width = width
+
+        @property
+        def control(self) -> "LineList":
+            return self.line_list
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._count = 0
@@ -64,6 +78,7 @@ class LineList(ScrollView, can_focus=True):
         self._target: Callable[[int], Target | None] = lambda i: None
         self._cache: LRUCache[tuple[int, bool, tuple[int, Style, Style]], Strip] = LRUCache(512)
         self._paint: tuple[int, Style, Style] = (0, Style(), Style())  # width, base and cursor styles of a paint
+        self._width = 0  # the width rows were last drawn for; a change is told to the owner
 
     # ---- data --------------------------------------------------------------------------
 
@@ -142,6 +157,30 @@ class LineList(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._cache.clear()
         self.virtual_size = Size(self.size.width, self._count)
+        # After a resize (say to 60x20 and back) the cursor row must still be on screen.
+        self.call_after_refresh(self._scroll_cursor_into_view)
+        self._tell_width()
+
+    def on_hide(self) -> None:
+        self._width = 0  # hidden, there is no width: rows laid out now are laid out again once shown
+
+    def on_show(self) -> None:
+        # Shown again (narrow layout, dossier and relations take turns): rows may have been laid out hidden.
+        self.call_after_refresh(self._tell_width)
+
+    def _tell_width(self) -> None:
+        width = self.scrollable_content_region.width
+        if width != self._width:
+            self._width = width
+            self.post_message(self.Resized(self, width))
+
+    def fit(self, text: Text, width: int) -> Text:
+        """A row as painted in `width` cells: a longer one is cut and ends in `…`, never cut silently."""
+        if text.cell_len <= width:
+            return text
+        text = text.copy()
+        text.truncate(width, overflow="ellipsis")
+        return text
 
     # ---- drawing -----------------------------------------------------------------------
 
@@ -151,6 +190,7 @@ class LineList(ScrollView, can_focus=True):
         base: Style = self.rich_style
         self._paint = (self.scrollable_content_region.width, base,
                        self.get_component_rich_style("line-list--cursor"))
+        self._tell_width()  # a scrollbar shown or hidden changes the width without a resize
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
@@ -167,7 +207,7 @@ class LineList(ScrollView, can_focus=True):
 
     def _draw(self, index: int, cursor: bool) -> Strip:
         width, base, cursor_style = self._paint
-        text = self._row(index)
+        text = self.fit(self._row(index), width)
         if cursor:  # one line a paint: a copy, as rows may be kept by their owner
             text = text.copy()
             text.stylize(cursor_style)

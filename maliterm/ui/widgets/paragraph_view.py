@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from maliterm.paragraphs import sentences
 from maliterm.safe import one_line
+from maliterm.ui.worker_errors import ReportsWorkerErrors
 
 GUTTER = 6  # "  13 " and a space
 MARGIN = 22  # the citing records beside the text
@@ -81,7 +82,7 @@ class Layout:
         return self.starts[k - self.first + 1]
 
 
-class ParagraphView(ScrollView, can_focus=True):
+class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
@@ -198,7 +199,7 @@ class ParagraphView(ScrollView, can_focus=True):
         # After the first frame: the worker holds the GIL often enough to slow that frame down.
         self.call_after_refresh(self._lay_out_all, tuple(self.shown), width)
 
-    @work(thread=True, exclusive=True, group="reader-layout", exit_on_error=False, description="Laying out the text")
+    @work(thread=True, exclusive=True, group="reader-layout", exit_on_error=False, description="Text not laid out")
     def _lay_out_all(self, shown: tuple[int, ...], width: int) -> None:
         counts = []
         for n, i in enumerate(shown):
