@@ -24,7 +24,7 @@ from maliterm.ui.worker_errors import ReportsWorkerErrors
 
 KIND = {"events": "E", "actors": "A", "places": "P", "relations": "R", "quotes": "Q"}
 NEW_CITED = ("quotes", "events", "actors", "places", "relations")
-KEYS = "esc back · enter open · n new cited · \" quote · s sentence · f uncited only · ? keys"
+KEYS = "esc back · ⏎ open · n new cited · \" quote · s sentence · f uncited · ? keys"
 
 
 class ReaderScreen(ReportsWorkerErrors, Screen):
