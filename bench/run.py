@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 PYTHON = sys.executable
-GROUPS = ("firstpaint", "load", "search", "fulltext", "filter", "map", "panes", "save", "memory")
+GROUPS = ("firstpaint", "load", "search", "fulltext", "filter", "map", "panes", "reader", "save", "memory")
 SHIPPED = ROOT / "db.json"
 
 
@@ -293,6 +293,16 @@ async def until_painted(pilot, frames: list[tuple[float, bool]], action: Callabl
     return (content[-1] if content else end) - t
 
 
+async def loaded(app, pilot) -> list[tuple[float, bool]]:
+    """Wait for the store and the work its load started; then record frames (see `record_frames`)."""
+    while app.store is None:
+        await pilot.pause(0.05)
+    # Background work started by the load (the search index) is not what these figures measure.
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    return record_frames(app)
+
+
 async def bench_panes(path: Path, rows: list[Row], runs: int) -> None:
     from maliterm.ui.app import make_app
     from maliterm.ui.messages import Target
@@ -300,12 +310,7 @@ async def bench_panes(path: Path, rows: list[Row], runs: int) -> None:
 
     app = make_app(path, read_only=True)
     async with app.run_test(size=(160, 50)) as pilot:
-        while app.store is None:
-            await pilot.pause(0.05)
-        # Background work started by the load (the search index) is not what these figures measure.
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        frames = record_frames(app)
+        frames = await loaded(app, pilot)
         store, screen = app.store, app.screen
         by_size = sorted(store.events_by_actor, key=lambda a: len(store.events_by_actor[a]))
         big = min((a for a in by_size if len(store.events_by_actor[a]) >= 5000), default=by_size[-1])
@@ -356,6 +361,71 @@ async def bench_panes(path: Path, rows: list[Row], runs: int) -> None:
         rows.append(Row("lineage: expand a node (worst)", max(expands), None,
                         f"up to {len(lineage.children(widest[0]))} children; {len(pages)} pages of up to "
                         f"{widest_page} roots", 0.050))
+
+
+def reader_file(megabytes: int = 10) -> Path:
+    """The shipped database with its source holding a generated text of `megabytes` MB (fixed seed)."""
+    import json
+
+    from maliterm.storage import dumps
+
+    path = generate.DATA_DIR / f"reader-{megabytes}mb.json"
+    if path.exists():
+        return path
+    rng = random.Random(13)
+    words = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyzéà") for _ in range(rng.randint(1, 11))) for _ in range(8000)]
+    paras, size = [], 0
+    while size < megabytes * 1_000_000:
+        sentences = [" ".join(rng.choice(words) for _ in range(rng.randint(4, 30))).capitalize() + "."
+                     for _ in range(rng.randint(1, 12))]
+        paras.append(" ".join(sentences))
+        size += len(paras[-1])
+    data = json.loads(SHIPPED.read_text(encoding="utf-8"))
+    source = next(iter(data["sources"].values()))
+    source["paragraphs"], source["text_format"] = paras, "text"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(dumps(data))
+    return path
+
+
+async def first_painted(pilot, frames: list[tuple[float, bool]], action: Callable[[], object]) -> tuple[float, float]:
+    """Seconds from `action` to the first frame that repaints content, and to the last before idle."""
+    frames.clear()
+    t = time.perf_counter()
+    action()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    content = [f for f, c in frames if c] or [time.perf_counter()]
+    return content[0] - t, content[-1] - t
+
+
+async def bench_reader(rows: list[Row], runs: int) -> None:
+    """The reader opening a 10 MB text in the middle, beside a dossier shown in the same app."""
+    from maliterm.ui.app import make_app
+    from maliterm.ui.messages import Target
+
+    path = reader_file()
+    app = make_app(path, read_only=True)
+    async with app.run_test(size=(160, 50)) as pilot:
+        frames = await loaded(app, pilot)
+        store, screen = app.store, app.screen
+        sid = next(iter(store.tables["sources"]))
+        paras = store.get(sid)["paragraphs"]
+        actor = max(store.tables["actors"], key=lambda a: (len(store.events_by_actor.get(a, [])), a))
+        reader, reader_all, dossier = [], [], []
+        for i in range(runs):
+            dossier.append((await first_painted(pilot, frames, lambda: screen.show(Target("actors", actor))))[0])
+            at = len(paras) * (i + 1) // (runs + 1)
+            first, last = await first_painted(pilot, frames, lambda: screen.read(Target("sources", sid, at)))
+            reader.append(first)
+            reader_all.append(last)
+            app.pop_screen()
+            await pilot.pause()
+        size = sum(map(len, paras)) / 1e6
+        rows.append(Row(f"reader opens a {size:.0f} MB text ({len(paras)} paragraphs), first frame", median(reader),
+                        median(dossier), f"a dossier shown; whole layout and margins by {fmt(median(reader_all), 's')}",
+                        1.0))
 
 
 def bench_save(path: Path, rows: list[Row], runs: int) -> None:
@@ -496,6 +566,8 @@ def main() -> None:
         del store
     if "panes" in want:
         asyncio.run(bench_panes(big, rows, runs))
+    if "reader" in want:
+        asyncio.run(bench_reader(rows, runs))
     if "save" in want:
         bench_save(big, rows, runs)
     if "memory" in want:

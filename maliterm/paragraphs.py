@@ -13,6 +13,9 @@ through `split`, so one document always numbers the same way:
   runs of white space collapsed (but not inside pre).
 
 PDF is not read: no pure-Python extractor was measured in time (see docs/data-model.md).
+
+The reader's rules live here too: which records cite a paragraph, a paragraph's sentences, and
+whether a quotation is word for word in the paragraph it cites.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+
+from maliterm.errors import InvalidDatabase, Problem
 
 FORMATS = ("text", "markdown", "html")
 EXTENSIONS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -184,3 +189,85 @@ def cited_by(tables: dict[str, dict], source: str) -> dict[int, list[tuple[str, 
                 if n is not None and (table, rid, where) not in out.get(n, ()):
                     out.setdefault(n, []).append((table, rid, where))
     return out
+
+
+# ---- the reader's rules (the same numbering) ----------------------------------------------
+
+CITING_TABLES = ("events", "actors", "places", "relations", "quotes")
+# A sentence ends at . ! ? or … (then any closing quotes or brackets) before a space.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+")
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\]|\[…\])\s*")
+
+
+def para_of(loc: object) -> int | None:
+    """`number` for any value: the paragraph of a `para N` locator, else None."""
+    return number(loc) if isinstance(loc, str) else None
+
+
+def paragraphs(source: dict | None) -> list[str]:
+    return (source or {}).get("paragraphs") or []
+
+
+def citing(tables: dict[str, dict], source: str) -> dict[int, list[tuple[str, str]]]:
+    """Paragraph number -> the records citing it, as (table, id), each once, tables in
+    `CITING_TABLES` order then ids sorted: the same data gives the same margin."""
+    rank = {t: i for i, t in enumerate(CITING_TABLES)}
+    out: dict[int, list[tuple[str, str]]] = {}
+    for n, refs in cited_by({t: tables.get(t, {}) for t in CITING_TABLES}, source).items():
+        seen = sorted({(rank[t], rid) for t, rid, _ in refs})
+        out[n] = [(CITING_TABLES[r], rid) for r, rid in seen]
+    return out
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph, trailing space left out; never empty."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        spans.append((start, len(text[:end].rstrip())))
+        start = end
+    if start < len(text) or not spans:
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def _squash(s: str) -> str:
+    return " ".join(s.split())
+
+
+def is_verbatim(quote: str, paragraph: str) -> bool:
+    """Whether `quote` is the paragraph's own words: runs of space count as one space, and an
+    ellipsis (... or …, bracketed or not) may stand for words left out between parts in order."""
+    text, at = _squash(paragraph), 0
+    parts = [p for p in (_squash(x) for x in _ELLIPSIS.split(quote)) if p]
+    if not parts:
+        return False
+    for part in parts:
+        at = text.find(part, at)
+        if at < 0:
+            return False
+        at += len(part)
+    return True
+
+
+def quote_problem(tables: dict[str, dict], quote: dict) -> Problem | None:
+    """Why a quotation is not verbatim in the paragraph it cites, if it cites one we hold."""
+    for c in quote.get("cite", ()):
+        n = para_of(c.get("loc"))
+        paras = paragraphs(tables.get("sources", {}).get(c.get("source")))
+        if n is None or not paras:
+            continue
+        if not 1 <= n <= len(paras):
+            return Problem("", f"quotes/{quote.get('id', '?')}.cite", f"cites para {n}",
+                           f"a paragraph of {c['source']}, which has {len(paras)}")
+        if not is_verbatim(quote.get("text", ""), paras[n - 1]):
+            return Problem("", f"quotes/{quote.get('id', '?')}.text", f"is not word for word in para {n} of {c['source']}",
+                           "the words exactly as the paragraph has them (… for words left out)")
+    return None
+
+
+def refuse_unquoted(tables: dict[str, dict], quote: dict, path: str) -> None:
+    """Raise InvalidDatabase, naming the field, when a quotation misquotes its cited paragraph."""
+    if (p := quote_problem(tables, quote)) is not None:
+        p = Problem(path, p.where, p.what, p.expected)
+        raise InvalidDatabase("Quotation not saved: not verbatim", [p])

@@ -23,6 +23,9 @@ from maliterm.timeline import casualty_summary
 
 
 _PARA = re.compile(r"^para (\d+)$")
+# A line of a dossier and what it opens, if any: a record (table, id), or a cited paragraph
+# ("sources", id, para number).
+Item = tuple[Text, "tuple[str, str] | tuple[str, str, int] | None"]
 
 
 def source_label(store, sid: str) -> str:
@@ -58,6 +61,14 @@ def cites(store, citations: list[dict]) -> Text:
     return Text("[" + one_line(cite_text(store, citations)) + "]", style="dim")
 
 
+def cite_target(citations: list[dict]) -> tuple[str, str, int] | None:
+    """What a line with these citations opens: the first cited paragraph, in the reader."""
+    for c in citations:
+        if p := _PARA.match(c.get("loc", "")):
+            return ("sources", c["source"], int(p[1]))
+    return None
+
+
 def cited_sources(value: object) -> list[str]:
     """Every source a record cites anywhere (its facts, claims, casualties...), in first-cited order."""
     found: dict[str, None] = {}
@@ -83,8 +94,8 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def fact_lines(store, facts: list[dict]) -> list[Text]:
-    out: list[Text] = []
+def fact_lines(store, facts: list[dict]) -> list[Item]:
+    out: list[Item] = []
     for f in facts:
         head = Text()
         if f.get("date"):
@@ -92,7 +103,7 @@ def fact_lines(store, facts: list[dict]) -> list[Text]:
         head.append_text(literal_line(f["about"], "bold"))
         if f.get("contested"):
             head.append("  CONTESTED", style="bold yellow")
-        out.append(head)
+        out.append((head, None))
         for i, c in enumerate(f["claims"], 1):
             marker = f"  side {i}: " if f.get("contested") else "  - "
             line = Text().append(marker, style="bold yellow" if f.get("contested") else "")
@@ -104,7 +115,7 @@ def fact_lines(store, facts: list[dict]) -> list[Text]:
             if c.get("credibility"):
                 line.append(f"  credibility {c['credibility']}", style="magenta")
             line.append(" ").append_text(cites(store, c["cite"]))
-            out.append(line)
+            out.append((line, cite_target(c["cite"])))
     return out
 
 
@@ -123,7 +134,6 @@ def relation_line(store, rid: str, rel: dict) -> Text:
     return line
 
 
-Item = tuple[Text, "tuple[str, str] | None"]  # a line of a dossier and the record it opens, if any
 
 
 class DossierParts(NamedTuple):
@@ -148,7 +158,7 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
     items: list[Item] = []
     head = items
 
-    def add(text: Text, target: tuple[str, str] | None = None) -> None:
+    def add(text: Text, target: tuple | None = None) -> None:
         items.append((text, target))
 
     def heading(name: str) -> None:
@@ -182,13 +192,15 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         field("Notes", literal(rec["notes"]))
     for place in rec.get("places", ()):
         field("Place", literal_line(store.name(place)), ("places", place))
+    if table == "sources" and rec.get("paragraphs"):
+        field("Text", counted(len(rec["paragraphs"]), "paragraph"))  # the TUI's r reads them
     for label, key in (("Place", "place"), ("Base", "base"), ("Country", "country"), ("Within", "within")):
         if rec.get(key):
             field(label, literal_line(store.name(rec[key])), ("places", rec[key]))
     if rec.get("summary"):
         add(literal(rec["summary"]))
     if rec.get("cite"):
-        add(cites(store, rec["cite"]))
+        add(cites(store, rec["cite"]), cite_target(rec["cite"]))
 
     if table == "events":
         actors = store.event_actors(rid)
@@ -205,11 +217,11 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
                     line.append(" (").append_text(literal_line(c["who"])).append(")")
                 if c.get("counted_by"):
                     line.append(", counted by ").append_text(literal_line(c["counted_by"]))
-                add(line.append(" ").append_text(cites(store, c["cite"])))
+                add(line.append(" ").append_text(cites(store, c["cite"])), cite_target(c["cite"]))
     if rec.get("facts"):
         heading("Facts")
-        for line in fact_lines(store, rec["facts"]):
-            add(line)
+        for line, target in fact_lines(store, rec["facts"]):
+            add(line, target)
     if table == "actors":
         rels = store.relations_of(rid)
         if rels:
@@ -232,7 +244,7 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
                 when.append(dates.display(q["date"]))
             if when:
                 line.append(f"  ({', '.join(when)})", style="dim")
-            add(line.append(" ").append_text(cites(store, q["cite"])))
+            add(line.append(" ").append_text(cites(store, q["cite"])), cite_target(q["cite"]))
     if table != "sources" and (sources := cited_sources(rec)):
         heading("Sources")
         for sid in sources:

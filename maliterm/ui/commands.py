@@ -22,6 +22,7 @@ ACTIONS = (
     ("Back", "back", "Previous selection"),
     ("Forward", "forward", "Next selection"),
     ("Zoom the focused pane", "zoom", "Maximise or restore"),
+    ("Read the source…", "read", "The text of the source in the dossier, or of the first one the record cites"),
     ("Next theme", "app.cycle_theme", "Dark, light, high contrast"),
     ("Keys", "help", "Every key of every pane"),
     ("Recent changes", "changes", "Who changed what in this file, and when (the change log)"),
@@ -58,6 +59,11 @@ class MalitermCommands(Provider):
         if screen is not None:
             screen._go(target)
 
+    def _read(self, target: Target) -> None:
+        screen = self._screen()
+        if screen is not None:
+            screen.read(target)
+
     async def discover(self) -> Hits:
         for name, action, help_text in ACTIONS:
             yield DiscoveryHit(name, partial(self._run, action), help=help_text)
@@ -70,10 +76,15 @@ class MalitermCommands(Provider):
         store = getattr(self.app, "store", None)
         if store is None or not query.strip():
             return
-        for h in store.search(query, 15):
+        reading = query.lower().startswith("read ")  # "read hammer": the source's text first
+        for h in store.search(query[5:] if reading else query, 15):
             # The palette parses a str prompt or help as markup: data goes in as Text/Content only.
             name = one_line(store.name(h.id))
             label = Text().append(f"{h.table.rstrip('s')}: ", style="dim").append_text(literal_line(name))
             help_text = Content(one_line(h.text[:80])) if h.field == "summary" else None
             yield Hit(min(h.score / 100, 1.0) * 0.99, label, partial(self._open, Target(h.table, h.id)),
                       text=name, help=help_text)
+            if h.table == "sources" and (store.get(h.id) or {}).get("paragraphs"):
+                yield Hit(min(h.score / 100, 1.0) * (1.0 if reading else 0.98),
+                          Text("read: ", style="dim").append_text(literal_line(name)),
+                          partial(self._read, Target(h.table, h.id)), text=f"read {name}")

@@ -9,10 +9,11 @@ from textual.message import Message
 
 @dataclass(frozen=True)
 class Target:
-    """Something a person can select: a record of a table."""
+    """Something a person can select: a record of a table; with `para`, paragraph `para` of a source."""
 
     table: str
     id: str
+    para: int | None = None
 
 
 class Navigate(Message):

@@ -15,7 +15,7 @@ from maliterm.ui.widgets.line_list import LineList
 class DossierPane(Vertical, can_focus=False):
     BINDING_GROUP_TITLE = "Dossier"
     HELP = ("The selected record. Lines naming another record (actors, relations, events, places) "
-            "open it with enter; CONTESTED marks facts whose sources disagree, each side shown with its source.")
+            "open it with enter, and a citation ([Hammer 2015 ¶13]) opens the source's text at that paragraph; CONTESTED marks facts whose sources disagree, each side shown with its source.")
     allow_maximize = True
 
     def __init__(self, **kwargs) -> None:
@@ -64,10 +64,10 @@ class DossierPane(Vertical, can_focus=False):
         def wrapped(items: list[tuple[Text, tuple[str, str] | None]]) -> list[tuple[Text, tuple[str, str] | None]]:
             lines: list[tuple[Text, tuple[str, str] | None]] = []
             for text, target in items:
-                if target is not None or text.cell_len <= width:
+                if (target is not None and len(target) == 2) or text.cell_len <= width:
                     lines.append((text, target))
-                else:
-                    lines.extend((part, None) for part in text.wrap(console, width))
+                else:  # prose, or a line citing a paragraph: every part of it opens the citation
+                    lines.extend((part, target) for part in text.wrap(console, width))
             return lines
 
         self._head, self._tail = wrapped(self._parts.head), wrapped(self._parts.tail)

@@ -16,6 +16,7 @@ from textual import work
 from maliterm import editing
 from maliterm.errors import FileChanged
 from maliterm.history import Edit, RecordChange
+from maliterm.paragraphs import refuse_unquoted
 from maliterm.safe import literal_line, one_line
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.messages import Target
@@ -71,13 +72,18 @@ class EditActions:
 
         store = self.store
 
+        def checked(record: dict) -> dict:
+            if table == "quotes":  # a quotation must be word for word in the paragraph it cites
+                refuse_unquoted(store.tables, record, str(store.path))
+            return record
+
         def save(values: dict, changes: dict, mine: frozenset) -> Target:
             # Run by the store's writer on the record as it is at the save, not as the form found it.
             if original is None:
-                record = store.edit(table, None, lambda _: editing.build(table, values, None, store.table_of))
+                record = store.edit(table, None, lambda _: checked(editing.build(table, values, None, store.table_of)))
             else:
-                record = store.edit(table, original["id"], lambda current: editing.apply_changes(
-                    table, current, changes, store.table_of, mine, str(store.path)))
+                record = store.edit(table, original["id"], lambda current: checked(editing.apply_changes(
+                    table, current, changes, store.table_of, mine, str(store.path))))
             return Target(table, record["id"])
 
         self._push_form(title, fields, values, save, done)
@@ -95,8 +101,9 @@ class EditActions:
 
     # ---- claims --------------------------------------------------------------------------------
 
-    def action_claim(self) -> None:
-        """Add a claim: a new fact, or a second side to an existing fact (which makes it contested)."""
+    def action_claim(self, preset: dict | None = None) -> None:
+        """Add a claim: a new fact, or a second side to an existing fact (which makes it contested);
+        `preset` fills in fields (the reader gives the citation)."""
         target = self._shown()
         if not self._writable() or target is None or target.table not in ("actors", "events", "places", "relations"):
             return
@@ -119,7 +126,7 @@ class EditActions:
                 self.store.edit(target.table, target.id, lambda current: editing.add_claim(current, values, index))
                 return target
 
-            self._push_form("Add a claim", fields, {}, save, self._after_form)
+            self._push_form("Add a claim", fields, dict(preset or {}), save, self._after_form)
 
         self.app.push_screen(ChoiceScreen("Add a claim to which fact?", choices), chosen)
 

@@ -20,6 +20,7 @@ from maliterm.ui.panes.dossier import DossierPane
 from maliterm.ui.panes.relations import RelationsPane, RelationsTree
 from maliterm.ui.panes.timeline import TimelinePane
 from maliterm.ui.screens.edit_actions import EditActions
+from maliterm.ui.screens.reading_actions import ReadingActions
 from maliterm.ui.widgets.footer import KeyFooter
 from maliterm.ui.widgets.line_list import LineList
 from maliterm.ui.worker_errors import ReportsWorkerErrors
@@ -30,7 +31,7 @@ OPEN_AT_ONCE = 2_000_000  # bytes: a file this small opens before the first fram
 NARROW = 120  # below this many columns the panes stack: timeline on top, dossier and tree below
 
 
-class MainScreen(EditActions, ReportsWorkerErrors, Screen):
+class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="Search names, aliases, titles, summaries"),
         Binding("f", "filter", "Filter", tooltip="Filter the timeline by actor, place, type or dates"),
@@ -41,6 +42,7 @@ class MainScreen(EditActions, ReportsWorkerErrors, Screen):
         Binding("z", "zoom", "Zoom", tooltip="Maximise the focused pane, or restore it"),
         Binding("m", "map", "Map", show=False, tooltip="The timeline's events on a map; the selection highlighted"),
         Binding("p", "path", "Path", show=False, tooltip="How is one actor connected to another? The shortest chains"),
+        Binding("r", "read", "Read", show=False, tooltip="Read the text of the source in the dossier, or of one it cites"),
         Binding("n", "new", "New", tooltip="Add an actor, event, place, relation, quotation or source"),
         Binding("e", "edit", "Edit", tooltip="Edit the record in the dossier"),
         Binding("d", "delete", "Delete", show=False, tooltip="Delete the record in the dossier (asks first)"),
@@ -181,6 +183,9 @@ class MainScreen(EditActions, ReportsWorkerErrors, Screen):
     @on(Navigate)
     def on_navigate(self, message: Navigate) -> None:
         message.stop()
+        if message.target.para is not None:  # a citation: its paragraph in the reader
+            self.read(message.target)
+            return
         self.show(message.target, move_timeline=message.origin != "timeline")
         if message.remember:
             self.remember(message.target)
