@@ -33,6 +33,15 @@ def _order_key(date_prefix: str, title: str, eid: str) -> str:
     return f"{date_prefix}\x00{title}\x00{eid}"
 
 
+def _places_within(places: dict[str, dict]) -> dict[str, list[str]]:
+    """Enclosing place -> the places directly within it, in id order (the lineage of places)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for pid in sorted(places):
+        if parent := places[pid].get("within"):
+            children[parent].append(pid)
+    return children
+
+
 def _record_id(rec: dict) -> str:
     return rec["id"]
 
@@ -102,6 +111,7 @@ class Indexes:
         for eid in self.event_order:
             for index, key in self._event_links(eid, events[eid]):
                 index[key].append(eid)
+        self.places_within = _places_within(self.tables["places"])
         self.__dict__.pop("by_name", None)
         self._search = None
 
@@ -173,6 +183,8 @@ class Indexes:
             else:
                 self.table_of[c.id] = c.table
         self._reorder_events(events)
+        if any(c.table == "places" for c in changed):  # places are few: rebuilt whole, cheaply
+            self.places_within = _places_within(self.tables["places"])
 
         for c in changed:
             if c.after is not None:
