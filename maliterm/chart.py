@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from maliterm import dates
 from maliterm.render import counted
 from maliterm.safe import literal_line
 from maliterm.stats import PERIODS, Group, Overview, type_label
@@ -37,33 +38,39 @@ def binned(groups: list[Group], width: int) -> list[tuple[str, str, int, int]]:
     return out
 
 
-def columns(values: list[int], height: int) -> list[str]:
-    """A vertical bar chart, one column per value, `height` rows, top row first."""
+def columns(values: list[int], height: int, cell: int = 1) -> list[str]:
+    """A vertical bar chart, one bar `cell` characters wide per value, `height` rows, top row first."""
     most = max(values, default=0)
     rows = []
     for row in range(height, 0, -1):
         line = []
         for v in values:
             eighths = max(1, round(v / most * height * 8)) if most and v else 0
-            line.append(RISING[min(max(eighths - (row - 1) * 8, 0), 8)])
+            line.append(RISING[min(max(eighths - (row - 1) * 8, 0), 8)] * cell)
         rows.append("".join(line))
     return rows
 
 
 def period_chart(ov: Overview, width: int, height: int) -> Text:
-    """Events per period as columns across `width` cells, then a line naming the span and the busiest."""
+    """Events per period as bars across `width` cells, ▲ under the busiest, then the span and the busiest
+    named with their events and deaths."""
     bins = binned(ov.groups, width)
     text = Text()
     if not bins:
         return text.append("no events", style="dim")
-    for line in columns([b[2] for b in bins], height):
+    cell = max(1, min(3, width // len(bins)))  # few periods: wider bars, easier to tell apart
+    for line in columns([b[2] for b in bins], height, cell):
         text.append(line + "\n", style="bold")
-    first, last = bins[0][0], bins[-1][1]
-    per = "" if len(bins) == len(ov.groups) else f" ({-(-len(ov.groups) // len(bins))} {ov.by}s a column)"
-    text.append(f"{first} … {last}{per}", style="dim")
     busiest = ov.busiest()
+    top = {g.key for g in busiest}
+    keys = [g.key for g in ov.groups]
+    marks = "".join(("▲" if top & set(keys[keys.index(b[0]):keys.index(b[1]) + 1]) else " ") * cell for b in bins)
+    text.append(marks.rstrip() + "\n", style="bold yellow")
+    first, last = bins[0][0], bins[-1][1]
+    per = "" if len(bins) == len(ov.groups) else f" ({-(-len(ov.groups) // len(bins))} {ov.by}s a bar)"
+    text.append(f"{first} … {last}{per}", style="dim")
     if busiest:
-        text.append("\nbusiest: ", style="bold")
+        text.append("\n▲ busiest: ", style="bold yellow")
         text.append(", ".join(f"{g.key} ({counted(g.events, 'event')}, {g.killed} killed)" for g in busiest))
     return text
 
@@ -92,12 +99,14 @@ def groups_table(store, ov: Overview, bar_width: int = 30) -> Table:
     return table
 
 
-def top_table(store, title: str, groups: list[Group], kind: str) -> Table:
-    """The most frequent actors, places or event types, with their event counts."""
+def top_table(store, title: str, groups: list[Group], kind: str, expand: bool = False) -> Table:
+    """The most frequent actors, places or event types, with their event counts; `expand` fills the
+    width given (a pane), else as wide as the names (a terminal's columns of tables)."""
     table = Table(title=title, title_justify="left", title_style="bold", box=None, header_style="bold",
-                  pad_edge=False, show_header=False)
-    table.add_column("Name", overflow="ellipsis", no_wrap=True)
-    table.add_column("Events", justify="right")
+                  pad_edge=False, show_header=False, expand=expand)
+    # The name gives way (cut with …), never the count.
+    table.add_column("Name", overflow="ellipsis", no_wrap=True, ratio=1)
+    table.add_column("Events", justify="right", no_wrap=True)
     for g in groups:
         name = Text(type_label(g.key)) if kind == "types" else literal_line(store.name(g.key))
         table.add_row(name, str(g.events))
@@ -110,7 +119,7 @@ def contested_lines(store, ov: Overview, limit: int | None = None) -> Text:
     """'Contested facts (N)' and one line per fact: date, event, what is disputed, how many sides."""
     text = Text().append(f"Contested facts ({len(ov.contested)})", style="bold")
     for c in ov.contested[:limit]:
-        text.append("\n  ").append(f"{c.date or '':<11}", style="cyan").append(" ")
+        text.append("\n  ").append(f"{dates.display_short(c.date) if c.date else '':<11}", style="cyan").append(" ")
         text.append_text(literal_line(store.name(c.event)))
         text.append(": ").append_text(literal_line(c.about, "yellow")).append(f" ({c.sides} sides)", style="dim")
     if limit is not None and len(ov.contested) > limit:

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, LoadingIndicator, ProgressBar, Stati
 from maliterm import dates
 from maliterm.errors import MalitermError
 from maliterm.safe import clean, one_line
+from maliterm.timeline import EventFilter
 from maliterm.ui.dialogs.prompt import PromptScreen
 from maliterm.ui.messages import LoadProgress, Navigate, StoreLoaded, Target
 from maliterm.ui.panes.dossier import DossierPane
@@ -37,6 +38,8 @@ class MainScreen(EditActions, Screen):
         Binding("right_square_bracket,alt+right", "forward", "Forward", show=False,
                 tooltip="Forward again after going back"),
         Binding("z", "zoom", "Zoom", tooltip="Maximise the focused pane, or restore it"),
+        Binding("o", "overview", "Overview", tooltip="Events per month or year, top actors, places and types, "
+                "contested facts, for the timeline's filter"),
         Binding("n", "new", "New", tooltip="Add an actor, event, place, relation, quotation or source"),
         Binding("e", "edit", "Edit", tooltip="Edit the record in the dossier"),
         Binding("d", "delete", "Delete", show=False, tooltip="Delete the record in the dossier (asks first)"),
@@ -229,6 +232,20 @@ class MainScreen(EditActions, Screen):
         from maliterm.ui.dialogs.filter import FilterScreen
 
         self.app.push_screen(FilterScreen(self.store, timeline.filter), apply)
+
+    def action_overview(self) -> None:
+        """Open the overview of the timeline's filter; a filter changed there comes back to the timeline."""
+        if self.store is None:
+            return
+        from maliterm.ui.screens.overview import OverviewScreen
+
+        timeline = self.query_one(TimelinePane)
+
+        def back(f: EventFilter | None) -> None:
+            if f is not None and f != timeline.filter:
+                timeline.apply_filter(f)
+
+        self.app.push_screen(OverviewScreen(self.store, timeline.filter), back)
 
     def action_jump_year(self) -> None:
         if self.store is None:
