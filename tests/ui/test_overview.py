@@ -125,7 +125,7 @@ async def test_counting_never_blocks_the_screen(shipped, monkeypatch):
     async with app.run_test(size=(100, 40)) as pilot:
         await ready(app, pilot)
         await pilot.press("o")
-        await pilot.pause()
+        await pilot.pause(0.3)  # a count taking a while shows the loading indicator
         screen = app.screen
         assert isinstance(screen, OverviewScreen) and screen.shown is None
         assert screen.query_one("#overview").loading

@@ -24,6 +24,7 @@ from maliterm.timeline import EventFilter
 
 NARROW = 120  # as the main screen: below this many columns, a shorter chart and the top lists stacked
 TOP = 8
+SLOW = 0.15  # seconds: a count taking longer shows the loading indicator
 
 
 class OverviewScreen(Screen[EventFilter]):
@@ -77,9 +78,19 @@ class OverviewScreen(Screen[EventFilter]):
     # ---- computing -----------------------------------------------------------------------
 
     def recompute(self) -> None:
-        """Count again for the current filter and grouping; the last figures stay until the new ones come."""
-        self.query_one("#overview").loading = True
+        """Count again for the current filter and grouping; the last figures stay until the new ones come.
+
+        The loading indicator shows only for a count that takes a while: a quick one would flash it,
+        and its animation would take frames from the count itself."""
+        self._slow = self.set_timer(SLOW, self._show_loading)
         self.count(self.filter, self.by)
+
+    def _show_loading(self) -> None:
+        self.query_one("#overview").loading = True
+
+    def _counted_now(self) -> None:
+        self._slow.stop()
+        self.query_one("#overview").loading = False
 
     @work(thread=True, exclusive=True, group="overview", exit_on_error=False, description="Counting the overview")
     def count(self, f: EventFilter, by: str) -> Overview:
@@ -95,7 +106,7 @@ class OverviewScreen(Screen[EventFilter]):
             if ov is not None and ov.filter == self.filter and ov.by == self.by:  # not an answer to an old question
                 self.show_overview(ov)
         elif event.state == WorkerState.ERROR:
-            self.query_one("#overview").loading = False
+            self._counted_now()
             self.notify(clean(f"Could not count the overview: {event.worker.error}"), title="Overview",
                         severity="error", markup=False)
 
@@ -103,7 +114,7 @@ class OverviewScreen(Screen[EventFilter]):
 
     def show_overview(self, ov: Overview) -> None:
         self.shown = ov
-        self.query_one("#overview").loading = False
+        self._counted_now()
         store = self.store
         summary = chart.summary_line(store, ov)
         summary.append(f"  · per {ov.by}", style="dim")
