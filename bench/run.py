@@ -209,6 +209,15 @@ async def until_painted(pilot, frames: list[tuple[float, bool]], action: Callabl
     return (content[-1] if content else end) - t
 
 
+async def loaded(pilot) -> None:
+    """Wait until the store is open; background work started by the load (the search index) is
+    not what the figures measure, so it is finished first."""
+    while pilot.app.store is None:
+        await pilot.pause(0.05)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def bench_panes(path: Path, rows: list[Row], runs: int) -> None:
     from maliterm.ui.app import make_app
     from maliterm.ui.messages import Target
@@ -216,11 +225,7 @@ async def bench_panes(path: Path, rows: list[Row], runs: int) -> None:
 
     app = make_app(path, read_only=True)
     async with app.run_test(size=(160, 50)) as pilot:
-        while app.store is None:
-            await pilot.pause(0.05)
-        # Background work started by the load (the search index) is not what these figures measure.
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await loaded(pilot)
         frames = record_frames(app)
         store, screen = app.store, app.screen
         by_size = sorted(store.events_by_actor, key=lambda a: len(store.events_by_actor[a]))
@@ -285,10 +290,7 @@ async def bench_overview(path: Path, rows: list[Row], runs: int) -> None:
 
     app = make_app(path, read_only=True)
     async with app.run_test(size=(160, 50)) as pilot:
-        while app.store is None:
-            await pilot.pause(0.05)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await loaded(pilot)
         frames = record_frames(app)
         store = app.store
 
