@@ -88,6 +88,8 @@ RUNS: dict[tuple[str, ...], list[list[str]]] = {
                + [[NOT_FOUND, "--db", "{db}"], ["Front", "--db", "{db}"], ["fake lime", "--db", "{db}"]],
     ("timeline",): [["--db", "{db}"], ["--actor", "osc-group", "--db", "{db}"],
                     ["--place", "c1-town", "--db", "{db}"], ["--actor", NOT_FOUND, "--db", "{db}"]],
+    ("stats",): [[*by, "--db", "{db}"] for by in ([], ["--by", "actor"], ["--by", "place"], ["--by", "type"])]
+               + [["--place", "xml-region", "--by", "place", "--db", "{db}"], ["--json", "--by", "actor", "--db", "{db}"]],
     ("lineage",): [["--db", "{db}"], ["osc-group", "--db", "{db}"], ["newline-man", "--db", "{db}"],
                    ["--as-of", "2013", "--db", "{db}"]],
     ("search",): [[q, "--db", "{db}"] for q in ("osc", "hyperlink", "click", "fake line", "real name", "town",
