@@ -7,6 +7,7 @@ are what `timeline` lists for the same filter. Ties are broken by id: same input
 
 from __future__ import annotations
 
+import gc
 import heapq
 import threading
 from collections import Counter
@@ -180,6 +181,7 @@ def columns(store) -> Columns:
                     {"month": _runs(month), "year": _runs(year)}, {})
     with _CACHE_LOCK:
         _CACHE[store] = built
+    gc.freeze()  # as the store does after loading: 100k long-lived tuples the collector need not rescan
     return built
 
 
