@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 PYTHON = sys.executable
-GROUPS = ("firstpaint", "load", "search", "fulltext", "filter", "map", "panes", "reader", "save", "memory")
+GROUPS = ("firstpaint", "load", "search", "fulltext", "filter", "map", "panes", "overview", "reader", "save", "memory")
 SHIPPED = ROOT / "db.json"
 
 
@@ -428,6 +428,68 @@ async def bench_reader(rows: list[Row], runs: int) -> None:
                         1.0))
 
 
+async def bench_overview(path: Path, rows: list[Row], runs: int) -> None:
+    """The overview screen: from a change of its filter to the last frame painted with the new counts
+    (the count runs in a worker; the frame after it is what a person sees)."""
+    from dataclasses import replace
+
+    from maliterm.timeline import EventFilter
+    from maliterm.ui.app import make_app
+    from maliterm.ui.screens.overview import OverviewScreen
+
+    app = make_app(path, read_only=True)
+    async with app.run_test(size=(160, 50)) as pilot:
+        frames = await loaded(app, pilot)
+        store = app.store
+
+        async def counted() -> None:
+            while any(w.group == "overview" and not w.is_finished for w in app.workers):
+                await asyncio.sleep(0.001)
+
+        async def painted(action: Callable[[], object]) -> float:
+            frames.clear()
+            t = time.perf_counter()
+            action()
+            await counted()
+            await pilot.pause()
+            content = [f for f, c in frames if c]
+            return (content[-1] if content else time.perf_counter()) - t
+
+        t = time.perf_counter()
+        app.screen.action_overview()
+        screen = app.screen
+        assert isinstance(screen, OverviewScreen)
+        while screen.shown is None:  # the first count reads every event once
+            await pilot.pause(0.01)
+        first = time.perf_counter() - t
+        by_size = sorted(store.events_by_actor, key=lambda a: (-len(store.events_by_actor[a]), a))
+        regions = sorted(p for p, rec in store.tables["places"].items() if rec.get("kind") == "region")
+        # Distinct filters each run (the screen keeps the last few overviews; a repeat would be free).
+        cases = [("all events", lambda i: EventFilter(end=str(2030 + i))),
+                 ("an actor", lambda i: EventFilter(actor=by_size[i])),
+                 ("a decade", lambda i: EventFilter(start=str(2000 + i), end=str(2009 + i))),
+                 ("a region", lambda i: EventFilter(place=regions[i % len(regions)])),
+                 ("contested only", lambda i: EventFilter(contested=True, end=str(2040 + i)))]
+        worst: dict[str, float] = {}
+        for i in range(runs):
+            for name, make in cases:
+                f = make(i)
+                lat = await painted(lambda f=f: screen.set_filter(f))
+                worst[name] = max(worst.get(name, 0.0), lat)
+        slowest = max(worst, key=worst.get)
+        n = len(store.tables["events"])
+        rows.append(Row(f"overview redrawn after a filter change, {n // 1000}k events", worst[slowest], None,
+                        f"worst of {len(cases)} filters x {runs} ({slowest}); "
+                        + ", ".join(f"{k} {fmt(v, 's')}" for k, v in worst.items() if k != slowest)
+                        + f"; first open (reads every event once) {fmt(first, 's')}", 0.100))
+        toggles = []
+        for _ in range(runs):
+            toggles.append(await painted(screen.action_toggle_by))
+            screen.set_filter(replace(screen.filter, start=str(1900 + len(toggles))))
+            await counted()
+        rows.append(Row("overview: month/year switched", max(toggles), None, f"worst of {runs}", 0.100))
+
+
 def bench_save(path: Path, rows: list[Row], runs: int) -> None:
     import orjson
 
@@ -568,6 +630,8 @@ def main() -> None:
         asyncio.run(bench_panes(big, rows, runs))
     if "reader" in want:
         asyncio.run(bench_reader(rows, runs))
+    if "overview" in want:
+        asyncio.run(bench_overview(big, rows, runs))
     if "save" in want:
         bench_save(big, rows, runs)
     if "memory" in want:

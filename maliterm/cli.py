@@ -132,13 +132,15 @@ def show(ctx: click.Context, name: str, db: Path | None, as_json: bool) -> None:
     store = open_store(ctx, db)
     table, rec = resolve_name(store, name)
     if as_json:
+        from maliterm.timeline import events_at
+
         rid = rec["id"]
         print_json({
             "table": table,
             "record": rec,
             "relations": store.relations_of(rid) if table == "actors" else [],
             "events": (store.events_by_actor.get(rid, []) if table == "actors"
-                       else store.events_by_place.get(rid, []) if table == "places" else []),
+                       else events_at(store, rid) if table == "places" else []),
             "actors": [{"actor": a, "role": r} for a, r in store.event_actors(rid)] if table == "events" else [],
             "quotes": store.quotes_by_speaker.get(rid, []) if table == "actors" else [],
         })
@@ -149,21 +151,22 @@ def show(ctx: click.Context, name: str, db: Path | None, as_json: bool) -> None:
 
 
 def filter_options(f):
-    """The event filter of `timeline`, shared by every command that draws events (`map`)."""
+    """The options that pick events, shared by `timeline`, `stats` and `map` (one `EventFilter`)."""
     for option in reversed((
         click.option("--actor", help="Only events this actor took part in (name, alias or id)."),
-        click.option("--place", help="Only events at this place."),
+        click.option("--place", help="Only events at this place or at a place within it (name, alias or id)."),
         click.option("--type", "etype", type=click.Choice(m.EVENT_TYPES),
                      help="Only events of this type (an unknown type is an error, not an empty list)."),
         click.option("--from", "start", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD)."),
         click.option("--to", "end", help="To this date."),
+        click.option("--contested", is_flag=True, help="Only events with a contested fact."),
     )):
         f = option(f)
     return f
 
 
-def event_filter(store, actor, place, etype, start, end):
-    """The `EventFilter` of the options of `filter_options`, names resolved, dates checked."""
+def event_filter(store, actor, place, etype, start, end, contested):
+    """The `EventFilter` the filter options describe, names resolved, dates checked."""
     from maliterm import dates
     from maliterm.timeline import EventFilter
 
@@ -175,7 +178,7 @@ def event_filter(store, actor, place, etype, start, end):
     return EventFilter(
         actor=resolve_name(store, actor, ("actors",))[1]["id"] if actor else None,
         place=resolve_name(store, place, ("places",))[1]["id"] if place else None,
-        type=etype, start=start, end=end,
+        type=etype, start=start, end=end, contested=contested,
     )
 
 
@@ -185,12 +188,12 @@ def event_filter(store, actor, place, etype, start, end):
 @json_option
 @click.pass_context
 @handles_errors
-def timeline(ctx, actor, place, etype, start, end, db, as_json) -> None:
+def timeline(ctx, actor, place, etype, start, end, contested, db, as_json) -> None:
     """Events in date order, optionally filtered."""
     from maliterm.timeline import filter_events
 
     store = open_store(ctx, db)
-    f = event_filter(store, actor, place, etype, start, end)
+    f = event_filter(store, actor, place, etype, start, end, contested)
     ids = filter_events(store.snapshot, f)
     if as_json:
         print_json([store.event(e) for e in ids])
@@ -201,6 +204,40 @@ def timeline(ctx, actor, place, etype, start, end, db, as_json) -> None:
     from maliterm.render import counted
 
     out.print(one_line(f"{counted(len(ids), 'event')} ({f.describe(store.name)})"), style="dim", markup=False)
+
+
+@main.command()
+@click.option("--by", "by", type=click.Choice(("month", "year", "actor", "place", "type")), default="month",
+              show_default=True, help="Count events and deaths per month, year, actor, place or event type.")
+@click.option("--top", default=10, show_default=True, help="How many actors, places and types to list.")
+@filter_options
+@db_option
+@json_option
+@click.pass_context
+@handles_errors
+def stats(ctx, by, top, actor, place, etype, start, end, contested, db, as_json) -> None:
+    """Counts of events and deaths per period (a bar chart), the top actors, places and event
+    types, and the contested facts, for the events `timeline` lists with the same options."""
+    from maliterm.stats import overview, to_json
+
+    store = open_store(ctx, db)
+    ov = overview(store, event_filter(store, actor, place, etype, start, end, contested), by, top)
+    if as_json:
+        print_json(to_json(store, ov))
+        return
+    from rich.columns import Columns
+
+    from maliterm import chart
+
+    out.print(chart.summary_line(store, ov))
+    out.print()
+    out.print(chart.groups_table(store, ov, bar_width=max(10, min(40, out.width - 62))))
+    out.print()
+    out.print(Columns([chart.top_table(store, "Top actors", ov.actors, "actors"),
+                       chart.top_table(store, "Top places", ov.places, "places"),
+                       chart.top_table(store, "Top event types", ov.types, "types")], padding=(0, 4)))
+    out.print()
+    out.print(chart.contested_lines(store, ov))
 
 
 def check_date(label: str, value: str | None) -> None:
@@ -304,7 +341,7 @@ def path(ctx, first, second, no_events, limit, db, as_json) -> None:
 @db_option
 @click.pass_context
 @handles_errors
-def map_(ctx, actor, place, etype, start, end, width, height, db) -> None:
+def map_(ctx, actor, place, etype, start, end, contested, width, height, db) -> None:
     """A map of the events' places (Braille country outlines, points shaded by events);
     places without coordinates are listed under it, never guessed."""
     from maliterm.mapdraw import View, draw, legend
@@ -313,7 +350,7 @@ def map_(ctx, actor, place, etype, start, end, width, height, db) -> None:
     from maliterm.timeline import filter_events
 
     store = open_store(ctx, db)
-    f = event_filter(store, actor, place, etype, start, end)
+    f = event_filter(store, actor, place, etype, start, end, contested)
     ids = filter_events(store.snapshot, f)
     found = map_places(store, ids)
     cols = width or max(out.size.width, 20)

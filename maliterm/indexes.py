@@ -35,6 +35,15 @@ def _order_key(date_prefix: str, title: str, eid: str) -> str:
     return f"{date_prefix}\x00{title}\x00{eid}"
 
 
+def _places_within(places: dict[str, dict]) -> dict[str, list[str]]:
+    """Enclosing place -> the places directly within it, in id order (the lineage of places)."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for pid in sorted(places):
+        if parent := places[pid].get("within"):
+            children[parent].append(pid)
+    return dict(children)  # a reader asking for a missing key must not add one
+
+
 def _record_id(rec: dict) -> str:
     return rec["id"]
 
@@ -163,6 +172,7 @@ class Snapshot:
         self.relations_by_actor, self.relations_by_event = dict(relations_by_actor), dict(relations_by_event)
         self.quotes_by_speaker = dict(quotes_by_speaker)
         self.events_by_actor, self.events_by_place = dict(events_by_actor), dict(events_by_place)
+        self.places_within = _places_within(self.tables["places"])
 
     def _set_tables(self, data: Mapping[str, dict]) -> None:
         self.tables: FrozenTable = FrozenTable({t: frozen(data.get(t, {})) for t in m.TABLES})
@@ -262,6 +272,7 @@ class Snapshot:
         new.relations_by_actor, new.relations_by_event = dict(self.relations_by_actor), dict(self.relations_by_event)
         new.quotes_by_speaker = dict(self.quotes_by_speaker)
         new.events_by_actor, new.events_by_place = dict(self.events_by_actor), dict(self.events_by_place)
+        new.places_within = self.places_within  # never changed in place: replaced when places change
         if "by_name" in self.__dict__:  # built: keep it up to date; not yet: built from the records on first use
             new.__dict__["by_name"] = dict(self.by_name)
         new._reindex(data, changes)
@@ -297,6 +308,8 @@ class Snapshot:
             else:
                 self.table_of[c.id] = c.table
         self._reorder_events(events)
+        if any(c.table == "places" for c in changed):  # places are few: rebuilt whole, cheaply
+            self.places_within = _places_within(self.tables["places"])
 
         for c in changed:
             if c.after is not None:

@@ -19,7 +19,7 @@ from maliterm import dates
 from maliterm import model as m
 from maliterm.lineage import Lineage, Node, revisit
 from maliterm.safe import literal, literal_line, one_line
-from maliterm.timeline import casualty_summary
+from maliterm.timeline import casualty_summary, events_at
 
 
 _PARA = re.compile(r"^para (\d+)$")
@@ -230,9 +230,11 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
                 other = r["to"] if r["from"] == rid else r["from"]
                 add(Text("  ").append_text(relation_line(store, rid, r)), (store.table_of.get(other, "actors"), other))
     events = (store.events_by_actor.get(rid, []) if table == "actors"
-              else store.events_by_place.get(rid, []) if table == "places" else [])
+              else events_at(store, rid) if table == "places" else [])
     if events:
-        heading(f"Events ({len(events)})")
+        # A place's events are those in it and in every place within it (a city: its hotels too).
+        within = table == "places" and store.places_within.get(rid)
+        heading(f"Events here and within ({len(events)})" if within else f"Events ({len(events)})")
     items = []  # what follows the events: `add` appends here from now on
     quotes = store.quotes_by_speaker.get(rid, []) if table == "actors" else []
     if quotes:

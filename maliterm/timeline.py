@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from itertools import chain
 from typing import TYPE_CHECKING
+
+from maliterm import model as m
 
 if TYPE_CHECKING:
     from maliterm.indexes import ReadView
@@ -12,14 +15,20 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class EventFilter:
+    """Which events a timeline, an overview or a report shows: every part set must hold.
+
+    `place` takes in every place within it, at any depth; `contested` keeps only events with a
+    contested fact."""
+
     actor: str | None = None
     place: str | None = None
     type: str | None = None
     start: str | None = None
     end: str | None = None
+    contested: bool = False
 
     def is_empty(self) -> bool:
-        return not any((self.actor, self.place, self.type, self.start, self.end))
+        return not any((self.actor, self.place, self.type, self.start, self.end, self.contested))
 
     def describe(self, name=lambda x: x) -> str:
         parts = []
@@ -31,7 +40,31 @@ class EventFilter:
             parts.append(f"type {self.type}")
         if self.start or self.end:
             parts.append(f"{self.start or '…'} to {self.end or '…'}")
+        if self.contested:
+            parts.append("contested only")
         return ", ".join(parts) or "all events"
+
+
+def places_under(store: ReadView, place: str) -> list[str]:
+    """`place` and every place within it at any depth, breadth first, each once.
+
+    Validation refuses a cycle in `within`; the seen set keeps even a broken index from looping."""
+    seen = {place: None}
+    queue = [place]
+    for p in queue:  # grows as it goes: breadth first
+        for child in store.places_within.get(p, ()):
+            if child not in seen:
+                seen[child] = None
+                queue.append(child)
+    return queue
+
+
+def events_at(store: ReadView, place: str) -> list[str]:
+    """Events in timeline order at `place` or at any place within it."""
+    lists = [lst for p in places_under(store, place) if (lst := store.events_by_place.get(p))]
+    if len(lists) <= 1:
+        return lists[0] if lists else []
+    return sorted(chain.from_iterable(lists), key=store.event_pos.__getitem__)
 
 
 def filter_events(store: ReadView, f: EventFilter) -> list[str]:
@@ -46,7 +79,7 @@ def filter_events(store: ReadView, f: EventFilter) -> list[str]:
     if f.actor:
         pools.append(store.events_by_actor.get(f.actor, []))
     if f.place:
-        pools.append(store.events_by_place.get(f.place, []))
+        pools.append(events_at(store, f.place))
     if f.start or f.end:
         pools.append(store.events_between(f.start, f.end))
     if not pools:
@@ -61,7 +94,24 @@ def filter_events(store: ReadView, f: EventFilter) -> list[str]:
     if f.type:
         events = store.tables["events"]
         out = [e for e in out if events[e].get("type") == f.type]
+    if f.contested:
+        events = store.tables["events"]
+        out = [e for e in out if "facts" in events[e] and m.is_contested(events[e])]  # most have none
     return out
+
+
+def killed_tallies(killed: list[dict]) -> dict[str, int]:
+    """The killed figures of an event added up per tally (one account of the toll, see docs/data-model.md)."""
+    tallies: dict[str, int] = {}
+    for c in killed:
+        tallies[c.get("tally", "")] = tallies.get(c.get("tally", ""), 0) + c["count"]
+    return tallies
+
+
+def fatalities(event: dict) -> int:
+    """The deaths every account of an event allows: the smallest tally (0 when none is given)."""
+    killed = [c for c in event.get("casualties", ()) if c.get("kind") == "killed"]
+    return min(killed_tallies(killed).values()) if killed else 0
 
 
 def casualty_summary(event: dict) -> str:
@@ -70,9 +120,7 @@ def casualty_summary(event: dict) -> str:
     killed = [c for c in event.get("casualties", ()) if c.get("kind") == "killed"]
     if not killed:
         return ""
-    tallies: dict[str, int] = {}
-    for c in killed:
-        tallies[c.get("tally", "")] = tallies.get(c.get("tally", ""), 0) + c["count"]
+    tallies = killed_tallies(killed)
     if len(set(tallies.values())) > 1:
         return f"{min(tallies.values())}–{max(tallies.values())} killed (contested)"
     total = next(iter(tallies.values()))

@@ -378,7 +378,30 @@ def validate(data: object, path: str, only: Collection[tuple[str, str]] | None =
                 continue
             found = record_problems(table, rec, ctx)
             problems.extend(Problem(path, where + sub, what, expected) for sub, what, expected in found)
+    places = data.get("places")
+    if isinstance(places, dict) and (only is None or any(t == "places" for t, _ in only)):
+        problems.extend(Problem(path, f"places/{pid}.within", what, expected)
+                        for pid, what, expected in _within_cycles(places))
     return problems
+
+
+def _within_cycles(places: dict) -> Iterator[tuple[str, str, str]]:
+    """One problem per cycle of places each `within` the next (a place inside itself, at any depth),
+    named at its smallest id: every place-in-place walk would go round it forever."""
+    done: set[str] = set()
+    for start in places:
+        chain: dict[str, None] = {}
+        pid = start
+        while isinstance(pid, str) and pid not in done and pid not in chain and isinstance(places.get(pid), dict):
+            chain[pid] = None
+            pid = places[pid].get("within")
+        if pid in chain:  # the walk came back to a place it had passed: a cycle
+            ring = list(chain)[list(chain).index(pid):]
+            first = min(ring)
+            at = ring.index(first)
+            ring = ring[at:] + ring[:at]
+            yield first, "makes a cycle: " + " within ".join([*ring, first]), "a place not inside itself"
+        done.update(chain)
 
 
 _FAST: dict[str, Callable[[object, Context], bool]] = {}

@@ -93,6 +93,8 @@ RUNS: dict[tuple[str, ...], list[list[str]]] = {
                 ["osc-group", "end", "--no-events", "--db", "{db}"]],
     ("map",): [["--db", "{db}"], ["--db", "{db}", "--width", "60", "--height", "10"],
                ["--actor", "osc-group", "--db", "{db}"]],
+    ("stats",): [[*by, "--db", "{db}"] for by in ([], ["--by", "actor"], ["--by", "place"], ["--by", "type"])]
+               + [["--place", "xml-region", "--by", "place", "--db", "{db}"], ["--json", "--by", "actor", "--db", "{db}"]],
     ("lineage",): [["--db", "{db}"], ["osc-group", "--db", "{db}"], ["newline-man", "--db", "{db}"],
                    ["--as-of", "2013", "--db", "{db}"]],
     ("search",): [[q, "--db", "{db}"] for q in ("osc", "hyperlink", "click", "fake line", "real name", "town",

@@ -24,7 +24,8 @@ from maliterm.store import Store
 GENERATOR = Path(__file__).parents[2] / "bench" / "generate.py"
 DATES = ("2013", "2013-05", "2013-05-04", "2012/2016", "2015-03~", "2020-02-29", "1999/2001-06")
 INDEXES = ("table_of", "event_order", "event_keys", "event_ends", "event_pos", "max_span_years", "events_by_actor",
-           "events_by_place", "relations_by_actor", "relations_by_event", "quotes_by_speaker", "by_name")
+           "events_by_place", "relations_by_actor", "relations_by_event", "quotes_by_speaker", "by_name",
+           "places_within")
 
 
 @pytest.fixture(scope="module")

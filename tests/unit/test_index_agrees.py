@@ -70,12 +70,23 @@ def test_filter_events_equals_a_brute_force_filter(store, data):
     f = EventFilter(actor=data.draw(st.none() | st.sampled_from(actors)),
                     place=data.draw(st.none() | st.sampled_from(places)),
                     type=data.draw(st.none() | st.sampled_from(m.EVENT_TYPES)),
-                    start=data.draw(date_strategy()), end=data.draw(date_strategy()))
+                    start=data.draw(date_strategy()), end=data.draw(date_strategy()),
+                    contested=data.draw(st.booleans()))
     claimed = {(r["from"], r["to"]) for r in store.tables["relations"].values() if r["type"] == "claimed"}
+    places = store.tables["places"]
+
+    def enclosing(place: str | None) -> set[str]:
+        """The event's place and every place it lies within, walking `within` upwards."""
+        out = set()
+        while place and place not in out:
+            out.add(place)
+            place = places[place].get("within")
+        return out
 
     def passes(ev: dict) -> bool:
         who = {a["actor"] for a in ev.get("actors", ())} | {a for a, e in claimed if e == ev["id"]}
-        return ((not f.actor or f.actor in who) and (not f.place or ev.get("place") == f.place)
+        return ((not f.actor or f.actor in who) and (not f.place or f.place in enclosing(ev.get("place")))
+                and (not f.contested or any(x.get("contested") for x in ev.get("facts", ())))
                 and (not f.type or ev.get("type") == f.type)
                 and (not (f.start or f.end) or dates.overlaps(ev["date"], f.start, f.end)))
 

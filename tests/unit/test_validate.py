@@ -151,6 +151,11 @@ BAD = {
     "unknown-field": ({"places/segou.population": 130000},
                       "places/segou.population: is not a known field (expected one of aliases, cite, coords, "
                       "country, facts, id, kind, name, summary, within)"),
+    "place-within-itself": ({"places/segou.within": "segou"},
+                            "places/segou.within: makes a cycle: segou within segou (expected a place not inside itself)"),
+    "places-within-each-other": ({"places/segou.within": "hotel-z"},
+                                 "places/hotel-z.within: makes a cycle: hotel-z within segou within hotel-z "
+                                 "(expected a place not inside itself)"),
     "schema-too-new": ({"meta/meta.schema_version": 3},
                        "meta/meta.schema_version: written by a newer maliterm: schema 3, this one reads up to 2 "
                        "(expected a newer maliterm to open it)"),

@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from rich.text import Text
-from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from maliterm import dates
@@ -51,6 +51,8 @@ class FilterScreen(ModalScreen[EventFilter | None]):
                 if key == "actor":
                     # When a name fits several actors, they are offered here to pick from.
                     yield OptionList(id="filter-actor-choices")
+            yield Checkbox("Contested only: events with a contested fact", self.current.contested,
+                           id="filter-contested")
 
     def _check(self, key: str, value: str) -> tuple[str | None, str | None]:
         """(resolved value, error) for one field."""
@@ -122,7 +124,7 @@ class FilterScreen(ModalScreen[EventFilter | None]):
             ok = ok and error is None
             values[key] = value
         if ok:
-            self.dismiss(EventFilter(**values))
+            self.dismiss(EventFilter(**values, contested=self.query_one("#filter-contested", Checkbox).value))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

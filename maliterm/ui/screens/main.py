@@ -14,6 +14,7 @@ from textual.widgets import Header, LoadingIndicator, ProgressBar, Static
 from maliterm import dates
 from maliterm.errors import MalitermError
 from maliterm.safe import one_line
+from maliterm.timeline import EventFilter
 from maliterm.ui.dialogs.prompt import PromptScreen
 from maliterm.ui.messages import LoadProgress, Navigate, StoreLoaded, Target
 from maliterm.ui.panes.dossier import DossierPane
@@ -43,6 +44,8 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         Binding("m", "map", "Map", show=False, tooltip="The timeline's events on a map; the selection highlighted"),
         Binding("p", "path", "Path", show=False, tooltip="How is one actor connected to another? The shortest chains"),
         Binding("r", "read", "Read", show=False, tooltip="Read the text of the source in the dossier, or of one it cites"),
+        Binding("o", "overview", "Overview", tooltip="Events per month or year, top actors, places and types, "
+                "contested facts, for the timeline's filter"),
         Binding("n", "new", "New", tooltip="Add an actor, event, place, relation, quotation or source"),
         Binding("e", "edit", "Edit", tooltip="Edit the record in the dossier"),
         Binding("d", "delete", "Delete", show=False, tooltip="Delete the record in the dossier (asks first)"),
@@ -266,6 +269,20 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         from maliterm.ui.dialogs.filter import FilterScreen
 
         self.app.push_screen(FilterScreen(self.store, timeline.filter), apply)
+
+    def action_overview(self) -> None:
+        """Open the overview of the timeline's filter; a filter changed there comes back to the timeline."""
+        if self.store is None:
+            return
+        from maliterm.ui.screens.overview import OverviewScreen
+
+        timeline = self.query_one(TimelinePane)
+
+        def back(f: EventFilter | None) -> None:
+            if f is not None and f != timeline.filter:
+                timeline.apply_filter(f)
+
+        self.app.push_screen(OverviewScreen(self.store, timeline.filter), back)
 
     def action_jump_year(self) -> None:
         if self.store is None:

@@ -1,0 +1,304 @@
+"""The overview of a set of events: counts and deaths per period, actor, place and type, and the
+contested facts among them. Pure Python, no Textual: the CLI's `stats` and the TUI overview share it.
+
+It counts exactly the events it is given (`timeline.filter_events` for a filter), so its totals
+are what `timeline` lists for the same filter. Ties are broken by id: same input, same output.
+"""
+
+from __future__ import annotations
+
+import gc
+import heapq
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from itertools import accumulate, chain, groupby
+from operator import itemgetter
+from typing import NamedTuple
+from weakref import WeakKeyDictionary
+
+from maliterm import dates
+from maliterm import model as m
+from maliterm.timeline import EventFilter, fatalities, filter_events
+
+BY = ("month", "year", "actor", "place", "type")
+PERIODS = ("month", "year")
+
+
+@dataclass(frozen=True)
+class Group:
+    """One bar of the overview: a period, an actor, a place or a type, with its events and deaths."""
+
+    key: str  # `2015-11`, `2015`, or an actor, place or type id
+    events: int
+    killed: int | None = None  # None in the top lists, which count events only
+
+
+@dataclass(frozen=True)
+class Contested:
+    event: str
+    about: str
+    date: str | None
+    sides: int
+
+
+@dataclass(frozen=True)
+class Overview:
+    filter: EventFilter
+    by: str
+    events: int
+    killed: int
+    groups: list[Group]  # periods in time order (months or years with no event included); others by count
+    actors: list[Group]  # the most frequent first, ties by id; events counted, not deaths
+    places: list[Group]
+    types: list[Group]
+    contested: list[Contested] = field(default_factory=list)
+
+    def busiest(self, n: int = 3) -> list[Group]:
+        """The `n` groups with the most events (ties: the earlier), for labels on a chart."""
+        return sorted((g for g in self.groups if g.events), key=lambda g: (-g.events, g.key))[:n]
+
+
+def period_key(date: str, by: str) -> str:
+    """The month (`2015-11`) or year (`2015`) an event counts under: where its date begins.
+
+    A date coarser than a month counts under its year even by month (`2015`, listed before
+    `2015-01`, as in the timeline): a year-only fact is never put in a month it may not be in."""
+    start = dates.parse(date).start
+    if by == "month" and start.month:
+        return f"{start.year:04d}-{start.month:02d}"
+    return f"{start.year:04d}"
+
+
+def _fill(counts: dict[str, list[int]], by: str) -> list[Group]:
+    """Periods in order, with the empty months or years between the first and the last."""
+    keys = set(counts)
+    if keys:
+        years = sorted(int(k[:4]) for k in keys)
+        keys |= {f"{y:04d}" for y in range(years[0], years[-1] + 1)} if by == "year" else set()
+        if by == "month":
+            months = sorted(k for k in keys if len(k) == 7)
+            if months:
+                (y0, m0), (y1, m1) = (map(int, months[0].split("-")), map(int, months[-1].split("-")))
+                for i in range(y0 * 12 + m0 - 1, y1 * 12 + m1):
+                    keys.add(f"{i // 12:04d}-{i % 12 + 1:02d}")
+    return [Group(k, *counts.get(k, (0, 0))) for k in sorted(keys)]
+
+
+def _most(items: Iterable[tuple[str, object]], limit: int | None) -> list:
+    """(key, count) pairs, the largest count first, ties by key; all in C (11k actors at 100k events)."""
+    by_key = sorted(items)  # then a stable sort by count keeps the keys in order within a count
+    if limit is None:
+        by_key.sort(key=itemgetter(1), reverse=True)
+        return by_key
+    return heapq.nlargest(limit, by_key, key=itemgetter(1))
+
+
+def _ranked(counts: dict[str, list[int]], limit: int | None) -> list[Group]:
+    return [Group(k, n, killed) for k, (n, killed) in _most(((k, v) for k, v in counts.items()), limit)]
+
+
+class Columns(NamedTuple):
+    """What the overview needs of every event, one list per field, in timeline order; read once per
+    snapshot of the records. A filter's events are then counted from slices of these lists (a date
+    range, or no filter, is one run of the order) or from the positions of its events."""
+
+    tables: tuple[dict, ...]  # the tables these were read from: the cache is good while they are
+    pos: dict[str, int]  # event id -> its index in the lists
+    month: list[str]  # the period each event counts under (see `period_key`)
+    year: list[str]
+    killed: list[int]  # deaths every account allows (`timeline.fatalities`)
+    upto: list[int]  # deaths of the events before each index, and of all at the end: slices sum in O(1)
+    type: list[str]
+    place: list[str | None]
+    actors: list[tuple[str, ...]]  # everyone in the event, claimants too, each once
+    contested: list[tuple[Contested, ...]]
+    runs: dict[str, list[tuple[str, int, int]]]  # month/year -> (period, first index, index past the last)
+    overviews: dict[tuple, Overview]  # (filter, by, top) -> overview, the last few asked for
+
+
+_CACHE: "WeakKeyDictionary[object, Columns]" = WeakKeyDictionary()
+_CACHE_LOCK = threading.Lock()
+_KEEP = 8  # overviews kept per snapshot: flipping between a few filters costs nothing
+
+
+def _tables(store) -> tuple[dict, ...]:
+    return store.tables["events"], store.tables["relations"], store.tables["places"]
+
+
+def _runs(keys: list[str]) -> list[tuple[str, int, int]]:
+    """(key, start, end) of each run of equal keys (timeline order keeps a period's events together)."""
+    out, start = [], 0
+    for key, same in groupby(keys):
+        n = sum(1 for _ in same)
+        out.append((key, start, start + n))
+        start += n
+    return out
+
+
+def columns(store) -> Columns:
+    """The `Columns` of the store's current records, built on first use and kept until an edit.
+
+    A save replaces the tables it touches (it never changes a dict in place), so the tables
+    themselves say whether the cache still describes the records; kept in the cache, their ids
+    cannot be reused by other dicts."""
+    tables = _tables(store)
+    with _CACHE_LOCK:
+        cached = _CACHE.get(store)
+    if cached is not None and all(a is b for a, b in zip(cached.tables, tables)):
+        return cached
+    events, relations = tables[0], tables[1]
+    order = list(store.events_in_order())
+    claims: dict[str, list[str]] = {}
+    for rel in relations.values():
+        if rel["type"] in m.EVENT_RELATION_TYPES:
+            claims.setdefault(rel["to"], []).append(rel["from"])
+    keys: dict[str, tuple[str, str]] = {}  # a few thousand distinct dates among 100k events: parse each once
+    # One string object per distinct value (the parsed file has one per occurrence): counting then
+    # compares pointers with hashes already known, several times faster at 100k.
+    one: dict[str, str] = {}
+    month, year, killed, kinds, places, actors, contested = [], [], [], [], [], [], []
+    for eid in order:
+        ev = events[eid]
+        d = ev["date"]
+        if (key := keys.get(d)) is None:
+            key = keys[d] = (period_key(d, "month"), period_key(d, "year"))
+        month.append(key[0])
+        year.append(key[1])
+        killed.append(fatalities(ev) if "casualties" in ev else 0)
+        kind, place = ev.get("type") or "unknown", ev.get("place")
+        kinds.append(one.setdefault(kind, kind))
+        places.append(place and one.setdefault(place, place))
+        who = dict.fromkeys(one.setdefault(a["actor"], a["actor"]) for a in ev.get("actors", ()))
+        if eid in claims:
+            who.update(dict.fromkeys(one.setdefault(a, a) for a in claims[eid]))
+        actors.append(tuple(who))
+        contested.append(tuple(Contested(eid, f["about"], f.get("date") or d, len(f["claims"]))
+                               for f in ev.get("facts", ()) if f.get("contested")) if "facts" in ev else ())
+    built = Columns(tables, {e: i for i, e in enumerate(order)}, month, year, killed,
+                    [0, *accumulate(killed)], kinds, places, actors, contested,
+                    {"month": _runs(month), "year": _runs(year)}, {})
+    with _CACHE_LOCK:
+        _CACHE[store] = built
+    gc.freeze()  # as the store does after loading: 100k long-lived tuples the collector need not rescan
+    return built
+
+
+def _sums(keys: Iterable[str | None], killed: Iterable[int]) -> dict[str, list[int]]:
+    """key -> [events, killed] over paired keys and deaths (None keys skipped)."""
+    out: dict[str, list[int]] = {}
+    for key, k in zip(keys, killed):
+        if key is not None:
+            c = out.get(key)
+            if c is None:
+                out[key] = [1, k]
+            else:
+                c[0] += 1
+                c[1] += k
+    return out
+
+
+def overview(store, f: EventFilter = EventFilter(), by: str = "month", top: int | None = 10,
+             ids: list[str] | None = None) -> Overview:
+    """The overview of the events `f` lets through (or of `ids`, already filtered by `f`).
+
+    Counting is done in C (`Counter`, slices, sums) over the precomputed `Columns`; no filter or
+    a date range is one slice of them, and per-period counts and deaths then come from the runs
+    and running sums without touching each event."""
+    if by not in BY:
+        raise ValueError(f"by must be one of {', '.join(BY)}")
+    cols = columns(store)
+    if (found := cols.overviews.get((f, by, top))) is not None:
+        return found
+    if ids is None:
+        ids = filter_events(store, f)
+    first, last = (cols.pos.get(ids[0]), cols.pos.get(ids[-1])) if ids else (0, -1)
+    period = by if by in PERIODS else "month"
+    run = first is not None and last is not None and last - first + 1 == len(ids)
+    # Two filters with the same run of events (no filter, a range wider than the data) share one count.
+    key = ("run", first, last, by, top) if run else (f, by, top)
+    if (found := cols.overviews.get(key)) is not None:
+        return replace(found, filter=f)
+    if run:
+        lo, hi = first, last + 1  # ids in timeline order, each once, as many as the run holds: that run
+
+        def column(values: list) -> list:
+            return values[lo:hi]
+
+        total = cols.upto[hi] - cols.upto[lo]
+        periods = {key: [min(b, hi) - max(a, lo), cols.upto[min(b, hi)] - cols.upto[max(a, lo)]]
+                   for key, a, b in cols.runs[period] if a < hi and b > lo}
+    else:
+        # An id not in the columns was added by an edit after this snapshot: counted with it, next time.
+        at = [p for p in map(cols.pos.get, ids) if p is not None]
+
+        def column(values: list) -> list:
+            return list(map(values.__getitem__, at))
+
+        total = sum(column(cols.killed))
+        periods = {}
+        for key, same in groupby(zip(column(getattr(cols, period)), column(cols.killed)), itemgetter(0)):
+            pairs = list(same)
+            c = periods.setdefault(key, [0, 0])
+            c[0] += len(pairs)
+            c[1] += sum(map(itemgetter(1), pairs))
+
+    def counted(values: Iterable[str | None], limit: int | None) -> list[Group]:
+        counts = Counter(values)
+        counts.pop(None, None)
+        return [Group(key, n) for key, n in _most(counts.items(), limit)]
+
+    actors = column(cols.actors)
+    if by in PERIODS:
+        groups = _fill(periods, by)
+    elif by == "actor":  # deaths per actor: each event's toll counts for everyone in it
+        per = [(a, k) for who, k in zip(actors, column(cols.killed)) for a in who]
+        groups = _ranked(_sums((a for a, _ in per), (k for _, k in per)), None)
+    else:
+        groups = _ranked(_sums(column(getattr(cols, by)), column(cols.killed)), None)
+    ov = Overview(
+        filter=f, by=by, events=sum(g[0] for g in periods.values()), killed=total, groups=groups,
+        actors=counted(chain.from_iterable(actors), top), places=counted(column(cols.place), top),
+        types=counted(column(cols.type), top),
+        contested=list(chain.from_iterable(filter(None, column(cols.contested)))),
+    )
+    with _CACHE_LOCK:
+        while len(cols.overviews) >= _KEEP:
+            cols.overviews.pop(next(iter(cols.overviews)))
+        cols.overviews[key] = ov
+    return ov
+
+
+def to_json(store, ov: Overview) -> dict:
+    """The numbers of an overview for `stats --json`: names beside ids, every list in its order."""
+    def named(gs: list[Group]) -> list[dict]:
+        return [{"id": g.key, "name": store.name(g.key), "events": g.events, "killed": g.killed} for g in gs]
+
+    def grouped(gs: list[Group]) -> list[dict]:
+        if ov.by in PERIODS:
+            return [{"period": g.key, "events": g.events, "killed": g.killed} for g in gs]
+        if ov.by == "type":
+            return [{"type": g.key, "events": g.events, "killed": g.killed} for g in gs]
+        return named(gs)
+
+    f = ov.filter
+    return {
+        "filter": {"actor": f.actor, "place": f.place, "type": f.type, "from": f.start, "to": f.end,
+                   "contested": f.contested},
+        "by": ov.by,
+        "events": ov.events,
+        "killed": ov.killed,
+        "groups": grouped(ov.groups),
+        "busiest": [g.key for g in ov.busiest()],
+        "top": {"actors": [{"id": g.key, "name": store.name(g.key), "events": g.events} for g in ov.actors],
+                "places": [{"id": g.key, "name": store.name(g.key), "events": g.events} for g in ov.places],
+                "types": [{"type": g.key, "events": g.events} for g in ov.types]},
+        "contested": {"count": len(ov.contested),
+                      "facts": [{"event": c.event, "title": store.name(c.event), "about": c.about, "date": c.date,
+                                 "sides": c.sides} for c in ov.contested]},
+    }
+
+
+def type_label(key: str) -> str:
+    return m.words(key) if key in m.EVENT_TYPES else key
