@@ -63,12 +63,18 @@ async def test_a_word_inside_a_quotation_finds_it_and_enter_selects_it(open_app,
         assert app.screen.history[-1].id == "quote-chellani-barricade"
 
 
-async def test_a_singular_finds_the_plural_and_the_matched_word_is_styled(open_app, tmp_path):
+def small_with(tmp_path: Path, table: str, rid: str, edit) -> Path:
+    """A copy of small.json with `edit(record)` applied to one record."""
     data = json.loads(SMALL.read_text())
-    data["events"]["hotel-attack"]["casualties"][0]["who"] = "three peacekeepers at the gate"
+    edit(data[table][rid])
     path = tmp_path / "db.json"
     path.write_text(json.dumps(data))
-    app = open_app(path)
+    return path
+
+
+async def test_a_singular_finds_the_plural_and_the_matched_word_is_styled(open_app, tmp_path):
+    app = open_app(small_with(tmp_path, "events", "hotel-attack",
+                              lambda r: r["casualties"][0].update(who="three peacekeepers at the gate")))
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(app, pilot)
         labels = await search(app, pilot, "peacekeeper")
@@ -78,11 +84,7 @@ async def test_a_singular_finds_the_plural_and_the_matched_word_is_styled(open_a
 
 
 async def test_hostile_text_in_a_summary_shows_literally(open_app, tmp_path):
-    data = json.loads(SMALL.read_text())
-    data["actors"]["evil"]["summary"] = f"Wildebeest stampede {HOSTILE}"
-    path = tmp_path / "db.json"
-    path.write_text(json.dumps(data))
-    app = open_app(path)
+    app = open_app(small_with(tmp_path, "actors", "evil", lambda r: r.update(summary=f"Wildebeest stampede {HOSTILE}")))
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(app, pilot)
         labels = await search(app, pilot, "stampede")
@@ -158,8 +160,12 @@ async def test_name_hits_show_while_texts_are_searched_and_the_index_is_built_of
         pending = app.screen.query_one("#search-pending", Label)
         assert pending.display and str(pending.render()) == "searching texts…"
         assert not app.screen.query_one("#search-empty", Label).display
+        await pilot.press("down", "down")  # to the results, then to the second hit
+        assert options.highlighted == 1
         release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert not pending.display
         assert options.option_count >= len(names)
+        # The texts' hits came in below: the hit the person moved to is still the one under the cursor.
+        assert options.get_option_at_index(options.highlighted).prompt.plain == names[1]

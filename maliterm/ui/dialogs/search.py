@@ -27,7 +27,7 @@ from maliterm.ui.widgets.plain_fields import PlainInput
 from maliterm.ui.worker_errors import ReportsWorkerErrors
 
 MATCH_STYLE = "bold underline"  # the matched words: seen without colour too
-NAME_ONLY = ("name", "title")  # a hit in these shows the name alone: it is the snippet
+NAME_ONLY = ("name", "title")  # a hit in these needs no field: the name shows where it is
 
 
 class TextsFound(Message):
@@ -40,12 +40,18 @@ class TextsFound(Message):
 
 
 def hit_label(store, h) -> Text:
-    """Kind, name and where the hit is; below, its snippet with the matched words styled."""
-    label = (Text().append(f"{h.table.rstrip('s'):<7}", style="dim").append_text(literal_line(store.name(h.id), "bold")))
-    if h.field in NAME_ONLY:
-        return label
-    label.append("  ").append(fulltext.field_words(h.table, h.field), style="italic")
-    return label.append("\n       ").append_text(marked(h.snippet, h.marks, MATCH_STYLE))
+    """Kind, name and where the hit is; below, its snippet with the matched words styled. A hit in
+    the text a record is named by (a name, a title, a quotation) is marked in the name itself."""
+    name = store.name(h.id)
+    in_name = h.text == name
+    head = marked(h.snippet, h.marks, MATCH_STYLE) if in_name else literal_line(name)
+    head.stylize("bold")
+    label = Text().append(f"{h.table.rstrip('s'):<7}", style="dim").append_text(head)
+    if h.field not in NAME_ONLY:
+        label.append("  ").append(fulltext.field_words(h.table, h.field), style="italic")
+    if not in_name:
+        label.append("\n       ").append_text(marked(h.snippet, h.marks, MATCH_STYLE))
+    return label
 
 
 class SearchScreen(ReportsWorkerErrors, ModalScreen[Target | None]):
@@ -59,12 +65,13 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[Target | None]):
         super().__init__()
         self.store = store
         self.initial = query
-        self.asked = ""  # the text whose hits are shown or awaited
+        self.asked = ""  # the text whose hits are awaited or shown
+        self.shown_for = ""  # the text whose hits are shown
         self.hits = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
-            yield Label("Search names and every text (case, accents, plurals and spelling variants forgiven)",
+            yield Label("Search names and texts (case, accents, plurals and spelling forgiven)",
                         classes="dialog-title", markup=False)
             yield PlainInput(value=self.initial, placeholder="a name, or words of a fact, quotation or source",
                              id="search-input")
@@ -100,12 +107,13 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[Target | None]):
     def _show(self, text: str, hits: list, pending: bool) -> None:
         options = self.query_one(OptionList)
         at = options.highlighted
-        before = self.hits[at] if at is not None and at < len(self.hits) else None
-        self.hits = hits
+        # Texts found below the names must not move a cursor a person already moved; a new query starts at the top.
+        same = text == self.shown_for and at is not None and at < len(self.hits)
+        before = self.hits[at] if same else None
+        self.hits, self.shown_for = hits, text
         options.clear_options()
         options.add_options(Option(hit_label(self.store, h)) for h in hits)
         if hits:
-            # Texts found below the names must not move a cursor a person already moved.
             keys = [(h.table, h.id, h.field) for h in hits]
             old = (before.table, before.id, before.field) if before is not None else None
             options.highlighted = keys.index(old) if old in keys else 0
