@@ -325,16 +325,36 @@ def alias_names(store, text: str) -> list[str]:
     return names
 
 
+def name_hits(store, text: str, limit: int = 20) -> list[TextHit]:
+    """The name search's hits (`Store.search`: quick, no full-text index needed), as TextHits."""
+    hits = []
+    for h in store.search(text, limit):
+        snippet, marks = snip(h.text, list(name_marks(h.text, text)))
+        hits.append(TextHit(h.score, h.table, h.id, h.field, h.text, snippet, marks))
+    return hits
+
+
+# What a field path (see `texts_of`) is called in words, by its first part.
+_FIELD_WORDS = {"facts": "fact", "casualties": "casualty note", "aliases": "alias", "notes": "note"}
+
+
+def field_words(table: str, field: str) -> str:
+    """Where a hit is, for a person: "summary", "fact", "claim", "quotation", "source text ¶13"."""
+    if field.startswith("paragraphs["):
+        return f"source text ¶{int(field[11:field.index(']')]) + 1}"
+    if ".claims[" in field:
+        return "claim"
+    if table == "quotes" and field == "text":
+        return "quotation"
+    head = re.split(r"[\[.]", field, maxsplit=1)[0]
+    return _FIELD_WORDS.get(head, head)
+
+
 def search(store, text: str, limit: int = 20) -> list[TextHit]:
     """Names (fuzzy, typos forgiven) and every text (stemmed), best first, ties by table and id.
     Builds the index if it is not ready: in the TUI, `prepare` it in a worker first."""
-    hits: dict[tuple[str, str, str], TextHit] = {}
-    named: set[tuple[str, str]] = set()
-    for h in store.search(text, limit):
-        if h.field in NAME_FIELDS:
-            named.add((h.table, h.id))
-        snippet, marks = snip(h.text, list(name_marks(h.text, text)))
-        hits[(h.table, h.id, h.field)] = TextHit(h.score, h.table, h.id, h.field, h.text, snippet, marks)
+    hits = {(h.table, h.id, h.field): h for h in name_hits(store, text, limit)}
+    named = {(h.table, h.id) for h in hits.values() if h.field in NAME_FIELDS}
     for h in prepare(store).query(text, limit, alias_names(store, text)):
         name_field = h.field in ("name", "title") or h.field.startswith("aliases[")
         if name_field and (h.table, h.id) in named:

@@ -337,13 +337,13 @@ def search_table(store, hits) -> Table:
     return table
 
 
-def marked(text: str, marks) -> Text:
-    """One line of `text` with the spans `marks` (start, end) in bold: each piece made safe on its own,
-    so an escape in the text cannot shift a mark."""
+def marked(text: str, marks, style: str = "bold") -> Text:
+    """One line of `text` with the spans `marks` (start, end) in `style`: each piece made safe on its
+    own, so an escape in the text cannot shift a mark."""
     out, pos = Text(), 0
     for a, b in marks:
         out.append(one_line(text[pos:a]))
-        out.append(one_line(text[a:b]), style="bold")
+        out.append(one_line(text[a:b]), style=style)
         pos = b
     out.append(one_line(text[pos:]))
     return out

@@ -34,7 +34,7 @@ NARROW = 120  # below this many columns the panes stack: timeline on top, dossie
 
 class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
     BINDINGS = [
-        Binding("slash", "search", "Search", tooltip="Search names, aliases, titles, summaries"),
+        Binding("slash", "search", "Search", tooltip="Search names and every text: facts, quotations, notes, sources"),
         Binding("f", "filter", "Filter", tooltip="Filter the timeline by actor, place, type or dates"),
         Binding("a", "as_of", "As of", tooltip="Show the lineage as it stood on a date"),
         Binding("left_square_bracket,alt+left", "back", "Back", tooltip="Back to the previous selection"),
@@ -158,6 +158,14 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         """Build the search index after the panes show, so the first `/` keystroke is instant."""
         self.store.prepare_search()
 
+    @work(thread=True, exclusive=True, group="fulltext-index", exit_on_error=False,
+          description="Full-text index not built")
+    def warm_fulltext(self) -> None:
+        """Open or build the index of every text (seconds at 100k events): `/` shows name hits meanwhile."""
+        from maliterm import fulltext  # loaded here: a quicker start
+
+        fulltext.prepare(self.store)
+
     def on_store_loaded(self, message: StoreLoaded) -> None:
         self.store = store = message.store
         self.app.store = store
@@ -180,6 +188,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         if first:
             self.show(Target("events", first[0]))
         self.warm_search()
+        self.warm_fulltext()
 
     # ---- coordination --------------------------------------------------------------------
 
