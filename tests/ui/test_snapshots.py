@@ -38,3 +38,14 @@ def test_dossier_with_a_contested_fact(snap_compare, shipped):
         await pilot.press("2", "z")  # the dossier alone, maximised
 
     assert snap_compare(make_app(shipped), terminal_size=(100, 48), run_before=contested)
+
+
+def test_hts_example_lineage_160x48(snap_compare, hts_example):
+    """The second example opened as `maliterm --db examples/hts-lineage.json`, its lineage pane zoomed:
+    the rename, the six-group merger under each parent, Zenki's leaving with its dates."""
+    async def lineage_zoomed(pilot) -> None:
+        await ready(pilot.app, pilot)
+        await pilot.press("3", "z")
+        await pilot.pause()
+
+    assert snap_compare(make_app(hts_example), terminal_size=(160, 48), run_before=lineage_zoomed)
