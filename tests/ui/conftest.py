@@ -13,6 +13,7 @@ from maliterm.ui.app import make_app
 ROOT = Path(__file__).parents[2]
 SHIPPED = ROOT / "db.json"
 SMALL = ROOT / "tests" / "data" / "small.json"
+HTS_EXAMPLE = ROOT / "examples" / "hts-lineage.json"
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +31,12 @@ def shipped(tmp_path: Path) -> Path:
 @pytest.fixture
 def small(tmp_path: Path) -> Path:
     return Path(shutil.copy(SMALL, tmp_path / "small.json"))
+
+
+@pytest.fixture
+def hts_example(tmp_path: Path) -> Path:
+    """A private copy of the second shipped example, the lineage of Hay'at Tahrir al-Sham."""
+    return Path(shutil.copy(HTS_EXAMPLE, tmp_path / "hts-lineage.json"))
 
 
 @pytest.fixture

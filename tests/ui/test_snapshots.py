@@ -55,3 +55,14 @@ def test_filter_dialog_at_80x24(snap_compare, shipped):
         await pilot.press("f")
 
     assert snap_compare(make_app(shipped), terminal_size=(80, 24), run_before=filter_open)
+
+
+def test_hts_example_lineage_160x48(snap_compare, hts_example):
+    """The second example opened as `maliterm --db examples/hts-lineage.json`, its lineage pane zoomed:
+    the rename, the six-group merger under each parent, Zenki's leaving with its dates."""
+    async def lineage_zoomed(pilot) -> None:
+        await ready(pilot.app, pilot)
+        await pilot.press("3", "z")
+        await pilot.pause()
+
+    assert snap_compare(make_app(hts_example), terminal_size=(160, 48), run_before=lineage_zoomed)
