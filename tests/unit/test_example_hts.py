@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from lineage_helpers import under
 from maliterm.storage import dumps
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "hts-lineage.json"
@@ -35,17 +36,6 @@ def lineage_json(runner, *args: str) -> dict:
     result = runner("lineage", "--db", EXAMPLE, "--json", *args)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-def under(tree: dict, parent: str) -> set[str]:
-    """Every id shown directly under `parent`, anywhere in a `lineage --json` answer."""
-    found, todo = set(), list(tree["roots"])
-    while todo:
-        node = todo.pop()
-        if node["id"] == parent:
-            found |= {c["id"] for c in node["children"]}
-        todo.extend(node["children"])
-    return found
 
 
 def test_validates(runner):

@@ -15,6 +15,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lineage_helpers import under
 from maliterm.lineage import Lineage, Node
 from maliterm.store import Store
 
@@ -35,17 +36,6 @@ def lineage_json(runner, *args: str) -> dict:
     result = runner("lineage", *args, "--db", SYRIA, "--json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-def under(tree: dict, parent: str) -> set[str]:
-    """Every id shown directly under `parent`, anywhere in a `lineage --json` answer."""
-    found, todo = set(), list(tree["roots"])
-    while todo:
-        node = todo.pop()
-        if node["id"] == parent:
-            found |= {c["id"] for c in node["children"]}
-        todo.extend(node["children"])
-    return found
 
 
 def test_zenki_is_under_hts_only_while_a_member(runner):
