@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+from textual.worker import Worker, WorkerState
 
 from maliterm.editing import Field, changed_fields, problem
 from maliterm.errors import Conflict, FileChanged, InvalidDatabase, MalitermError
@@ -153,7 +154,9 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
 
     @work(thread=True, group="save", exit_on_error=False, description="Not saved")
     def _save(self, values: dict, reload_first: bool = False, mine: frozenset = frozenset(),
-              theirs: frozenset = frozenset()) -> None:
+              theirs: frozenset = frozenset()) -> tuple[object] | None:
+        """The save, off the UI thread: `(result,)` once saved (the form closes when the worker has
+        finished: closing it from inside would cancel the worker still running), None if it stays open."""
         changes = {k: v for k, v in changed_fields(self.fields, self.values, values).items() if k not in theirs}
         try:
             if reload_first:
@@ -169,8 +172,13 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
             self.app.call_from_thread(self._failed, exc)  # beside the fields it is about; the form stays open
             if not isinstance(exc, InvalidDatabase):
                 raise  # the disk or the file refused: the app's handler shows it and marks the header
-            return
-        self.app.call_from_thread(self.dismiss, result)
+            return None
+        return (result,)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)  # a failure goes to the app's one handler
+        if event.worker.group == "save" and event.state == WorkerState.SUCCESS and event.worker.result is not None:
+            self.dismiss(event.worker.result[0])
 
     def _failed(self, exc: MalitermError) -> None:
         general = []
