@@ -45,15 +45,21 @@ def citations(value) -> list[dict]:
     return []
 
 
-def test_validates(runner):
-    result = runner("validate", DB)
+# Every file maliterm ships: the Mali dataset and the second conflict's example.
+SHIPPED = [DB, ROOT / "examples" / "hts-lineage.json"]
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_validates(runner, path):
+    result = runner("validate", path)
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == f"{DB}: valid"
+    assert result.stdout.splitlines()[0] == f"{path}: valid"
 
 
-def test_is_in_saved_form():
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_is_in_saved_form(path):
     """Sorted, 2-space indented UTF-8: what maliterm writes, so the first edit is a small diff."""
-    raw = DB.read_bytes()
+    raw = path.read_bytes()
     assert raw == dumps(json.loads(raw))
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from lineage_helpers import under
-from maliterm.storage import dumps
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "hts-lineage.json"
 
@@ -36,17 +35,6 @@ def lineage_json(runner, *args: str) -> dict:
     result = runner("lineage", "--db", EXAMPLE, "--json", *args)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-def test_validates(runner):
-    result = runner("validate", EXAMPLE)
-    assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == f"{EXAMPLE}: valid"
-
-
-def test_is_in_saved_form():
-    raw = EXAMPLE.read_bytes()
-    assert raw == dumps(json.loads(raw))
 
 
 def test_zenki_is_in_hts_only_between_joining_and_leaving(runner):
