@@ -10,6 +10,8 @@ import click
 
 from maliterm.cli import db_option, err, event_filter, handles_errors, open_store, out
 from maliterm.errors import InvalidDatabase, MalitermError, Problem
+from maliterm.interchange.importers import ImportGroup
+from maliterm.interchange.importers import register as register_importer
 from maliterm.interchange.merge import NOTE_FIELDS, POLICIES, Conflict, MergeReport, merge, resolve, show
 from maliterm.safe import one_line
 
@@ -22,12 +24,14 @@ def say(console, lines: list[str]) -> None:
         console.print(one_line(line), markup=False, highlight=False, soft_wrap=True)  # one line each, for grep
 
 
-@click.group("import")
+@click.group("import", cls=ImportGroup)
 def import_() -> None:
-    """Bring data in: an ACLED CSV export, or another maliterm file."""
+    """Bring data in: FORMAT FILE, one of the formats below."""
 
 
-@import_.command("acled")
+@register_importer("acled", (".csv",), "Events, actors and places from an ACLED CSV export; a dry run unless "
+                   "`--apply`; re-importing changes nothing")
+@click.command("acled")
 @click.argument("file", type=FILE)
 @click.option("--apply", "do_apply", is_flag=True, help="Write the records (default: a dry run that only reports).")
 @db_option
@@ -53,7 +57,8 @@ def import_acled(ctx: click.Context, file: Path, do_apply: bool, db: Path | None
     say(out, plan.lines(applied=do_apply))
 
 
-@import_.command("json")
+@register_importer("json", (".json",), "Another laptop's maliterm file, merged record by record (as `maliterm merge`)")
+@click.command("json")
 @click.argument("file", type=FILE)
 @click.option("--keep", type=click.Choice(POLICIES), help="How to settle conflicts without asking.")
 @db_option
