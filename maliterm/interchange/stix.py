@@ -78,9 +78,9 @@ def bundle(store: Store, now: datetime | None = None, actor: str | None = None) 
     ids: dict[str, str] = {}
     objects: list[dict] = []
 
-    def sdo(kind: str, table: str, rec: dict, **props) -> None:
+    def sdo(kind: str, table: str, rec: dict, **props: object) -> None:
         ids[rec["id"]] = stix_id(kind, f"{table}/{rec['id']}")
-        obj = {"type": kind, "spec_version": "2.1", "id": ids[rec["id"]], "created": stamp, "modified": stamp}
+        obj: dict[str, object] = {"type": kind, "spec_version": "2.1", "id": ids[rec["id"]], "created": stamp, "modified": stamp}
         obj.update({k: v for k, v in props.items() if v not in (None, "", [])})
         if rec.get("cite"):
             obj["external_references"] = _refs(store, rec["cite"])
