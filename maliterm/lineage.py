@@ -164,7 +164,7 @@ class Lineage:
 
     def when(self, edge: Edge) -> str:
         """An edge's dates in words: `2012`; `from 2017-01 until 2017-07, ended by Zenki`."""
-        text = dates.span(edge.date, edge.end) if edge.end else dates.display(edge.date) if edge.date else ""
+        text = m.relation_when(edge.type, edge.date, edge.end)
         if edge.ended_by:
             text += f", ended by {self.name(edge.ended_by)}"
         return text

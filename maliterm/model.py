@@ -8,7 +8,7 @@ See docs/data-model.md for the meaning of each field.
 
 from __future__ import annotations
 
-from typing import NotRequired, TypedDict
+from typing import NamedTuple, NotRequired, TypedDict
 
 SCHEMA_VERSION = 2  # what this code writes and reads up to; `migrate` brings older files up
 
@@ -44,47 +44,59 @@ RELIABILITY_GRADES = ("A", "B", "C", "D", "E", "F")  # Admiralty scale: source r
 CREDIBILITY_GRADES = (1, 2, 3, 4, 5, 6)  # Admiralty scale: information credibility
 CHANGE_ACTIONS = ("add", "edit", "delete", "undo", "redo")
 
-# Relation type -> (how it reads from -> to, symmetric?). Direction is part of the type,
-# never left to field order: child -> parent for splits, constituent -> successor for mergers.
-RELATION_TYPES: dict[str, tuple[str, bool]] = {
-    "splinter_of": ("split from", False),
-    "merged_into": ("merged into", False),
-    "affiliate_of": ("affiliate of", False),
-    "allied_with": ("allied with", True),
-    "rival_of": ("rival of", True),
-    "renamed_to": ("renamed to", False),
-    "leads": ("leads", False),
-    "founded": ("founded", False),
-    "member_of": ("member of", False),
-    "commands": ("commands", False),
-    "part_of": ("part of", False),
-    "trained": ("trained", False),
-    "employed_by": ("employed by", False),
-    "claimed": ("claimed", False),
-    "dissolved_into": ("dissolved into", False),
-}
-# How each type reads from the `to` side, for dossiers that list relations both ways.
-RELATION_INVERSE = {
-    "splinter_of": "splinter",
-    "merged_into": "formed from",
-    "affiliate_of": "affiliate",
-    "allied_with": "allied with",
-    "rival_of": "rival of",
-    "renamed_to": "formerly",
-    "leads": "led by",
-    "founded": "founded by",
-    "member_of": "member",
-    "commands": "commanded by",
-    "part_of": "includes",
-    "trained": "trained by",
-    "employed_by": "employs",
-    "claimed": "claimed by",
-    "dissolved_into": "absorbed",
+
+class RelationType(NamedTuple):
+    """How a relation type reads, from its `from` side (`forward`) and from its `to` side (`backward`)."""
+    forward: str
+    backward: str
+    symmetric: bool = False
+    lineage: str = ""  # its word on a lineage edge ("split off"); "" when it is no lineage relation
+    to_event: bool = False  # `to` is an event rather than an actor
+
+
+# The one table of relation types: validation, forms, dossiers, reports, graphs, paths and the lineage
+# tree all read it. Direction is part of the type, never left to field order: child -> parent for
+# splits, constituent -> successor for mergers. A lineage relation marks a moment (a split, a merger),
+# so its date alone reads "2012-12", where an alliance's reads "from 2012-12" (see `relation_when`).
+RELATION_TYPES: dict[str, RelationType] = {
+    "splinter_of": RelationType("split from", "splinter", lineage="split off"),
+    "merged_into": RelationType("merged into", "formed from", lineage="merger"),
+    "affiliate_of": RelationType("affiliate of", "affiliate"),
+    "allied_with": RelationType("allied with", "allied with", symmetric=True),
+    "rival_of": RelationType("rival of", "rival of", symmetric=True),
+    "renamed_to": RelationType("renamed to", "formerly", lineage="renamed"),
+    "leads": RelationType("leads", "led by"),
+    "founded": RelationType("founded", "founded by"),
+    "member_of": RelationType("member of", "member"),
+    "commands": RelationType("commands", "commanded by"),
+    "part_of": RelationType("part of", "includes"),
+    "trained": RelationType("trained", "trained by"),
+    "employed_by": RelationType("employed by", "employs"),
+    "claimed": RelationType("claimed", "claimed by", to_event=True),
+    "dissolved_into": RelationType("dissolved into", "absorbed"),
 }
 # The relation types that make a group's lineage: each points from the younger group to its origin.
-LINEAGE_TYPES = ("splinter_of", "merged_into", "renamed_to")
+LINEAGE_TYPES = tuple(t for t, spec in RELATION_TYPES.items() if spec.lineage)
 # Relations whose `to` is an event rather than an actor.
-EVENT_RELATION_TYPES = ("claimed",)
+EVENT_RELATION_TYPES = tuple(t for t, spec in RELATION_TYPES.items() if spec.to_event)
+# How a group with several lineage parents reads beside its name: the merger's backward wording.
+MERGER_OF = RELATION_TYPES["merged_into"].backward
+
+
+def relation_reads(rtype: str, forward: bool) -> str:
+    """How a relation reads from its `from` side (`forward`) or from its `to` side."""
+    spec = RELATION_TYPES[rtype]
+    return spec.forward if forward else spec.backward
+
+
+def relation_when(rtype: str, start: str | None, end: str | None) -> str:
+    """The one way a relation's dates read: `from 2012-12 until 2014` (see `dates.span`); a lineage
+    relation with no end is a moment, so its start alone: `2012-12`. "" when undated."""
+    from maliterm import dates
+
+    if RELATION_TYPES[rtype].lineage and not end:
+        return dates.display(start) if start else ""
+    return dates.span(start, end)
 
 
 class Alias(TypedDict):

@@ -117,8 +117,8 @@ def _node_paths(level: dict[str, int], parents: dict[str, list[str]], start: str
 
 def _relation_link(rel: dict, node: str) -> Link:
     forward = rel["from"] == node
-    reads = m.RELATION_TYPES[rel["type"]][0] if forward else m.RELATION_INVERSE[rel["type"]]
-    return Link(reads, rel["id"], "relation", rel["type"], dates.span(rel.get("start"), rel.get("end")) or "",
+    reads = m.relation_reads(rel["type"], forward)
+    return Link(reads, rel["id"], "relation", rel["type"], m.relation_when(rel["type"], rel.get("start"), rel.get("end")),
                 tuple(rel["cite"]), m.is_contested(rel))
 
 
@@ -133,7 +133,7 @@ def _event_link(store, actor: str, eid: str, from_actor: bool) -> list[Link]:
     for rel in store.relations_by_event.get(eid, ()):
         if rel["from"] == actor:  # a claim is a relation: its own dates, citations and sides
             link = _relation_link(rel, actor)
-            reads = link.reads if from_actor else m.RELATION_INVERSE[rel["type"]]
+            reads = link.reads if from_actor else m.relation_reads(rel["type"], False)
             out.append(Link(reads, rel["id"], "relation", rel["type"], link.when or dates.display(ev["date"]),
                             link.cite, link.contested))
     return out

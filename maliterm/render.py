@@ -121,10 +121,10 @@ def fact_lines(store, facts: list[dict]) -> list[Item]:
 
 def relation_line(store, rid: str, rel: dict) -> Text:
     outgoing = rel["from"] == rid
-    verb = m.RELATION_TYPES[rel["type"]][0] if outgoing else m.RELATION_INVERSE[rel["type"]]
+    verb = m.relation_reads(rel["type"], outgoing)
     other = rel["to"] if outgoing else rel["from"]
     line = Text().append(f"{verb} ", style="cyan").append_text(literal_line(store.name(other), "bold"))
-    span = dates.span(rel.get("start"), rel.get("end"))
+    span = m.relation_when(rel["type"], rel.get("start"), rel.get("end"))
     if span:
         line.append(f"  ({span})", style="dim")
     if rel.get("ended_by"):
@@ -301,13 +301,13 @@ def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
     def add(parent: Tree, node: Node) -> None:
         label = literal_line(lin.name(node.id), "bold")
         if node.edge:
-            verb = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}[node.edge.type]
+            verb = m.RELATION_TYPES[node.edge.type].lineage
             when = lin.when(node.edge)
             label.append(f"  {verb}" + (f", {when}" if when else ""), style="cyan")
             if node.edge.contested:
                 label.append("  CONTESTED", style="bold yellow")
         if len(node.parents) > 1:
-            label.append("  ← formed from ", style="yellow").append_text(
+            label.append(f"  {m.MERGER_OF} ", style="yellow").append_text(
                 literal_line(" + ".join(lin.name(p) for p in node.parents), "yellow"))
         if mark := revisit(node):
             label.append(f"  {mark}", style="red" if node.cycle else "dim")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import click
 
-from maliterm.cli import db_option, err, handles_errors, open_store, out, resolve_name
+from maliterm.cli import db_option, err, event_filter, handles_errors, open_store, out
 from maliterm.errors import InvalidDatabase, MalitermError, Problem
-from maliterm.interchange import FORMATS, render
+from maliterm.interchange.importers import ImportGroup
+from maliterm.interchange.importers import register as register_importer
 from maliterm.interchange.merge import NOTE_FIELDS, POLICIES, Conflict, MergeReport, merge, resolve, show
 from maliterm.safe import one_line
 
@@ -23,12 +24,14 @@ def say(console, lines: list[str]) -> None:
         console.print(one_line(line), markup=False, highlight=False, soft_wrap=True)  # one line each, for grep
 
 
-@click.group("import")
+@click.group("import", cls=ImportGroup)
 def import_() -> None:
-    """Bring data in: an ACLED CSV export, or another maliterm file."""
+    """Bring data in: FORMAT FILE, one of the formats below."""
 
 
-@import_.command("acled")
+@register_importer("acled", (".csv",), "Events, actors and places from an ACLED CSV export; a dry run unless "
+                   "`--apply`; re-importing changes nothing")
+@click.command("acled")
 @click.argument("file", type=FILE)
 @click.option("--apply", "do_apply", is_flag=True, help="Write the records (default: a dry run that only reports).")
 @db_option
@@ -54,7 +57,8 @@ def import_acled(ctx: click.Context, file: Path, do_apply: bool, db: Path | None
     say(out, plan.lines(applied=do_apply))
 
 
-@import_.command("json")
+@register_importer("json", (".json",), "Another laptop's maliterm file, merged record by record (as `maliterm merge`)")
+@click.command("json")
 @click.argument("file", type=FILE)
 @click.option("--keep", type=click.Choice(POLICIES), help="How to settle conflicts without asking.")
 @db_option
@@ -65,25 +69,67 @@ def import_json(ctx: click.Context, file: Path, keep: str | None, db: Path | Non
     ctx.invoke(merge_cmd, theirs=file, base=None, keep=keep, db=db)
 
 
-@click.command("export")
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(FORMATS))
+class Registered(click.Choice):
+    """A choice among a registry's names as they are when asked, so a format registered after this
+    module was imported is offered (and listed by --help) too."""
+
+    def __init__(self, names: Callable[[], Iterable[str]]) -> None:
+        self.names = names
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self.names())
+
+    @choices.setter
+    def choices(self, value: object) -> None:
+        pass  # click.Choice.__init__ sets it: the registry is the source
+
+
+class ExportCommand(click.Command):
+    """`export`, whose help lists the registered formats with what each can be narrowed by."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from maliterm.interchange.exporters import EXPORTERS, FILTERS
+
+        super().format_help_text(ctx, formatter)
+        with formatter.section("Formats"):
+            formatter.write_dl([(e.name, f"{e.description} ({e.suffix}; narrowed by "
+                                 f"{', '.join(FILTERS[f] for f in e.filters) or 'nothing'})")
+                                for e in EXPORTERS.values()])
+
+
+def _export_names() -> Iterable[str]:
+    from maliterm.interchange.exporters import EXPORTERS
+
+    return EXPORTERS
+
+
+@click.command("export", cls=ExportCommand)
+@click.argument("fmt", metavar="FORMAT", type=Registered(_export_names))
 @click.option("--actor", help="Only this actor and its circle (name, alias or id).")
+@click.option("--place", help="Only events at this place or within it (name, alias or id).")
+@click.option("--from", "start", help="Only events from this date (YYYY, YYYY-MM or YYYY-MM-DD).")
+@click.option("--to", "end", help="Only events up to this date.")
 @click.option("-o", "--output", type=FILE, help="Write to this file (default: standard output).")
 @db_option
 @click.pass_context
 @handles_errors
-def export(ctx: click.Context, fmt: str, actor: str | None, output: Path | None, db: Path | None) -> None:
-    """Export a report (markdown, html), the relations graph (dot, mermaid, graphml),
-    a STIX 2.1 bundle (stix) or events in ACLED's layout (csv)."""
-    from maliterm.interchange import export_to
+def export(ctx: click.Context, fmt: str, actor: str | None, place: str | None, start: str | None,
+           end: str | None, output: Path | None, db: Path | None) -> None:
+    """Export the database in FORMAT, or the part the filters name; a format that cannot honour a
+    filter refuses it rather than export more than asked."""
+    from maliterm.interchange.exporters import Scope, check_scope, export_to, render
 
+    check_scope(fmt, Scope(actor=actor, place=place, start=start, end=end))  # before the file is read
     store = open_store(ctx, db)
-    focus = resolve_name(store, actor, ("actors",))[1]["id"] if actor else None
+    f = event_filter(store, actor, place, None, start, end, False)
+    scope = Scope(actor=f.actor, place=f.place, start=f.start, end=f.end)
     if output:
-        export_to(store, fmt, output, focus)
+        export_to(store, fmt, output, scope)
         say(err, [f"wrote {output}"])
     else:
-        sys.stdout.write(render(store, fmt, focus))
+        sys.stdout.write(render(store, fmt, scope))
 
 
 def ask(conflict: Conflict) -> str:

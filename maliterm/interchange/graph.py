@@ -11,7 +11,6 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from maliterm import dates
 from maliterm import model as m
 from maliterm.lineage import Lineage
 from maliterm.safe import clean, one_line, xml_text
@@ -36,8 +35,8 @@ class Graph:
 
 
 def edge_label(rel: dict) -> str:
-    span = " – ".join(dates.display(d) for d in (rel.get("start"), rel.get("end")) if d)
-    return m.RELATION_TYPES[rel["type"]][0] + (f" ({span})" if span else "")
+    span = m.relation_when(rel["type"], rel.get("start"), rel.get("end"))
+    return m.relation_reads(rel["type"], True) + (f" ({span})" if span else "")
 
 
 def build(store, actor: str | None = None) -> Graph:

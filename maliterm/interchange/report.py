@@ -30,9 +30,6 @@ class Block:
     rows: list[tuple[str, ...]] | None = None
 
 
-LINEAGE_VERBS = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}
-
-
 def _cites(store, cites: list[dict]) -> str:
     return cite_text(store, cites)
 
@@ -40,10 +37,10 @@ def _cites(store, cites: list[dict]) -> str:
 def _lineage_items(lin: Lineage, node: Node, depth: int = 0) -> list[tuple[int, str]]:
     text = lin.name(node.id)
     if node.edge:
-        when = f", {dates.display(node.edge.date)}" if node.edge.date else ""
-        text += f" ({LINEAGE_VERBS[node.edge.type]}{when}{', CONTESTED' if node.edge.contested else ''})"
+        when = f", {lin.when(node.edge)}" if node.edge.date or node.edge.end else ""
+        text += f" ({m.RELATION_TYPES[node.edge.type].lineage}{when}{', CONTESTED' if node.edge.contested else ''})"
     if len(node.parents) > 1:
-        text += " — formed from " + " + ".join(lin.name(p) for p in node.parents)
+        text += f" — {m.MERGER_OF} " + " + ".join(lin.name(p) for p in node.parents)
     if node.cycle:
         text += " (cycle in the data)"
     items = [(depth, text)]
@@ -95,8 +92,8 @@ def build(store, actor: str | None = None) -> list[Block]:
                 lines.append(f"{label}: {value}")
         for rel in store.relations_of(aid):
             out = rel["from"] == aid
-            verb = m.RELATION_TYPES[rel["type"]][0] if out else m.RELATION_INVERSE[rel["type"]]
-            span = dates.span(rel.get("start"), rel.get("end"))
+            verb = m.relation_reads(rel["type"], out)
+            span = m.relation_when(rel["type"], rel.get("start"), rel.get("end"))
             lines.append(f"{verb} {store.name(rel['to'] if out else rel['from'])}" + (f" ({span})" if span else "")
                          + (" CONTESTED" if m.is_contested(rel) else ""))
         blocks.append(Block("list", items=[(0, line) for line in lines]))

@@ -12,6 +12,7 @@ from maliterm import model as m
 from maliterm import paragraphs
 from maliterm.cli import db_option, handles_errors, json_option, open_store, out, print_json, resolve_name
 from maliterm.errors import MalitermError, Problem
+from maliterm.interchange.importers import register as register_importer
 from maliterm.safe import literal_line, one_line
 
 TITLE_WORDS = 6  # words of the title a new source's id is made from
@@ -48,6 +49,8 @@ def default_title(paras: list[str]) -> str:
     return first if len(first) <= 200 else first[:200].rsplit(" ", 1)[0] + "…"
 
 
+@register_importer("source", tuple(paragraphs.EXTENSIONS), "A document (text, Markdown, HTML) as a new source "
+                   "holding its text by paragraph (as `maliterm source add`)")
 @source.command("add")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--title", help="Its title (default: the first paragraph).")

@@ -11,6 +11,7 @@ import html
 from collections import Counter
 
 from maliterm import dates
+from maliterm import model as m
 from maliterm.lineage import Lineage
 from maliterm.safe import xml_text
 
@@ -112,7 +113,6 @@ def lineage_chart(lin: Lineage, focus: str | None = None) -> str:
         for i, g in enumerate(members):
             at[g] = (offset + i * col_w + (col_w - box_w) // 2, pad + depth * row_h)
     body = []
-    verbs = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}
     for g in groups:
         for e in lin.parents_of.get(g, ()):
             if e.parent not in at:
@@ -120,7 +120,8 @@ def lineage_chart(lin: Lineage, focus: str | None = None) -> str:
             (px, py), (cx, cy) = at[e.parent], at[g]
             x1, y1, x2, y2 = px + box_w // 2, py + box_h, cx + box_w // 2, cy
             dash = ' stroke-dasharray="4 3"' if e.contested else ""
-            label = verbs[e.type] + (f", {dates.display(e.date)}" if e.date else "") + (", contested" if e.contested else "")
+            when = lin.when(e)
+            label = m.RELATION_TYPES[e.type].lineage + (f", {when}" if when else "") + (", contested" if e.contested else "")
             body.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#555"{dash}><title>{_x(label)}</title></line>')
             body.append(f'<text x="{(x1 + x2) // 2 + 4}" y="{(y1 + y2) // 2 + 4}" {FONT} fill="#333">{_x(label)}</text>')
     for g in groups:

@@ -27,14 +27,14 @@ ACTIONS = (
     ("Keys", "help", "Every key of every pane"),
     ("Recent changes", "changes", "Who changed what in this file, and when (the change log)"),
     ("Export report on the selected actor (Markdown)…", "export('markdown', True)", "The actor, its lineage, events, contested facts"),
-    ("Export report (Markdown)…", "export('markdown')", "Actors, lineage, timeline, contested facts, sources"),
-    ("Export report (HTML)…", "export('html')", "The same report as a web page that prints well"),
-    ("Export graph (GraphML for Gephi/yEd)…", "export('graphml')", "The relations graph"),
-    ("Export graph (Graphviz dot)…", "export('dot')", "The relations graph"),
-    ("Export graph (Mermaid)…", "export('mermaid')", "The relations graph"),
-    ("Export STIX 2.1 bundle…", "export('stix')", "Threat actors, identities, locations, reports, relationships"),
-    ("Export events as ACLED CSV…", "export('csv')", "Events in ACLED's column layout"),
 )
+
+
+def actions() -> list[tuple[str, str, str]]:
+    """(name, action, help) of every palette action: the screen's, then one per registered export format."""
+    from maliterm.interchange.exporters import EXPORTERS
+
+    return [*ACTIONS, *((f"Export {e.title}…", f"export({e.name!r})", e.description) for e in EXPORTERS.values())]
 
 
 class MalitermCommands(Provider):
@@ -65,12 +65,12 @@ class MalitermCommands(Provider):
             screen.read(target)
 
     async def discover(self) -> Hits:
-        for name, action, help_text in ACTIONS:
+        for name, action, help_text in actions():
             yield DiscoveryHit(name, partial(self._run, action), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, action, help_text in ACTIONS:
+        for name, action, help_text in actions():
             if (score := matcher.match(name)) > 0:
                 yield Hit(score, matcher.highlight(name), partial(self._run, action), help=help_text)
         store = getattr(self.app, "store", None)

@@ -14,7 +14,7 @@ import pytest
 import stix2
 
 from maliterm import dates
-from maliterm.interchange import FORMATS, export_to
+from maliterm.interchange.exporters import EXPORTERS, Scope, export_to
 from maliterm.interchange.acled import COLUMNS
 from maliterm.interchange.report import md_escape
 from maliterm.store import Store
@@ -139,10 +139,10 @@ def test_acled_round_trip_gives_back_the_mapped_columns(runner, acled_db):
     assert list(exported[next(iter(exported))]) == list(COLUMNS)
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", list(EXPORTERS))
 def test_export_to_writes_each_format_for_the_tui(small_db, tmp_path, fmt):
     store = Store.open(small_db, read_only=True)
-    path = export_to(store, fmt, tmp_path / f"out.{fmt}", actor="new-union")
+    path = export_to(store, fmt, tmp_path / f"out.{fmt}", Scope(actor="new-union"))
     assert path.read_text(encoding="utf-8").strip()
 
 

@@ -103,6 +103,7 @@ RUNS: dict[tuple[str, ...], list[list[str]]] = {
                   for extra in ([], ["-o", "{tmp}/out." + fmt], ["--actor", "osc-group"])],
     ("import", "acled"): [["{acled}", "--db", "{db}"], ["{acled}", "--db", "{db}", "--apply"]],
     ("import", "json"): [["{theirs}", "--db", "{db}"], ["{theirs}", "--db", "{db}", "--keep", "contested"]],
+    ("import", "source"): [["{doc}", "--db", "{db}"]],
     ("merge",): [["{theirs}", "--db", "{db}"]] + [["{theirs}", "--db", "{db}", "--keep", k] for k in POLICIES]
                 + [["{theirs}", "--base", str(DB), "--db", "{db}"]],
     ("merge-driver",): [[str(DB), "{db}", "{theirs}"], ["{empty}", "{db}", "{theirs}"],

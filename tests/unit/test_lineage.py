@@ -124,7 +124,7 @@ def test_cli_lineage_text_marks_merger_and_cycle(runner, small_data, write_db):
     assert result.exit_code == 0
     assert "(cycle in the data)" in result.stdout
     merged = runner("lineage", "--db", write_db(small_data, "plain.json"))
-    assert merged.stdout.count("← formed from") == 2
+    assert merged.stdout.count("  formed from ") == 2
 
 
 def test_cli_lineage_before_anything(runner, small_db):

@@ -20,12 +20,12 @@ from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from maliterm import dates
+from maliterm import model as m
 from maliterm.lineage import REVISIT, Edge, Lineage, in_time_order
 from maliterm.render import relation_line
 from maliterm.safe import literal_line
 from maliterm.ui.messages import Navigate, Target
 
-EDGE_WORDS = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}
 PAGE = 100  # siblings shown at most under one node; more are grouped into pages
 
 
@@ -216,14 +216,14 @@ class RelationsPane(Vertical, can_focus=False):
     def _add_actor(self, parent: TreeNode, actor: str, edge: Edge | None) -> TreeNode:
         label = literal_line(self.lineage.name(actor), "bold")
         if edge:
-            label.append(f"  {EDGE_WORDS[edge.type]}", style="cyan")
+            label.append(f"  {m.RELATION_TYPES[edge.type].lineage}", style="cyan")
             if when := self.lineage.when(edge):
                 label.append(f" {when}", style="cyan")
             if edge.contested:
                 label.append(" CONTESTED", style="bold yellow")
         parents = self.lineage.parents(actor)
         if len(parents) > 1:
-            label.append("  ⇐ merger of ", style="yellow").append_text(
+            label.append(f"  {m.MERGER_OF} ", style="yellow").append_text(
                 literal_line(" + ".join(self.lineage.name(p) for p in parents), "yellow"))
         has_children = bool(self.lineage.children(actor))
         if (loop := self._loop_to(parent, actor, edge)) is not None:  # met again: marked, never expanded

@@ -327,7 +327,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
 
     def action_export(self, fmt: str, selected_actor: bool = False) -> None:
         """Ask for a path, then write the export in a worker so the screen never waits on disk."""
-        from maliterm.interchange import SUFFIXES
+        from maliterm.interchange.exporters import get
 
         if self.store is None:
             return
@@ -338,7 +338,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
                 self.notify("Select an actor first.", severity="warning")
                 return
             actor = shown.id
-        default = Path.cwd() / f"{self.store.path.stem}{'-' + actor if actor else ''}{SUFFIXES[fmt]}"
+        default = Path.cwd() / f"{self.store.path.stem}{'-' + actor if actor else ''}{get(fmt).suffix}"
 
         def check(value: str) -> str | None:
             path = Path(value).expanduser()
@@ -356,9 +356,9 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
 
     @work(thread=True, group="export", exit_on_error=False, description="Export failed")
     def _write_export(self, fmt: str, path: Path, actor: str | None) -> None:
-        from maliterm.interchange import export_to
+        from maliterm.interchange.exporters import Scope, export_to
 
-        export_to(self.store, fmt, path, actor)  # a failure of any kind: the app's handler shows it
+        export_to(self.store, fmt, path, Scope(actor=actor))  # a failure of any kind: the app's handler shows it
         self.app.call_from_thread(self.notify, one_line(f"Wrote {path}"), title="Export", markup=False)
 
     def action_map(self) -> None:
