@@ -141,7 +141,7 @@ TABLES: dict[str, list[FieldSpec]] = {
         _ID,
         F("name", "text", True, "Name", form=True, dossier="title", search="name", stix="name"),
         F("kind", "choice", True, "Kind", choices=m.PLACE_KINDS, form=True, dossier="tag"),
-        _ALIASES,
+        replace(_ALIASES, stix=""),  # a STIX location has no aliases
         F("country", "ref", label="Country", tables=("places",), form=True, dossier="ref"),
         F("within", "ref", label="Within", tables=("places",), form=True, dossier="ref"),
         # The form asks for it as two numbers, Latitude and Longitude (see editing.FORMS).
@@ -194,7 +194,7 @@ TABLES: dict[str, list[FieldSpec]] = {
           search="text"),
         F("date", "date", label="Date", form_label="When said", form=True, dossier="date"),
         F("context", "text", label="Context", form_label="Context, in your own words", form=True, search="text"),
-        _CITE,
+        replace(_CITE, stix=""),  # quotations are not exported to STIX
     ],
     "changes": [
         _ID,

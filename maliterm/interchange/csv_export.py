@@ -76,7 +76,7 @@ def event_row(store, eid: str) -> dict[str, str]:
     row["event_id_cnty"] = event_id_of(eid)
     row["event_date"], row["time_precision"] = event_date_column(ev["date"])
     row["year"] = row["event_date"][:4]
-    row["event_type"] = ev["type"]  # ours, unless ACLED classified the event
+    row["event_type"] = ev.get("type", "other")  # ours (optional: "other", as in STIX), unless ACLED classified it
     for f in ev.get("facts", ()):
         parts = f["claims"][0]["text"].split(" / ")
         if f["about"] == CLASSIFICATION and len(parts) == 3:
