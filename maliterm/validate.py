@@ -209,7 +209,7 @@ def coords(v, ctx):
 
 def _contested_has_sides(base: Check) -> Check:
     """A fact's check: its fields, and a contested fact with a claim for each side."""
-    def fact(v, ctx):
+    def fact(v: object, ctx: Context) -> Iterator[tuple[str, str, str]]:
         yield from base(v, ctx)
         if isinstance(v, dict) and v.get("contested") and isinstance(v.get("claims"), list) and len(v["claims"]) < 2:
             yield ".contested", "is true with one claim", "at least two claims, one for each side"
@@ -219,7 +219,7 @@ def _contested_has_sides(base: Check) -> Check:
 
 def _name_or_alias(base: Check) -> Check:
     """A plain name, or an object that says its language, script and when it was used."""
-    def alias(v, ctx):
+    def alias(v: object, ctx: Context) -> Iterator[tuple[str, str, str]]:
         if isinstance(v, str):
             yield from text(v, ctx)
             return
