@@ -181,7 +181,7 @@ def add_claim(record: dict, values: dict, fact_index: int | None) -> dict:
     if values.get("value") not in (None, ""):
         v = values["value"]
         try:
-            claim["value"] = int(v) if str(v).lstrip("-").isdigit() else float(v)
+            claim["value"] = number(v)
         except ValueError:
             claim["value"] = v
     facts = [dict(f) for f in record.get("facts", [])]
