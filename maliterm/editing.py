@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from maliterm import dates
+from maliterm import dates, schema
 from maliterm import model as m
+from maliterm.lists import split_list
 from maliterm.slugs import unique_slug
 
 
@@ -29,66 +30,46 @@ CITE_FIELDS = (
     Field("cite_loc", "Where in the source", "text", hint="e.g. para 12, p. 4"),
 )
 
-FORMS: dict[str, tuple[Field, ...]] = {
-    "actors": (
-        Field("name", "Name", "text", True),
-        Field("kind", "Kind", "choice", True, m.ACTOR_KINDS),
-        Field("aliases", "Other names and spellings", "list", hint="comma-separated"),
-        Field("summary", "Summary, in your own words", "longtext"),
-        Field("role", "Role or title", "text"),
-        Field("nationality", "Nationality", "text"),
-        Field("base", "Based in", "text"),
-        Field("active", "Active", "date", hint=dates.FORMAT_HINT),
-        Field("born", "Born (people)", "date", hint=dates.FORMAT_HINT),
-        Field("died", "Died (people)", "date", hint=dates.FORMAT_HINT),
-        Field("descriptive_name", "The name is our description (sources give none)", "bool"),
-    ),
-    "places": (
-        Field("name", "Name", "text", True),
-        Field("kind", "Kind", "choice", True, m.PLACE_KINDS),
-        Field("aliases", "Other names and spellings", "list", hint="comma-separated"),
-        Field("within", "Within", "ref", tables=("places",)),
-        Field("country", "Country", "ref", tables=("places",)),
-        Field("lat", "Latitude", "number", hint="-90 to 90; leave empty rather than guess"),
-        Field("lon", "Longitude", "number", hint="-180 to 180"),
-        Field("summary", "Summary, in your own words", "longtext"),
-    ),
-    "events": (
-        Field("title", "Title", "text", True),
-        Field("date", "Date", "date", True, hint=dates.FORMAT_HINT),
-        Field("type", "Type", "choice", False, m.EVENT_TYPES),
-        Field("place", "Place", "ref", tables=("places",)),
-        Field("summary", "Summary, in your own words", "longtext"),
-        Field("add_actor", "Add an actor", "ref", tables=("actors",), hint="optional: someone involved"),
-        Field("add_role", "Their role", "choice", False, m.EVENT_ROLES),
-    ),
-    "relations": (
-        Field("from", "From", "ref", True, tables=("actors",)),
-        Field("type", "Relation", "choice", True, tuple(m.RELATION_TYPES)),
-        Field("to", "To", "ref", True, tables=("actors", "events"), hint="an event only for 'claimed'"),
-        Field("start", "Since", "date", hint=dates.FORMAT_HINT),
-        Field("end", "Until", "date", hint=dates.FORMAT_HINT),
-        Field("ended_by", "Ended by", "ref", tables=("actors",), hint="who ended it, if the sources say"),
-        Field("summary", "Summary, in your own words", "longtext"),
-    ),
-    "quotes": (
-        Field("speaker", "Speaker", "ref", True, tables=("actors",)),
-        Field("text", "Words, verbatim and short", "longtext", True),
-        Field("role", "Their role when they said it", "text"),
-        Field("date", "When said", "date", hint=dates.FORMAT_HINT),
-        Field("context", "Context, in your own words", "text"),
-    ),
-    "sources": (
-        Field("title", "Title", "text", True),
-        Field("kind", "Kind", "choice", True, m.SOURCE_KINDS),
-        Field("author", "Author", "text"),
-        Field("publisher", "Publisher", "text"),
-        Field("published", "Published", "date", hint=dates.FORMAT_HINT),
-        Field("url", "URL", "text"),
-        Field("reliability", "Reliability (Admiralty A-F)", "choice", False, m.RELIABILITY_GRADES),
-        Field("notes", "Notes", "longtext"),
-    ),
-}
+# A field's form widget by its kind in the schema, where the schema gives no `widget`.
+_WIDGETS = {"choice": "choice", "ref": "ref", "bool": "bool", "date": "date", "number": "number", "count": "number"}
+# What a form asks for beyond the schema's fields (`build` turns them into the record's):
+# the coordinates as two numbers, and an event's first actor with its role.
+COORD_FIELDS = (
+    Field("lat", "Latitude", "number", hint="-90 to 90; leave empty rather than guess"),
+    Field("lon", "Longitude", "number", hint="-180 to 180"),
+)
+FORM_EXTRAS: dict[str, tuple[Field, ...]] = {"events": (
+    Field("add_actor", "Add an actor", "ref", tables=("actors",), hint="optional: someone involved"),
+    Field("add_role", "Their role", "choice", False, m.EVENT_ROLES),
+)}
+FORM_ONLY = frozenset(f.name for f in COORD_FIELDS + FORM_EXTRAS["events"])  # fields no record holds
+
+
+def form_field(spec: schema.FieldSpec) -> Field:
+    """How the form asks for one schema field."""
+    kind = spec.widget or ("list" if spec.many else _WIDGETS.get(spec.kind, "text"))
+    hint = spec.hint or (dates.FORMAT_HINT if spec.kind == "date" else "")
+    return Field(spec.name, spec.asked_as, kind, spec.required, spec.choices, spec.tables, hint)
+
+
+def _form(table: str) -> tuple[Field, ...]:
+    out: list[Field] = []
+    for spec in schema.fields(table):
+        if spec.form:
+            out.extend(COORD_FIELDS if spec.kind == "coords" else (form_field(spec),))
+    return (*out, *FORM_EXTRAS.get(table, ()))
+
+
+# table -> its form: derived from the schema's `form` fields (again when a field is added).
+FORMS: dict[str, tuple[Field, ...]] = {}
+
+
+def _derive() -> None:
+    FORMS.clear()
+    FORMS.update({t: _form(t) for t in schema.TABLES if any(f.form for f in schema.fields(t))})
+
+
+schema.on_change(_derive)
 
 CLAIM_FIELDS = (
     Field("about", "About (what the fact is)", "text", True),
@@ -124,8 +105,10 @@ def problem(field: Field, value: object) -> str | None:
     return None
 
 
-def split_list(text: str) -> list[str]:
-    return [p.strip() for p in text.split(",") if p.strip()]
+def number(typed: object) -> int | float:
+    """A typed number as the record holds it: `12` an int, `12.5` a float (`problem` has checked it)."""
+    text = str(typed).strip()
+    return int(text) if text.lstrip("-").isdigit() else float(text)
 
 
 def values_of(table: str, record: dict) -> dict:
@@ -142,7 +125,7 @@ def build(table: str, values: dict, original: dict | None, taken: set[str] | dic
     """The record to save: the original with the form's fields applied, empty ones removed."""
     record = dict(original or {})
     for f in FORMS[table]:
-        if f.name in ("lat", "lon", "add_actor", "add_role"):
+        if f.name in FORM_ONLY:
             continue
         v = values.get(f.name)
         if v in (None, "", []) or v is False:
@@ -152,6 +135,8 @@ def build(table: str, values: dict, original: dict | None, taken: set[str] | dic
                                                 (original or {}).get("aliases", []))
         elif f.kind == "list":
             record[f.name] = split_list(v) if isinstance(v, str) else list(v)
+        elif f.kind == "number":
+            record[f.name] = number(v)
         else:
             record[f.name] = v
     if table == "places":
@@ -196,7 +181,7 @@ def add_claim(record: dict, values: dict, fact_index: int | None) -> dict:
     if values.get("value") not in (None, ""):
         v = values["value"]
         try:
-            claim["value"] = int(v) if str(v).lstrip("-").isdigit() else float(v)
+            claim["value"] = number(v)
         except ValueError:
             claim["value"] = v
     facts = [dict(f) for f in record.get("facts", [])]

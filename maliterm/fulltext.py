@@ -17,6 +17,7 @@ forgiven): a full-text hit scores below 60, under any name hit, so an exact name
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -28,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from maliterm import model as m
+from maliterm import schema
 from maliterm.folding import fold
 from maliterm.search import content_words
 
@@ -63,29 +65,61 @@ class TextHit:
 
 
 def texts_of(table: str, rec: dict) -> list[tuple[str, str]]:
-    """(field path, text) of everything in a record that full text finds it by."""
+    """(field path, text) of everything in a record that full text finds it by: the fields `schema`
+    marks `search`, nested ones too (a fact's claims)."""
     out: list[tuple[str, str]] = []
+    _collect(table, _plan(table, schema.generation), rec, "", out)
+    return out
 
+
+# A step of a plan: (field, how to read it, the plan of the objects it holds).
+_Step = tuple[str, str, tuple]
+
+
+@functools.lru_cache(maxsize=64)
+def _plan(table: str, generation: int) -> tuple[_Step, ...]:
+    """What `texts_of` reads in a record of `table` (or a nested object): worked out once per
+    schema `generation`, and objects with nothing searchable in them are never walked."""
+    steps: list[_Step] = []
+    for f in schema.fields(table):
+        if f.search in ("name", "alias"):
+            steps.append((f.name, f.search, ()))
+        elif f.search:
+            steps.append((f.name, "texts" if f.many else "text", ()))
+        elif f.kind == "object" and (inner := _plan(f.struct, generation)):
+            steps.append((f.name, "objects" if f.many else "object", inner))
+    return tuple(steps)
+
+
+def _collect(table: str, plan: tuple[_Step, ...], rec: dict, prefix: str, out: list[tuple[str, str]]) -> None:
     def add(path: str, value: object) -> None:
         if isinstance(value, str) and value.strip():
             out.append((path, value))
 
-    add("title" if table == "events" else "name", rec.get("title") if table in ("events", "sources") else rec.get("name"))
-    for i, a in enumerate(rec.get("aliases", ())):
-        add(f"aliases[{i}]", m.alias_name(a))  # a plain string or, in schema 2, an object with its name
-    for key in ("summary", "text", "context", "role", "notes"):
-        add(key, rec.get(key))
-    for i, c in enumerate(rec.get("casualties", ())):
-        for key in ("who", "counted_by", "tally"):
-            add(f"casualties[{i}].{key}", c.get(key))
-    for i, f in enumerate(rec.get("facts", ())):
-        add(f"facts[{i}].about", f.get("about"))
-        for j, c in enumerate(f.get("claims", ())):
-            add(f"facts[{i}].claims[{j}].text", c.get("text"))
-            add(f"facts[{i}].claims[{j}].unit", c.get("unit"))
-    for i, p in enumerate(rec.get("paragraphs", ())):
-        add(f"paragraphs[{i}]", p)
-    return out
+    for name, how, inner in plan:
+        value = rec.get(name)
+        if value is None:
+            continue
+        if how == "name":
+            add("title" if table == "events" else "name", value)  # the path the name search's hits use
+        elif how == "alias":
+            for i, a in enumerate(value):
+                add(f"{prefix}{name}[{i}]", m.alias_name(a))  # a plain string or, in schema 2, an object
+        elif how == "text":
+            add(prefix + name, value)
+        elif how == "texts":
+            for i, x in enumerate(value):
+                add(f"{prefix}{name}[{i}]", x)
+        elif how == "objects":
+            for i, x in enumerate(value):
+                _collect(table, inner, x, f"{prefix}{name}[{i}].", out)
+        else:
+            _collect(table, inner, value, f"{prefix}{name}.", out)
+
+
+def index_version() -> str:
+    """INDEX_VERSION and the fields searched: an index built before a field was made searchable is stale."""
+    return f"{INDEX_VERSION}-{hashlib.sha256(schema.search_signature().encode()).hexdigest()[:12]}"
 
 
 def index_path(db: Path) -> Path:
@@ -103,7 +137,7 @@ def _create(conn: sqlite3.Connection, tables: dict[str, dict[str, dict]], digest
     rows = ((table, rid, path, text) for table in TABLE_ORDER for rid in sorted(tables[table])
             for path, text in texts_of(table, tables[table][rid]))
     conn.executemany("INSERT INTO doc (tbl, rid, field, body) VALUES (?, ?, ?, ?)", rows)
-    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("digest", digest), ("version", INDEX_VERSION)])
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", [("digest", digest), ("version", index_version())])
     conn.commit()
 
 
@@ -112,7 +146,7 @@ def _fresh(conn: sqlite3.Connection, digest: str) -> bool:
         meta = dict(conn.execute("SELECT key, value FROM meta"))
     except sqlite3.DatabaseError:  # not built, half-built, or not an index at all
         return False
-    return meta.get("digest") == digest and meta.get("version") == INDEX_VERSION
+    return meta.get("digest") == digest and meta.get("version") == index_version()
 
 
 class FullText:

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from maliterm import dates
+from maliterm import dates, schema
 from maliterm import model as m
 from maliterm.lineage import Lineage, Node, revisit
 from maliterm.safe import literal, literal_line, one_line
@@ -136,6 +136,19 @@ def relation_line(store, rid: str, rel: dict) -> Text:
 
 
 
+def row_value(spec: schema.FieldSpec, rec: dict) -> Text:
+    """A field's value as its dossier row shows it (a date, the aliases, a line, a paragraph, a count)."""
+    value = rec[spec.name]
+    if spec.dossier == "date":
+        return Text(dates.display(value))
+    if spec.dossier == "aliases":
+        return literal_line(m.aliases_text(rec))
+    if spec.dossier == "count":
+        return Text(counted(len(value), spec.noun))
+    shown = value if isinstance(value, str) else str(value)
+    return literal(shown) if spec.dossier == "long" else literal_line(shown)
+
+
 class DossierParts(NamedTuple):
     """A dossier in three parts, so a virtual list can draw the event lines only when shown
     (an actor may have thousands): the lines above the events, the events' ids (one line
@@ -177,28 +190,19 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
         line = Text().append(f"{label}: ", style="bold")
         add(line.append_text(value if isinstance(value, Text) else Text(value)), target)
 
-    for label, key in (("Date", "date"), ("Active", "active"), ("Born", "born"), ("Died", "died"),
-                       ("Published", "published")):
-        if rec.get(key):
-            field(label, dates.display(rec[key]))
-    if rec.get("aliases"):
-        field("Aliases", literal_line(m.aliases_text(rec)))
-    for label, key in (("Role", "role"), ("Nationality", "nationality"),
-                       ("Author", "author"), ("Publisher", "publisher"), ("Reliability", "reliability"),
-                       ("URL", "url")):
-        if rec.get(key):
-            field(label, literal_line(rec[key]))
-    if rec.get("notes"):
-        field("Notes", literal(rec["notes"]))
-    for place in rec.get("places", ()):
-        field("Place", literal_line(store.name(place)), ("places", place))
-    if table == "sources" and rec.get("paragraphs"):
-        field("Text", counted(len(rec["paragraphs"]), "paragraph"))  # the TUI's r reads them
-    for label, key in (("Place", "place"), ("Base", "base"), ("Country", "country"), ("Within", "within")):
-        if rec.get(key):
-            field(label, literal_line(store.name(rec[key])), ("places", rec[key]))
-    if rec.get("summary"):
-        add(literal(rec["summary"]))
+    for spec in schema.dossier_rows(table):
+        value = rec.get(spec.name)
+        if value is None or value is False or value == "" or value == []:
+            continue
+        if spec.dossier == "summary":
+            add(literal(value))
+        elif spec.dossier == "refs":
+            for ref in value:
+                field(spec.label, literal_line(store.name(ref)), (spec.tables[0], ref))
+        elif spec.dossier == "ref":
+            field(spec.label, literal_line(store.name(value)), (spec.tables[0], value))
+        else:
+            field(spec.label, row_value(spec, rec))
     if rec.get("cite"):
         add(cites(store, rec["cite"]), cite_target(rec["cite"]))
 

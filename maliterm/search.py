@@ -12,6 +12,7 @@ depends on set order: the same query gives the same answer in every run.
 from __future__ import annotations
 
 import bisect
+import functools
 import heapq
 import math
 from collections import Counter, defaultdict
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from maliterm import model as m
+from maliterm import schema
 from maliterm.folding import fold
 from maliterm.romanisation import ARTICLES, romanise, skeleton, sound
 
@@ -68,6 +70,13 @@ class Hit:
     id: str
     field: str  # "name", "alias", "title" or "summary": where it matched
     text: str  # the matched text, as in the data
+
+
+@functools.lru_cache(maxsize=64)
+def _name_search_fields(table: str, generation: int) -> tuple[tuple[str, str], ...]:
+    """(field, "alias" or "summary") of the fields the schema marks for the name search, in order;
+    worked out once per table and schema `generation`, not once per record."""
+    return tuple((f.name, f.search) for f in schema.fields(table) if f.search in ("alias", "summary"))
 
 
 class _Column:
@@ -155,11 +164,13 @@ class SearchIndex:
 
     @staticmethod
     def entries_of(table: str, rid: str, rec: dict) -> list[tuple[str, str, str, str]]:
-        """What a record is found by: its name or title, its aliases, its summary."""
+        """What a record is found by: its name or title, its aliases, its summary (as `schema` marks them)."""
         out = [(table, rid, "title" if table == "events" else "name", m.label(table, rec))]
-        out.extend((table, rid, "alias", a) for a in m.alias_names(rec))
-        if rec.get("summary"):
-            out.append((table, rid, "summary", rec["summary"]))
+        for name, how in _name_search_fields(table, schema.generation):
+            if how == "alias":
+                out.extend((table, rid, "alias", a) for a in m.alias_names(rec))
+            elif rec.get(name):
+                out.append((table, rid, "summary", rec[name]))
         return out
 
     @classmethod

@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
 
-from maliterm import dates
+from maliterm import dates, schema
 from maliterm import model as m
 from maliterm.errors import Problem
 
@@ -207,42 +207,28 @@ def coords(v, ctx):
         yield "", f"is out of range ({lat}, {lon})", "lat -90..90, lon -180..180"
 
 
-CITATION = obj({"source": ref("sources"), "loc": text}, ("source",))
-CITE = list_of(CITATION, 1)
-CLAIM = obj(
-    {"text": text, "cite": CITE, "value": value, "unit": text, "by": ref("actors"),
-     "credibility": one_of(m.CREDIBILITY_GRADES)},
-    ("text", "cite"),
-)
+def _contested_has_sides(base: Check) -> Check:
+    """A fact's check: its fields, and a contested fact with a claim for each side."""
+    def fact(v: object, ctx: Context) -> Iterator[tuple[str, str, str]]:
+        yield from base(v, ctx)
+        if isinstance(v, dict) and v.get("contested") and isinstance(v.get("claims"), list) and len(v["claims"]) < 2:
+            yield ".contested", "is true with one claim", "at least two claims, one for each side"
+    fact.ok = lambda v, ctx: base.ok(v, ctx) and not (v.get("contested") and len(v["claims"]) < 2)  # type: ignore[attr-defined]
+    return fact
 
 
-FACT = obj({"about": text, "claims": list_of(CLAIM, 1), "date": date, "contested": boolean}, ("about", "claims"))
-
-
-def fact(v, ctx):
-    yield from FACT(v, ctx)
-    if isinstance(v, dict) and v.get("contested") and isinstance(v.get("claims"), list) and len(v["claims"]) < 2:
-        yield ".contested", "is true with one claim", "at least two claims, one for each side"
-
-
-fact.ok = lambda v, ctx: FACT.ok(v, ctx) and not (v.get("contested") and len(v["claims"]) < 2)
-
-
-FACTS = list_of(fact)
-ALIAS = obj({"name": text, "lang": text, "script": text, "translit": text, "start": date, "end": date}, ("name",))
-
-
-def alias(v, ctx):
+def _name_or_alias(base: Check) -> Check:
     """A plain name, or an object that says its language, script and when it was used."""
-    if isinstance(v, str):
-        yield from text(v, ctx)
-        return
-    yield from ALIAS(v, ctx)
-    if isinstance(v, dict):
-        yield from _in_order(v, "start", "end")
-
-
-alias.ok = lambda v, ctx: text.ok(v, ctx) if type(v) is str else ALIAS.ok(v, ctx) and not next(_in_order(v, "start", "end"), None)
+    def alias(v: object, ctx: Context) -> Iterator[tuple[str, str, str]]:
+        if isinstance(v, str):
+            yield from text(v, ctx)
+            return
+        yield from base(v, ctx)
+        if isinstance(v, dict):
+            yield from _in_order(v, "start", "end")
+    alias.ok = lambda v, ctx: (text.ok(v, ctx) if type(v) is str  # type: ignore[attr-defined]
+                               else base.ok(v, ctx) and not next(_in_order(v, "start", "end"), None))  # type: ignore[attr-defined]
+    return alias
 
 
 def _in_order(rec: dict, first: str, then: str) -> Iterator[tuple[str, str, str]]:
@@ -253,45 +239,45 @@ def _in_order(rec: dict, first: str, then: str) -> Iterator[tuple[str, str, str]
             yield f".{then}", f"{b!r} is before .{first} {a!r}", f"{'an end' if then == 'end' else 'a date'} on or after the {first}"
 
 
-ALIASES = list_of(alias)
+# The check of each kind of value (schema.KINDS) that takes no parameter.
+_BY_KIND: dict[str, Check] = {"text": text, "date": date, "timestamp": timestamp, "bool": boolean,
+                              "number": number, "count": count, "value": value, "coords": coords}
+# Rules of a nested object beyond its fields' own checks.
+_STRUCT_RULES: dict[str, Callable[[Check], Check]] = {"fact": _contested_has_sides}
+# A relation's `to` is an actor or an event by its type: `_relation_extra` checks which.
+_OVERRIDES: dict[tuple[str, str], Check] = {("relations", "to"): text}
 
-COMMON = {"id": text, "cite": CITE, "facts": FACTS}
 
-SPECS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
-    "meta": ({"id": text, "schema_version": count, "title": text, "description": text},
-             ("schema_version",)),
-    "sources": ({"id": text, "title": text, "kind": one_of(m.SOURCE_KINDS), "author": text,
-                 "publisher": text, "published": date, "url": text,
-                 "reliability": one_of(m.RELIABILITY_GRADES), "notes": text, "short": text,
-                 "paragraphs": list_of(text), "text_format": one_of(m.TEXT_FORMATS)},
-                ("title", "kind")),
-    "actors": ({**COMMON, "name": text, "kind": one_of(m.ACTOR_KINDS), "descriptive_name": boolean,
-                "aliases": ALIASES, "summary": text, "nationality": text, "base": text, "role": text,
-                "active": date, "born": date, "died": date},
-               ("name", "kind", "cite")),
-    "places": ({**COMMON, "name": text, "kind": one_of(m.PLACE_KINDS), "aliases": ALIASES,
-                "country": ref("places"), "within": ref("places"), "coords": coords, "summary": text},
-               ("name", "kind", "cite")),
-    "events": ({**COMMON, "date": date, "title": text, "summary": text, "type": one_of(m.EVENT_TYPES),
-                "place": ref("places"), "places": list_of(ref("places"), 1),
-                "actors": list_of(obj({"actor": ref("actors"), "role": one_of(m.EVENT_ROLES), "cite": CITE},
-                                      ("actor", "role"))),
-                "casualties": list_of(obj({"kind": one_of(m.CASUALTY_KINDS), "count": count,
-                                           "qualifier": one_of(m.CASUALTY_QUALIFIERS), "who": text,
-                                           "counted_by": text, "tally": text, "cite": CITE},
-                                          ("kind", "count", "cite")))},
-               ("date", "title", "cite")),
-    "relations": ({**COMMON, "from": ref("actors"), "type": one_of(tuple(m.RELATION_TYPES)), "to": text,
-                   "start": date, "end": date, "ended_by": ref("actors"), "summary": text},
-                  ("from", "type", "to", "cite")),
-    "quotes": ({"id": text, "speaker": ref("actors"), "role": text, "text": text, "date": date,
-                "context": text, "cite": CITE},
-               ("speaker", "text", "cite")),
-    # `record` names a record as "table/id" in words, not as a reference: it may since be deleted.
-    "changes": ({"id": text, "who": text, "when": timestamp, "action": one_of(m.CHANGE_ACTIONS),
-                 "record": text, "fields": list_of(text)},
-                ("who", "when", "action", "record")),
-}
+def check_of(spec: schema.FieldSpec) -> Check:
+    """The check of one field's value, from its line in the schema."""
+    one: Check
+    if spec.kind == "choice":
+        one = one_of(spec.choices)
+    elif spec.kind == "ref":
+        one = ref(*spec.tables)
+    elif spec.kind == "alias":
+        one = _name_or_alias(_struct("alias"))
+    elif spec.kind == "object":
+        one = _struct(spec.struct)
+    else:
+        one = _BY_KIND[spec.kind]
+    return list_of(one, spec.min_items) if spec.many else one
+
+
+def specs_of(table: str) -> tuple[dict[str, Check], tuple[str, ...]]:
+    """(field -> check, required fields) of a table or nested object of the schema. A record's
+    `id` is not in the required ones: `validate` checks it against the record's key, which says more."""
+    checks = {f.name: _OVERRIDES.get((table, f.name)) or check_of(f) for f in schema.fields(table)}
+    return checks, tuple(name for name in schema.required(table) if not (name == "id" and table in schema.TABLES))
+
+
+def _struct(name: str) -> Check:
+    check = obj(*specs_of(name))
+    return _STRUCT_RULES[name](check) if name in _STRUCT_RULES else check
+
+
+# table -> (field -> check, required fields): derived from the schema (again when a field is added).
+SPECS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {}
 
 
 def _relation_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
@@ -405,6 +391,16 @@ def _within_cycles(places: dict) -> Iterator[tuple[str, str, str]]:
 
 
 _FAST: dict[str, Callable[[object, Context], bool]] = {}
+
+
+def _derive() -> None:
+    """SPECS from the schema's tables, in place (importers hold the dict)."""
+    SPECS.clear()
+    SPECS.update({table: specs_of(table) for table in schema.TABLES})
+    _FAST.clear()
+
+
+schema.on_change(_derive)
 
 
 def _record_ok(table: str, rec: dict, ctx: Context) -> bool:

@@ -51,6 +51,7 @@ from maliterm import dates
 from maliterm import model as m
 from maliterm.errors import MalitermError, Problem
 from maliterm.folding import fold
+from maliterm.lists import split_list  # ACLED separates several names or outlets in one cell with `;`
 from maliterm.slugs import RESERVED, slugify, unique_slug
 from maliterm.validate import SLUG
 
@@ -111,11 +112,6 @@ def event_slug(event_id: str) -> str:
 def event_id_of(slug: str) -> str:
     """Back from our slug to ACLED's id (ACLED ids are upper-case letters and digits)."""
     return slug[len("acled-"):].upper() if slug.startswith("acled-") else slug
-
-
-def split_list(text: str) -> list[str]:
-    """ACLED separates several names or outlets in one cell with `;`."""
-    return [part.strip() for part in text.split(";") if part.strip()]
 
 
 class BadRow(ValueError):

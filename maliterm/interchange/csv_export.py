@@ -22,6 +22,7 @@ from maliterm import model as m
 from maliterm.interchange.acled import (
     CLASSIFICATION, COLUMNS, OUR_TAGS, OUTLET_LOC, acled_date, default_title, event_date_column, event_id_of,
 )
+from maliterm.lists import join_list
 from maliterm.safe import clean
 
 RECEIVING = ("target", "victim", "responder")  # roles that put an actor of a non-ACLED event on side 2
@@ -44,7 +45,7 @@ def _actor_columns(store, ev: dict) -> dict[str, str]:
             side = "2" if a["role"] in RECEIVING else "1"
             col = f"actor{side}" if not cols[f"actor{side}"] else f"assoc_actor_{side}"
         cols[col].append(store.name(a["actor"]))
-    return {c: "; ".join(names) for c, names in cols.items()}
+    return {c: join_list(names) for c, names in cols.items()}
 
 
 def _place_columns(store, ev: dict) -> dict[str, str]:
@@ -75,7 +76,7 @@ def event_row(store, eid: str) -> dict[str, str]:
     row["event_id_cnty"] = event_id_of(eid)
     row["event_date"], row["time_precision"] = event_date_column(ev["date"])
     row["year"] = row["event_date"][:4]
-    row["event_type"] = ev["type"]  # ours, unless ACLED classified the event
+    row["event_type"] = ev.get("type", "other")  # ours (optional: "other", as in STIX), unless ACLED classified it
     for f in ev.get("facts", ()):
         parts = f["claims"][0]["text"].split(" / ")
         if f["about"] == CLASSIFICATION and len(parts) == 3:
@@ -83,7 +84,7 @@ def event_row(store, eid: str) -> dict[str, str]:
     row.update(_actor_columns(store, ev))
     row.update(_place_columns(store, ev))
     outlets = [c for c in ev["cite"] if c.get("loc", "").endswith(" " + OUTLET_LOC)]
-    row["source"] = "; ".join(store.name(c["source"]) for c in (outlets or ev["cite"]))
+    row["source"] = join_list(store.name(c["source"]) for c in (outlets or ev["cite"]))
     row["notes"] = ev.get("summary", "")
     killed = [c["count"] for c in ev.get("casualties", ()) if c["kind"] == "killed"]
     row["fatalities"] = str(sum(killed)) if killed else ""

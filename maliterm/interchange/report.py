@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from maliterm import dates
+from maliterm import dates, schema
 from maliterm import model as m
 from maliterm.interchange import svg
 from maliterm.lineage import Lineage, Node
 from maliterm.safe import clean
-from maliterm.render import cite_text, source_label
+from maliterm.render import cite_text, counted, source_label
 from maliterm.timeline import casualty_summary
 
 
@@ -60,6 +62,34 @@ def _claim_line(store, claim: dict) -> str:
     return f"{text} [{_cites(store, claim['cite'])}]"
 
 
+# Report cells that show more than their own field: an event's Place column is its `place` or
+# its `places`; its Casualties column sums the figures up.
+_CELLS: dict[tuple[str, str], Callable[[Any, dict], str]] = {
+    ("events", "place"): lambda store, ev: ", ".join(map(store.name, m.event_places(ev))),
+    ("events", "casualties"): lambda store, ev: casualty_summary(ev),
+}
+
+
+def report_value(store: Any, table: str, spec: schema.FieldSpec, rec: dict) -> str:
+    """A field's value as a report row or cell shows it ("" when the record has none)."""
+    if (table, spec.name) in _CELLS:
+        return _CELLS[table, spec.name](store, rec)
+    value = rec.get(spec.name)
+    if value is None or value == "" or value == []:
+        return ""
+    if spec.dossier == "date":
+        return dates.display(value)
+    if spec.dossier == "aliases":
+        return m.aliases_text(rec)
+    if spec.dossier == "ref":
+        return store.name(value)
+    if spec.dossier == "refs":
+        return ", ".join(map(store.name, value))
+    if spec.dossier == "count":
+        return counted(len(value), spec.noun)
+    return str(value)
+
+
 def _scope(store, actor: str | None) -> tuple[list[str], list[str]]:
     """The actors and events the report covers: everything, or one actor with its circle."""
     if actor is None:
@@ -84,12 +114,8 @@ def build(store, actor: str | None = None) -> list[Block]:
         a = store.actor(aid)
         blocks.append(Block("h3", a["name"]))
         lines = [f"Kind: {m.words(a['kind'])}" + (" (descriptive name: the sources give none)" if a.get("descriptive_name") else "")]
-        for label, key in (("Aliases", "aliases"), ("Active", "active"), ("Role", "role"),
-                           ("Nationality", "nationality"), ("Base", "base")):
-            if a.get(key):
-                value = (m.aliases_text(a) if key == "aliases" else dates.display(a[key]) if key == "active"
-                         else store.name(a[key]) if key == "base" else a[key])
-                lines.append(f"{label}: {value}")
+        lines += [f"{spec.report}: {value}" for spec in schema.report_fields("actors")
+                  if spec.dossier != "summary" and (value := report_value(store, "actors", spec, a))]
         for rel in store.relations_of(aid):
             out = rel["from"] == aid
             verb = m.relation_reads(rel["type"], out)
@@ -97,8 +123,8 @@ def build(store, actor: str | None = None) -> list[Block]:
             lines.append(f"{verb} {store.name(rel['to'] if out else rel['from'])}" + (f" ({span})" if span else "")
                          + (" CONTESTED" if m.is_contested(rel) else ""))
         blocks.append(Block("list", items=[(0, line) for line in lines]))
-        if a.get("summary"):
-            blocks.append(Block("p", a["summary"]))
+        blocks += [Block("p", value) for spec in schema.report_fields("actors")
+                   if spec.dossier == "summary" and (value := report_value(store, "actors", spec, a))]
 
     lin = Lineage.of_store(store)
     forest = lin.forest(actor) if actor is None or actor in lin.members() else []
@@ -115,10 +141,9 @@ def build(store, actor: str | None = None) -> list[Block]:
                                                          else "Events per month")))
         if year_only:
             blocks.append(Block("p", f"{year_only} of these events are dated only to a year: the chart leaves them out."))
-        blocks.append(Block("table", header=("Date", "Event", "Place", "Casualties"), rows=[
-            (dates.display(ev["date"]), ev["title"], ", ".join(map(store.name, m.event_places(ev))),
-             casualty_summary(ev))
-            for ev in map(store.event, events)]))
+        columns = schema.report_fields("events")
+        blocks.append(Block("table", header=tuple(spec.report for spec in columns), rows=[
+            tuple(report_value(store, "events", spec, ev) for spec in columns) for ev in map(store.event, events)]))
 
     covered = [("actors", a) for a in actors] + [("events", e) for e in events]
     contested = [(store.name(rid), f) for table, rid in covered

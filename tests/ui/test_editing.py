@@ -51,7 +51,7 @@ async def add_actor(pilot, name: str) -> None:
     await choose(pilot, "New actor")
     await type_into(pilot, "name", name)
     select(app, "kind", "armed_group")
-    await type_into(pilot, "aliases", "Katiba Test, KT")
+    await type_into(pilot, "aliases", "Katiba Test; KT")
     await type_into(pilot, "summary", "A group we learned about today.")
     await pick(pilot, "cite_source", "field report")
     await type_into(pilot, "cite_loc", "para 3")

@@ -185,7 +185,7 @@ def test_the_edit_form_keeps_an_alias_objects_language_and_period():
              "aliases": [{"name": "جبهة النصرة", "lang": "ar", "end": "2016-07"}, "Nusra Front"]}
     values = values_of("actors", nusra)
     assert values["aliases"] == ["جبهة النصرة", "Nusra Front"]  # the box shows names
-    values["aliases"] = "جبهة النصرة, Nusra Front, al-Nusra"  # a person adds one
+    values["aliases"] = "جبهة النصرة; Nusra Front; al-Nusra"  # a person adds one
     assert build("actors", values, nusra, set())["aliases"] == [
         {"name": "جبهة النصرة", "lang": "ar", "end": "2016-07"}, "Nusra Front", "al-Nusra"]
 

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from maliterm.editing import Field, changed_fields, problem
 from maliterm.errors import Conflict, FileChanged, InvalidDatabase, MalitermError
+from maliterm.lists import join_list
 from maliterm.safe import clean
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.widgets.plain_fields import PlainInput, PlainTextArea
@@ -88,7 +89,7 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
         if f.kind == "longtext":
             area = PlainTextArea(value or "", id=wid, soft_wrap=True, tab_behavior="focus", classes="longtext")
             return area
-        text = ", ".join(value) if isinstance(value, list) else "" if value is None else str(value)
+        text = join_list(value) if isinstance(value, list) else "" if value is None else str(value)
         # the cursor goes to the end: typing adds to a value instead of silently replacing it
         return PlainInput(text, id=wid, select_on_focus=False)
 
