@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.strip import Strip
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -67,7 +66,7 @@ class RelationsTree(Tree[NodeData]):
         """Expand `node` with its children added first, so the frame that shows it open shows them."""
         self.load(node)
         node.expand()
-        self._tree_lines  # noqa: B018 (numbers the lines now: the new size goes into the same layout)
+        self.last_line  # noqa: B018 (numbers the lines now: the new size goes into the same layout)
 
     def render_label(self, node: TreeNode[NodeData], base_style, style) -> Text:
         """The label cut to the room left of its guides, ending in `…` (the detail line shows it whole)."""
@@ -80,19 +79,10 @@ class RelationsTree(Tree[NodeData]):
             label.truncate(room, overflow="ellipsis")
         return label
 
-    def render_lines(self, crop):
-        # Tree asks for its style once a line, which costs more than drawing the line: ask once a paint.
-        self._paint_style = self.rich_style
-        return super().render_lines(crop)
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, self._paint_style)
-
     def move_cursor(self, node: TreeNode[NodeData] | None, animate: bool = False) -> None:
         # Tree numbers its lines when it next paints, so a node added since has no line yet:
         # number them now, and the cursor lands in the same frame as the new nodes.
-        self._tree_lines  # noqa: B018 (a property that numbers the lines)
+        self.last_line  # noqa: B018 (a property that numbers the lines)
         super().move_cursor(node, animate)
 
     def action_expand(self) -> None:
