@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -22,7 +21,8 @@ from maliterm import dates
 from maliterm.lineage import REVISIT, Edge, Lineage, in_time_order
 from maliterm.render import relation_line
 from maliterm.safe import literal_line
-from maliterm.ui.messages import Navigate, Target
+from maliterm.ui.messages import Selection, StoreChange, Target
+from maliterm.ui.panes.base import Pane
 
 EDGE_WORDS = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}
 PAGE = 100  # siblings shown at most under one node; more are grouped into pages
@@ -107,13 +107,15 @@ class RelationsTree(Tree[NodeData]):
             self.move_cursor(node.parent)
 
 
-class RelationsPane(Vertical, can_focus=False):
+class RelationsPane(Pane):
+    PANE_ID = "relations"
     BINDING_GROUP_TITLE = "Relations"
+    FOCUS_KEY = "3"
+    FOCUS_TOOLTIP = "Focus the relations tree"
     BINDINGS = [Binding("A", "clear_as_of", "All time", tooltip="Show the lineage of all time again")]
     HELP = ("Lineage: groups under the group they came from (split off, merger, renamed), with dates; "
             "a merger appears under each of its parents, marked with both. Below it, every relation of the "
             "selected actor. space expands, enter opens.")
-    allow_maximize = True
     UNFOLD_UP_TO = 40  # lineage members; more than this and the tree opens one level at a time
 
     def __init__(self, **kwargs) -> None:
@@ -122,9 +124,6 @@ class RelationsPane(Vertical, can_focus=False):
         self.as_of: str | None = None
         self.lineage: Lineage | None = None
         self.focus_actor: str | None = None
-
-    def on_mount(self) -> None:
-        self.border_title = "3 Relations"
 
     def compose(self) -> ComposeResult:
         yield Static("", id="relations-status", classes="pane-status")
@@ -138,9 +137,13 @@ class RelationsPane(Vertical, can_focus=False):
     def tree(self) -> RelationsTree:
         return self.query_one(RelationsTree)
 
-    def show_store(self, store) -> None:
-        self.store = store
-        self.set_as_of(None)
+    def store_changed(self, change: StoreChange) -> None:
+        self.store = change.store
+        self.set_as_of(None if change.opened else self.as_of)
+
+    def selection_changed(self, selection: Selection) -> None:
+        if selection.target.table == "actors":
+            self.show_actor(selection.target.id)
 
     def set_as_of(self, as_of: str | None) -> None:
         self.as_of = as_of
@@ -309,7 +312,7 @@ class RelationsPane(Vertical, can_focus=False):
         if event.node.data and event.node.data.page:  # a page opens nothing: enter shows what it holds
             event.node.toggle()
         elif event.node.data and event.node.data.target:
-            self.post_message(Navigate(event.node.data.target))
+            self.navigate(event.node.data.target)
 
     def reveal(self, actor: str) -> None:
         """Expand the lineage down to `actor` (first parent at each step) and put the cursor on it."""
