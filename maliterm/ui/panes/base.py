@@ -34,7 +34,7 @@ class Pane(Vertical, can_focus=False):
 
     PANE_ID: ClassVar[str] = ""
     """The pane's DOM id: its handle in app.tcss (its width there)."""
-    BINDING_GROUP_TITLE: ClassVar[str] = ""
+    BINDING_GROUP_TITLE: str = ""  # Textual declares it on every node; a pane must have one
     """Its title: on its border after its focus key, over its keys in help."""
     FOCUS_KEY: ClassVar[str] = ""
     """The digit (1-9) that focuses it from anywhere on the screen."""
@@ -69,7 +69,7 @@ class Pane(Vertical, can_focus=False):
         def deliver(data: T) -> None:
             try:
                 hook(data)
-            except Exception as error:  # noqa: BLE001 (re-raised below, where the app reports it)
+            except Exception as error:  # noqa: BLE001 (raised again in the app, which reports it)
                 self.app.call_next(_raise, error)
 
         return deliver

@@ -248,14 +248,16 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
 
     def refresh_panes(self, target: Target | None = None) -> None:
         """Redraw every pane from the store, then show `target`, else what was shown, else (it went) the first event."""
-        self.store_signal.publish(StoreChange(self.store, opened=False))
-        self.history = [t for t in self.history if self.store.get(t.id) is not None]
+        if (store := self.store) is None:  # edits come after the load
+            return
+        self.store_signal.publish(StoreChange(store, opened=False))
+        self.history = [t for t in self.history if store.get(t.id) is not None]
         self.position = min(self.position, len(self.history) - 1)
         for candidate in (target, self.selected):
-            if candidate is not None and self.store.get(candidate.id) is not None:
+            if candidate is not None and store.get(candidate.id) is not None:
                 self.show(candidate)  # an actor also gets its relations and timeline marks here
                 return
-        first = self.store.events_in_order()
+        first = store.events_in_order()
         if first:
             self.show(Target("events", first[0]))
 
