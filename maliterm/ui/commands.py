@@ -9,7 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from maliterm.safe import literal_line, one_line
-from maliterm.ui.messages import Target
+from maliterm.ui.messages import Navigate, Target
 
 ACTIONS = (
     ("Search…", "search", "Search names, aliases, titles and summaries"),
@@ -49,15 +49,12 @@ class MalitermCommands(Provider):
         screen = self._screen()
         if screen is None:
             return
-        if action == "clear_filter":
-            screen.query_one("#timeline").action_clear_filter()
-        else:  # run_action is a coroutine: schedule it rather than drop it
-            self.app.call_next(screen.run_action, action)
+        self.app.call_next(screen.run_action, action)  # a coroutine: scheduled rather than dropped
 
     def _open(self, target: Target) -> None:
         screen = self._screen()
         if screen is not None:
-            screen._go(target)
+            screen.post_message(Navigate(target))
 
     def _read(self, target: Target) -> None:
         screen = self._screen()

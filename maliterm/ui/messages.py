@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,22 @@ class Navigate(Message):
         self.target = target
         self.remember = remember
         self.origin = origin  # the pane it came from, which already shows it
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the main screen's `selection_signal` carries to every pane: the record selected, and where."""
+
+    target: Target
+    origin: str = ""  # the id of the pane it was picked in, which already shows it; "" from elsewhere
+
+
+@dataclass(frozen=True)
+class StoreChange:
+    """What the main screen's `store_signal` carries to every pane."""
+
+    store: Store
+    opened: bool  # a file just opened: panes start afresh (no filter); else the data changed under them
 
 
 class StoreLoaded(Message):

@@ -240,3 +240,26 @@ async def test_export_refuses_to_overwrite(open_app, shipped, tmp_path, monkeypa
         assert "exists" in str(app.screen.query_one("#prompt-error").render())
         await pilot.press("enter", "escape")
     assert (tmp_path / "db.graphml").read_text() == "keep me"
+
+
+async def test_command_palette_clears_the_filter_and_opens_an_event_in_the_timeline(open_app, shipped):
+    """The palette acts through the screen's public actions and a Navigate message, never into a pane."""
+    app = open_app(shipped)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("f", "tab", "tab", "tab", *"2015", "enter")  # From: 2015
+        await pilot.pause()
+        filtered = len(timeline_rows(app))
+        assert filtered < 23
+        await pilot.press("2", "ctrl+p", *"clear the timeline filter")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(timeline_rows(app)) == 23
+        await pilot.press("ctrl+p", *"france launches operation")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert dossier_text(app).startswith("France launches Operation Serval")
+        assert app.focused.id == "timeline-list"  # an event opened from outside the panes: in the timeline
+        assert "France launches Operation" in timeline_cursor_row(app)  # cut to the 120-column pane

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from maliterm.render import DossierParts, dossier_parts, event_line
-from maliterm.ui.messages import Navigate, Target
+from maliterm.ui.messages import Selection, StoreChange, Target
+from maliterm.ui.panes.base import Pane
 from maliterm.ui.widgets.line_list import LineList
 
 
-class DossierPane(Vertical, can_focus=False):
+class DossierPane(Pane):
+    PANE_ID = "dossier"
     BINDING_GROUP_TITLE = "Dossier"
+    FOCUS_KEY = "2"
+    SHOWS_RECORD = True
     HELP = ("The selected record. Lines naming another record (actors, relations, events, places) "
             "open it with enter, and a citation ([Hammer 2015 ¶13]) opens the source's text at that paragraph; CONTESTED marks facts whose sources disagree, each side shown with its source.")
-    allow_maximize = True
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -28,9 +30,6 @@ class DossierPane(Vertical, can_focus=False):
         self._tail: list[tuple[Text, tuple[str, str] | None]] = []
         self._width = 0
 
-    def on_mount(self) -> None:
-        self.border_title = "2 Dossier"
-
     def compose(self) -> ComposeResult:
         yield Static("Select an event, an actor or a tree node.", id="dossier-status", classes="pane-status")
         yield LineList(id="dossier-list")
@@ -39,11 +38,16 @@ class DossierPane(Vertical, can_focus=False):
     def list(self) -> LineList:
         return self.query_one(LineList)
 
-    def show(self, store, target: Target) -> None:
-        self.store = store
+    def store_changed(self, change: StoreChange) -> None:
+        self.store = change.store  # drawn again when the screen selects what to show
+
+    def selection_changed(self, selection: Selection) -> None:
+        self.show(selection.target)
+
+    def show(self, target: Target) -> None:
         self.target = target
-        rec = store.tables[target.table][target.id]
-        parts = dossier_parts(store, target.table, rec)
+        rec = self.store.tables[target.table][target.id]
+        parts = dossier_parts(self.store, target.table, rec)
         # Our own copy of the event list: a save in a worker changes the store's lists in place.
         self._parts = parts._replace(events=list(parts.events))
         status = Text().append(f"{target.table.rstrip('s').capitalize()} · ", style="bold").append(target.id, style="dim")
@@ -103,7 +107,7 @@ class DossierPane(Vertical, can_focus=False):
     def on_line_list_selected(self, event: LineList.Selected) -> None:
         event.stop()
         if event.target:
-            self.post_message(Navigate(event.target))
+            self.navigate(event.target)
 
     def on_line_list_highlighted(self, event: LineList.Highlighted) -> None:
         event.stop()

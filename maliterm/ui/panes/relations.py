@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.strip import Strip
 from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -24,7 +22,8 @@ from maliterm import model as m
 from maliterm.lineage import REVISIT, Edge, Lineage, in_time_order
 from maliterm.render import relation_line
 from maliterm.safe import literal_line
-from maliterm.ui.messages import Navigate, Target
+from maliterm.ui.messages import Selection, StoreChange, Target
+from maliterm.ui.panes.base import Pane
 
 PAGE = 100  # siblings shown at most under one node; more are grouped into pages
 
@@ -67,7 +66,7 @@ class RelationsTree(Tree[NodeData]):
         """Expand `node` with its children added first, so the frame that shows it open shows them."""
         self.load(node)
         node.expand()
-        self._tree_lines  # noqa: B018 (numbers the lines now: the new size goes into the same layout)
+        self.last_line  # noqa: B018 (numbers the lines now: the new size goes into the same layout)
 
     def render_label(self, node: TreeNode[NodeData], base_style, style) -> Text:
         """The label cut to the room left of its guides, ending in `…` (the detail line shows it whole)."""
@@ -80,19 +79,10 @@ class RelationsTree(Tree[NodeData]):
             label.truncate(room, overflow="ellipsis")
         return label
 
-    def render_lines(self, crop):
-        # Tree asks for its style once a line, which costs more than drawing the line: ask once a paint.
-        self._paint_style = self.rich_style
-        return super().render_lines(crop)
-
-    def render_line(self, y: int) -> Strip:
-        scroll_x, scroll_y = self.scroll_offset
-        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, self._paint_style)
-
     def move_cursor(self, node: TreeNode[NodeData] | None, animate: bool = False) -> None:
         # Tree numbers its lines when it next paints, so a node added since has no line yet:
         # number them now, and the cursor lands in the same frame as the new nodes.
-        self._tree_lines  # noqa: B018 (a property that numbers the lines)
+        self.last_line  # noqa: B018 (a property that numbers the lines)
         super().move_cursor(node, animate)
 
     def action_expand(self) -> None:
@@ -117,13 +107,15 @@ class RelationsTree(Tree[NodeData]):
             self.move_cursor(node.parent)
 
 
-class RelationsPane(Vertical, can_focus=False):
+class RelationsPane(Pane):
+    PANE_ID = "relations"
     BINDING_GROUP_TITLE = "Relations"
+    FOCUS_KEY = "3"
+    FOCUS_TOOLTIP = "Focus the relations tree"
     BINDINGS = [Binding("A", "clear_as_of", "All time", tooltip="Show the lineage of all time again")]
     HELP = ("Lineage: groups under the group they came from (split off, merger, renamed), with dates; "
             "a merger appears under each of its parents, marked with both. Below it, every relation of the "
             "selected actor. space expands, enter opens.")
-    allow_maximize = True
     UNFOLD_UP_TO = 40  # lineage members; more than this and the tree opens one level at a time
 
     def __init__(self, **kwargs) -> None:
@@ -132,9 +124,6 @@ class RelationsPane(Vertical, can_focus=False):
         self.as_of: str | None = None
         self.lineage: Lineage | None = None
         self.focus_actor: str | None = None
-
-    def on_mount(self) -> None:
-        self.border_title = "3 Relations"
 
     def compose(self) -> ComposeResult:
         yield Static("", id="relations-status", classes="pane-status")
@@ -148,9 +137,13 @@ class RelationsPane(Vertical, can_focus=False):
     def tree(self) -> RelationsTree:
         return self.query_one(RelationsTree)
 
-    def show_store(self, store) -> None:
-        self.store = store
-        self.set_as_of(None)
+    def store_changed(self, change: StoreChange) -> None:
+        self.store = change.store
+        self.set_as_of(None if change.opened else self.as_of)
+
+    def selection_changed(self, selection: Selection) -> None:
+        if selection.target.table == "actors":
+            self.show_actor(selection.target.id)
 
     def set_as_of(self, as_of: str | None) -> None:
         self.as_of = as_of
@@ -319,7 +312,7 @@ class RelationsPane(Vertical, can_focus=False):
         if event.node.data and event.node.data.page:  # a page opens nothing: enter shows what it holds
             event.node.toggle()
         elif event.node.data and event.node.data.target:
-            self.post_message(Navigate(event.node.data.target))
+            self.navigate(event.node.data.target)
 
     def reveal(self, actor: str) -> None:
         """Expand the lineage down to `actor` (first parent at each step) and put the cursor on it."""

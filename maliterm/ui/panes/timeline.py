@@ -6,7 +6,6 @@ from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from maliterm import dates
@@ -14,7 +13,8 @@ from maliterm import model as m
 from maliterm.render import counted
 from maliterm.safe import literal_line, one_line
 from maliterm.timeline import EventFilter, casualty_summary, filter_events, year_index
-from maliterm.ui.messages import Navigate, Target
+from maliterm.ui.messages import Selection, StoreChange, Target
+from maliterm.ui.panes.base import Pane
 from maliterm.ui.widgets.line_list import LineList
 
 DATE_COLUMN = 14
@@ -35,16 +35,19 @@ def shorten(text: str, width: int) -> str:
     return head.rstrip(" ,;:(-–") + "…"
 
 
-class TimelinePane(Vertical, can_focus=False):
+class TimelinePane(Pane):
     """Owns the event list and its filter; tells the screen what the person picks."""
 
+    PANE_ID = "timeline"
     BINDING_GROUP_TITLE = "Timeline"
+    FOCUS_KEY = "1"
+    LISTS = frozenset({"events"})
+    ON_TOP_WHEN_NARROW = True
     BINDINGS = [
         Binding("F", "clear_filter", "Clear filter", tooltip="Show every event again"),
         Binding("y", "screen.jump_year", "Year", tooltip="Jump to a year"),
     ]
     HELP = "Events in date order. A coarse date (a year, a month) heads its period; c. marks approximate dates."
-    allow_maximize = True
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -52,9 +55,6 @@ class TimelinePane(Vertical, can_focus=False):
         self.filter = EventFilter()
         self.ids: list[str] = []
         self.marked_actor: str | None = None  # whose events are marked
-
-    def on_mount(self) -> None:
-        self.border_title = "1 Timeline"
 
     def compose(self) -> ComposeResult:
         yield Static("", id="timeline-status", classes="pane-status")
@@ -64,9 +64,20 @@ class TimelinePane(Vertical, can_focus=False):
     def list(self) -> LineList:
         return self.query_one(LineList)
 
-    def show_store(self, store) -> None:
-        self.store = store
-        self.apply_filter(EventFilter())
+    def store_changed(self, change: StoreChange) -> None:
+        self.store = change.store
+        self.apply_filter(EventFilter() if change.opened else self.filter)
+
+    def selection_changed(self, selection: Selection) -> None:
+        """An actor's events are marked; an event selected elsewhere gets the cursor; a place clears the marks."""
+        target = selection.target
+        if target.table == "actors":
+            self.mark_actor(target.id)
+        elif target.table == "events":
+            if selection.origin != self.id:  # picked here: the cursor is on it already
+                self.select_event(target.id)
+        elif target.table == "places":
+            self.mark_actor(None)
 
     def apply_filter(self, f: EventFilter, keep: str | None = None) -> None:
         self.filter = f
@@ -161,9 +172,9 @@ class TimelinePane(Vertical, can_focus=False):
     def on_line_list_highlighted(self, event: LineList.Highlighted) -> None:
         event.stop()
         if event.target:
-            self.post_message(Navigate(event.target, remember=False, origin="timeline"))
+            self.navigate(event.target, remember=False)
 
     def on_line_list_selected(self, event: LineList.Selected) -> None:
         event.stop()
         if event.target:
-            self.post_message(Navigate(event.target, origin="timeline"))
+            self.navigate(event.target)

@@ -1,6 +1,7 @@
 """Editing from the main screen: add, edit, delete, add a claim, undo and redo.
 
-A mixin of MainScreen (its bindings live in MainScreen.BINDINGS, where Textual reads them).
+A mixin of MainScreen (its bindings live in MainScreen.BINDINGS, where Textual reads them); what it needs
+from the screen is `EditsHost`.
 Every confirmed edit is saved at once, atomically, by the store's one writer; the screen waits
 for it in a worker thread (never its own), and a failure reaches the app's one error handler.
 """
@@ -8,7 +9,7 @@ for it in a worker thread (never its own), and a failure reaches the app's one e
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from rich.text import Text
 from textual import work
@@ -22,6 +23,10 @@ from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.messages import Target
 
 if TYPE_CHECKING:
+    from textual.app import App
+    from textual.notifications import SeverityLevel
+
+    from maliterm.store import Store
     from maliterm.ui.widgets.ref_picker import RefPicker
 
 ADDABLE = ("actors", "events", "places", "relations", "quotes", "sources")
@@ -29,7 +34,33 @@ CHANGES_SHOWN = 200  # the newest entries of the change log; older ones stay in 
 ACTION_WORDS = {"add": "addition", "edit": "edit", "delete": "deletion"}
 
 
+@runtime_checkable
+class EditsHost(Protocol):
+    """What `EditActions` needs from the screen it is mixed into (MainScreen), beyond Textual's `Screen`."""
+
+    store: Store | None
+    selected: Target | None  # the record the panes show: what edit, delete and claim act on
+    history: list[Target]  # back/forward history, pruned of deleted records after an edit
+    position: int
+
+    @property
+    def app(self) -> App[object]: ...
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None: ...
+
+    def show(self, target: Target, origin: str = "") -> None: ...
+
+    def remember(self, target: Target) -> None: ...
+
+    def refresh_panes(self, target: Target | None = None) -> None: ...
+
+    def refresh_bindings(self) -> None: ...
+
+
 class EditActions:
+    """Mixed into a screen that is an `EditsHost` (tests/ui/test_toy_pane.py checks MainScreen is)."""
+
     def _writable(self) -> bool:
         if self.store is None:
             return False
@@ -37,11 +68,6 @@ class EditActions:
             self.notify(one_line(f"Read-only: {self.store.read_only_reason}"), severity="warning", markup=False)
             return False
         return True
-
-    def _shown(self) -> Target | None:
-        from maliterm.ui.panes.dossier import DossierPane
-
-        return self.query_one(DossierPane).target
 
     # ---- add and edit ------------------------------------------------------------------------
 
@@ -53,7 +79,7 @@ class EditActions:
                              lambda t: t and self.open_form(t, None, self._after_form))
 
     def action_edit(self) -> None:
-        target = self._shown()
+        target = self.selected
         if not self._writable() or target is None:
             return
         if target.table not in editing.FORMS:
@@ -104,7 +130,7 @@ class EditActions:
     def action_claim(self, preset: dict | None = None) -> None:
         """Add a claim: a new fact, or a second side to an existing fact (which makes it contested);
         `preset` fills in fields (the reader gives the citation)."""
-        target = self._shown()
+        target = self.selected
         if not self._writable() or target is None or target.table not in ("actors", "events", "places", "relations"):
             return
         record = self.store.tables[target.table][target.id]
@@ -133,7 +159,7 @@ class EditActions:
     # ---- delete --------------------------------------------------------------------------------
 
     def action_delete(self) -> None:
-        target = self._shown()
+        target = self.selected
         if not self._writable() or target is None:
             return
         refs = self.store.references_to(target.id)
@@ -264,25 +290,6 @@ class EditActions:
         if target is not None:
             return f"{verb}: {record(target.table, target.id, None)}"
         return f"{verb}."
-
-    def refresh_panes(self, target: Target | None = None) -> None:
-        """Redraw every pane from the store, then show `target`, else what was shown, else (it went) the first event."""
-        from maliterm.ui.panes.relations import RelationsPane
-        from maliterm.ui.panes.timeline import TimelinePane
-
-        timeline = self.query_one(TimelinePane)
-        timeline.apply_filter(timeline.filter)
-        relations = self.query_one(RelationsPane)
-        relations.set_as_of(relations.as_of)
-        self.history = [t for t in self.history if self.store.get(t.id) is not None]
-        self.position = min(self.position, len(self.history) - 1)
-        for candidate in (target, self._shown()):
-            if candidate is not None and self.store.get(candidate.id) is not None:
-                self.show(candidate)  # an actor also gets its relations and timeline marks here
-                return
-        first = self.store.events_in_order()
-        if first:
-            self.show(Target("events", first[0]))
 
     def set_saved_state(self, state: str) -> None:
         counts = self.store.counts()

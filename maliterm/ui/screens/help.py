@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,11 +16,12 @@ def _keys(app, binding: Binding) -> str:
     return " / ".join(app.get_key_display(Binding(k.strip(), binding.action)) for k in binding.key.split(","))
 
 
-def binding_rows(app, classes) -> list[tuple[str, str]]:
+def binding_rows(app, classes: Sequence[type | Binding]) -> list[tuple[str, str]]:
+    """One row a key: the BINDINGS of each class, or the binding itself (a pane's focus key), the first for a key."""
     rows: list[tuple[str, str]] = []
     seen: set[str] = set()
     for cls in classes:
-        for b in getattr(cls, "BINDINGS", ()):
+        for b in [cls] if isinstance(cls, Binding) else getattr(cls, "BINDINGS", ()):
             b = b if isinstance(b, Binding) else Binding(*b)
             if b.key in seen or not b.description:
                 continue
@@ -44,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "close", "Close")]
 
     def __init__(self, sections: list[tuple[str, str, list]]) -> None:
-        """`sections` are (title, what the pane shows, classes whose BINDINGS apply)."""
+        """`sections` are (title, what the pane shows, classes whose BINDINGS apply, or bindings)."""
         super().__init__()
         self.sections = sections
 

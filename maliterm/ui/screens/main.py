@@ -1,14 +1,21 @@
-"""The main screen: three linked panes, their coordination, and back/forward history."""
+"""The main screen: linked panes, their coordination, and back/forward history.
+
+The panes are `PANES`, found again with `query(Pane)`: the screen tells them of the data and the selection
+through two signals and learns what a person picks from their `Navigate` messages (panes/base.py).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
+from textual.events import DescendantFocus, Resize
 from textual.screen import Screen
+from textual.signal import Signal
 from textual.widgets import Header, LoadingIndicator, ProgressBar, Static
 
 from maliterm import dates
@@ -16,15 +23,18 @@ from maliterm.errors import MalitermError
 from maliterm.safe import one_line
 from maliterm.timeline import EventFilter
 from maliterm.ui.dialogs.prompt import PromptScreen
-from maliterm.ui.messages import LoadProgress, Navigate, StoreLoaded, Target
+from maliterm.ui.messages import LoadProgress, Navigate, Selection, StoreChange, StoreLoaded, Target
+from maliterm.ui.panes.base import Pane
 from maliterm.ui.panes.dossier import DossierPane
-from maliterm.ui.panes.relations import RelationsPane, RelationsTree
+from maliterm.ui.panes.relations import RelationsPane
 from maliterm.ui.panes.timeline import TimelinePane
 from maliterm.ui.screens.edit_actions import EditActions
 from maliterm.ui.screens.reading_actions import ReadingActions
 from maliterm.ui.widgets.footer import KeyFooter
-from maliterm.ui.widgets.line_list import LineList
 from maliterm.ui.worker_errors import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 LOAD_PHASES = ("reading", "checking", "indexing")  # what Store.open reports, in order
 LOAD_WORDS = {"reading": "reading and parsing", "checking": "checking every record", "indexing": "indexing"}
@@ -53,18 +63,22 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
                 tooltip="Add a claim: a new fact, or another side of a fact (marks it contested)"),
         Binding("u,ctrl+z", "undo", "Undo", tooltip="Undo the last edit of this session"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False, tooltip="Redo the last undone edit"),
-        Binding("1", "focus_pane('timeline')", "Timeline", show=False, tooltip="Focus the timeline"),
-        Binding("2", "focus_pane('dossier')", "Dossier", show=False, tooltip="Focus the dossier"),
-        Binding("3", "focus_pane('relations')", "Relations", show=False, tooltip="Focus the relations tree"),
+        # A pane declares its own digit (Pane.FOCUS_KEY) and help lists it with the pane; a digit no pane has does nothing.
+        *(Binding(str(n), f"focus_pane('{n}')", show=False) for n in range(1, 10)),
     ]
+    PANES: ClassVar[tuple[type[Pane], ...]] = (TimelinePane, DossierPane, RelationsPane)
+    """The layout: the panes, left to right (narrow: the one `ON_TOP_WHEN_NARROW` above, the others in turn)."""
 
     def __init__(self, path: Path, read_only: bool = False) -> None:
         super().__init__()
         self.path = path
         self.read_only = read_only
-        self.store = None
+        self.store: Store | None = None
+        self.selected: Target | None = None  # the record every pane shows
         self.history: list[Target] = []
         self.position = -1
+        self.selection_signal: Signal[Selection] = Signal(self, "selection")
+        self.store_signal: Signal[StoreChange] = Signal(self, "store")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,9 +88,8 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
             yield Static(one_line(f"Opening {self.path}…"), id="loading-text", markup=False)
             yield ProgressBar(total=len(LOAD_PHASES), show_eta=False, id="loading-bar")
         with Container(id="panes"):
-            yield TimelinePane(id="timeline", classes="pane")
-            yield DossierPane(id="dossier", classes="pane")
-            yield RelationsPane(id="relations", classes="pane")
+            for pane in self.PANES:
+                yield pane()
         yield KeyFooter(compact=True)  # more keys in 80 columns
 
     def on_mount(self) -> None:
@@ -97,27 +110,33 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
             # loading screen itself from being drawn.
             self.call_after_refresh(self.load)
 
-    def on_resize(self, event) -> None:
+    def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
+
+    def _below(self) -> list[Pane]:
+        """The panes that take turns below the top one when the screen is narrow."""
+        return [p for p in self.query(Pane) if not p.ON_TOP_WHEN_NARROW]
 
     def _apply_width(self, width: int) -> None:
         narrow = width < NARROW
         self.set_class(narrow, "-narrow")
-        if not (self.has_class("-show-dossier") or self.has_class("-show-relations")):
-            self.add_class("-show-dossier")
-        # Narrow, dossier and relations take turns below the timeline: each says how to reach the other.
-        self.query_one(DossierPane).border_subtitle = "3 Relations" if narrow else ""
-        self.query_one(RelationsPane).border_subtitle = "2 Dossier" if narrow else ""
+        below = self._below()
+        if below and not any(p.has_class("-turn") for p in below):
+            below[0].add_class("-turn")
+        # Narrow, the panes below the top one take turns: each says how to reach the others.
+        for pane in below:
+            others = " · ".join(f"{p.FOCUS_KEY} {p.BINDING_GROUP_TITLE}" for p in below if p is not pane)
+            pane.border_subtitle = others if narrow else ""
 
-    def on_descendant_focus(self, event) -> None:
-        """Narrow, the pane below the timeline is the one last focused of dossier and relations."""
-        for pane, name in ((DossierPane, "dossier"), (RelationsPane, "relations")):
-            if any(isinstance(a, pane) for a in event.widget.ancestors_with_self):
-                self._show_lower(name)
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        """Narrow, the pane below the top one is the one of them last focused."""
+        pane = next((a for a in event.widget.ancestors_with_self if isinstance(a, Pane)), None)
+        if pane is not None and not pane.ON_TOP_WHEN_NARROW:
+            self._take_turn(pane)
 
-    def _show_lower(self, name: str) -> None:
-        self.set_class(name == "dossier", "-show-dossier")
-        self.set_class(name == "relations", "-show-relations")
+    def _take_turn(self, pane: Pane) -> None:
+        for other in self._below():
+            other.set_class(other is pane, "-turn")
 
     # ---- loading -------------------------------------------------------------------------
 
@@ -181,9 +200,8 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
                         severity="warning", markup=False)
         self.query_one("#loading").display = False
         self.query_one("#panes").display = True
-        self.query_one(TimelinePane).show_store(store)
-        self.query_one(RelationsPane).show_store(store)
-        self.query_one("#timeline-list", LineList).focus()
+        self.store_signal.publish(StoreChange(store, opened=True))
+        self.query(Pane).first().focus_content()
         first = store.events_in_order()
         if first:
             self.show(Target("events", first[0]))
@@ -194,31 +212,54 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
 
     @on(Navigate)
     def on_navigate(self, message: Navigate) -> None:
+        """A record picked in a pane (its `origin`), or opened from elsewhere: search, the palette, the map."""
         message.stop()
-        if message.target.para is not None:  # a citation: its paragraph in the reader
-            self.read(message.target)
-            return
-        self.show(message.target, move_timeline=message.origin != "timeline")
-        if message.remember:
-            self.remember(message.target)
-            self._show_lower("dossier")
-            self.query_one("#dossier-list", LineList).focus()
+        self.open_record(message.target, message.origin, message.remember)
 
-    def show(self, target: Target, move_timeline: bool = True) -> None:
-        """Show a record in every pane; each pane is told, none reaches into another."""
+    def open_record(self, target: Target | None, origin: str = "", remember: bool = True) -> None:
+        """Show `target` in every pane; `remember`: add it to history and focus the pane it opens in.
+
+        `origin` is the pane it was picked in; "" from elsewhere (search, the palette, the map, a dialog's
+        answer, where None means nothing was chosen). A citation opens the reader at its paragraph."""
+        if target is None:
+            return
+        if target.para is not None:
+            self.read(target)
+            return
+        self.show(target, origin)
+        if remember:
+            self.remember(target)
+            if (pane := self._opens(target, origin)) is not None:
+                self.focus_pane(pane)
+
+    def _opens(self, target: Target, origin: str) -> Pane | None:
+        """The pane an opened record takes focus in: picked in a pane, the one showing it whole; from elsewhere,
+        the pane that lists its table if one does."""
+        panes = list(self.query(Pane))
+        listing = [] if origin else [p for p in panes if target.table in p.LISTS]
+        return next(iter(listing + [p for p in panes if p.SHOWS_RECORD]), None)
+
+    def show(self, target: Target, origin: str = "") -> None:
+        """Show a record in every pane: each is told (`selection_signal`), none reaches into another."""
         if self.store is None or self.store.get(target.id) is None:
             return
-        timeline = self.query_one(TimelinePane)
-        relations = self.query_one(RelationsPane)
-        self.query_one(DossierPane).show(self.store, target)
-        if target.table == "actors":
-            timeline.mark_actor(target.id)
-            relations.show_actor(target.id)
-        elif target.table == "events":
-            if move_timeline:
-                timeline.select_event(target.id)
-        elif target.table in ("places",):
-            timeline.mark_actor(None)
+        self.selected = target
+        self.selection_signal.publish(Selection(target, origin))
+
+    def refresh_panes(self, target: Target | None = None) -> None:
+        """Redraw every pane from the store, then show `target`, else what was shown, else (it went) the first event."""
+        if (store := self.store) is None:  # edits come after the load
+            return
+        self.store_signal.publish(StoreChange(store, opened=False))
+        self.history = [t for t in self.history if store.get(t.id) is not None]
+        self.position = min(self.position, len(self.history) - 1)
+        for candidate in (target, self.selected):
+            if candidate is not None and store.get(candidate.id) is not None:
+                self.show(candidate)  # an actor also gets its relations and timeline marks here
+                return
+        first = store.events_in_order()
+        if first:
+            self.show(Target("events", first[0]))
 
     def remember(self, target: Target) -> None:
         if self.position >= 0 and self.history[self.position] == target:
@@ -234,6 +275,8 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
             return self.position > 0
         if action in ("undo", "redo"):
             return self.store is not None and getattr(self.store, f"can_{action}")
+        if action == "focus_pane":
+            return self._pane_keyed(*parameters) is not None
         return True
 
     def action_back(self) -> None:
@@ -254,16 +297,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         from maliterm.ui.dialogs.search import SearchScreen  # dialogs load when first opened: a quicker start
 
         if self.store is not None:
-            self.app.push_screen(SearchScreen(self.store, query), self._go)
-
-    def _go(self, target: Target | None) -> None:
-        if target is not None:
-            self.show(target)
-            self.remember(target)
-            pane = {"events": "#timeline-list"}.get(target.table, "#dossier-list")
-            if pane == "#dossier-list":
-                self._show_lower("dossier")
-            self.query_one(pane, LineList).focus()
+            self.app.push_screen(SearchScreen(self.store, query), self.open_record)
 
     def action_filter(self) -> None:
         if self.store is None:
@@ -273,7 +307,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         def apply(f) -> None:
             if f is not None:
                 timeline.apply_filter(f)
-                self.query_one("#timeline-list", LineList).focus()
+                self.focus_pane(timeline)
 
         from maliterm.ui.dialogs.filter import FilterScreen
 
@@ -302,8 +336,9 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
 
         def jump(value: str | None) -> None:
             if value:
-                self.query_one(TimelinePane).jump_to_year(int(value))
-                self.query_one("#timeline-list", LineList).focus()
+                timeline = self.query_one(TimelinePane)
+                timeline.jump_to_year(int(value))
+                self.focus_pane(timeline)
 
         self.app.push_screen(PromptScreen("Jump to year", "YYYY", check=check), jump)
 
@@ -319,7 +354,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         def apply(value: str | None) -> None:
             if value is not None:
                 relations.set_as_of(value or None)
-                self.action_focus_pane("relations")
+                self.focus_pane(relations)
 
         self.app.push_screen(PromptScreen(
             "Lineage as of date (empty: all time)", "YYYY-MM-DD", relations.as_of or "", check,
@@ -333,7 +368,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
             return
         actor = None
         if selected_actor:
-            shown = self.query_one(DossierPane).target
+            shown = self.selected
             if shown is None or shown.table != "actors":
                 self.notify("Select an actor first.", severity="warning")
                 return
@@ -368,43 +403,53 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         if self.store is None:
             return
         timeline = self.query_one(TimelinePane)
-        shown = self.query_one(DossierPane).target
+        shown = self.selected
         mark = highlighted(self.store, shown.table, shown.id) if shown else frozenset()
-        self.app.push_screen(MapScreen(self.store, timeline.filter, mark), self._go)
+        self.app.push_screen(MapScreen(self.store, timeline.filter, mark), self.open_record)
 
     def action_path(self) -> None:
         from maliterm.ui.dialogs.path import PathScreen
 
         if self.store is None:
             return
-        shown = self.query_one(DossierPane).target
-        self.app.push_screen(PathScreen(self.store, shown.id if shown and shown.table == "actors" else None), self._go)
+        shown = self.selected
+        self.app.push_screen(PathScreen(self.store, shown.id if shown and shown.table == "actors" else None),
+                             self.open_record)
 
     def action_zoom(self) -> None:
         if self.maximized is not None:
             self.minimize()
         elif self.focused is not None:
-            pane = next((a for a in self.focused.ancestors_with_self if getattr(a, "allow_maximize", False)
-                         and a.has_class("pane")), None)
+            pane = next((a for a in self.focused.ancestors_with_self if isinstance(a, Pane)), None)
             if pane is not None:
                 self.maximize(pane, container=False)
 
-    def action_focus_pane(self, pane: str) -> None:
-        widget = {"timeline": "#timeline-list", "dossier": "#dossier-list", "relations": "#relations-tree"}[pane]
-        if pane != "timeline":
-            self._show_lower(pane)  # narrow: shown before it is focused (a hidden widget takes no focus)
-        self.query_one(widget).focus()
+    def focus_pane(self, pane: Pane) -> None:
+        if not pane.ON_TOP_WHEN_NARROW:
+            self._take_turn(pane)  # narrow: shown before it is focused (a hidden widget takes no focus)
+        pane.focus_content()
+
+    def _pane_keyed(self, key: str) -> Pane | None:
+        return next((p for p in self.query(Pane) if p.FOCUS_KEY == key), None)
+
+    def action_focus_pane(self, key: str) -> None:
+        if (pane := self._pane_keyed(key)) is not None:
+            self.focus_pane(pane)
+
+    def action_clear_filter(self) -> None:
+        """The palette's "Clear the timeline filter" (in the timeline, F)."""
+        self.query_one(TimelinePane).action_clear_filter()
 
     def action_help(self) -> None:
-        panes = [self.query_one(TimelinePane), self.query_one(DossierPane), self.query_one(RelationsPane)]
+        """Every pane's keys, the focused pane first; then the screen's, with each pane's focus key."""
+        panes = list(self.query(Pane))
         focused = next((p for p in panes if self.focused is not None and p in self.focused.ancestors_with_self), None)
         if focused is not None:
             panes.remove(focused)
             panes.insert(0, focused)
-        inner = {TimelinePane: [LineList], DossierPane: [LineList], RelationsPane: [RelationsTree]}
-        sections = [(p.BINDING_GROUP_TITLE + (" (focused)" if p is focused else ""), p.HELP,
-                     [type(p), *inner[type(p)]]) for p in panes]
-        sections.append(("Everywhere", "", [type(self), type(self.app)]))
+        sections: list[tuple[str, str, list[type | Binding]]] = [
+            p.help_section(focused=p is focused) for p in panes]
+        sections.append(("Everywhere", "", [type(self), *(p.focus_binding() for p in self.query(Pane)), type(self.app)]))
         from maliterm.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(sections))

@@ -20,11 +20,11 @@ class ReadingActions:
 
     def _read_done(self, target: Target | None) -> None:
         if target is not None:  # a record opened from the reader's margin
-            self._go(target)
+            self.open_record(target)
 
     def action_read(self) -> None:
         """The source in the dossier, else the first source the record there cites that holds text."""
-        shown = self._shown()
+        shown = self.selected
         if self.store is None or shown is None:
             return
         if shown.table == "sources":
@@ -41,7 +41,7 @@ class ReadingActions:
         """A new record's form, its citation (and for a quotation, its words) filled in."""
         if not self._writable():
             return
-        shown = self._shown()
+        shown = self.selected
         if table == "quotes" and shown is not None and shown.table == "actors":
             preset = {"speaker": shown.id, **preset}  # the person whose dossier we came from
         self.open_form(table, None, self._after_form, preset=preset)
