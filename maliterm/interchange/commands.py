@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from maliterm.cli import db_option, err, handles_errors, open_store, out, resolve_name
+from maliterm.cli_support import db_option, err, handles_errors, open_store, out, resolve_name
 from maliterm.errors import InvalidDatabase, MalitermError, Problem
 from maliterm.interchange import FORMATS, render
 from maliterm.interchange.merge import NOTE_FIELDS, POLICIES, Conflict, MergeReport, merge, resolve, show
