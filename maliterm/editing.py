@@ -7,6 +7,7 @@ and the conversion and checks are tested without a UI.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from maliterm import dates
 from maliterm import model as m
@@ -128,7 +129,7 @@ def split_list(text: str) -> list[str]:
     return [p.strip() for p in text.split(",") if p.strip()]
 
 
-def values_of(table: str, record: dict) -> dict:
+def values_of(table: str, record: dict[str, Any]) -> dict[str, Any]:
     """The form's starting values for an existing record."""
     values = {f.name: record.get(f.name) for f in FORMS[table]}
     if "aliases" in values and record.get("aliases"):
@@ -138,7 +139,7 @@ def values_of(table: str, record: dict) -> dict:
     return values
 
 
-def build(table: str, values: dict, original: dict | None, taken: set[str] | dict) -> dict:
+def build(table: str, values: dict[str, Any], original: dict[str, Any] | None, taken: set[str] | dict[str, Any]) -> dict[str, Any]:
     """The record to save: the original with the form's fields applied, empty ones removed."""
     record = dict(original or {})
     for f in FORMS[table]:
@@ -185,9 +186,9 @@ def keep_alias_details(names: list, before: list) -> list:
     return [details.get(n, n) if isinstance(n, str) else n for n in names]
 
 
-def add_claim(record: dict, values: dict, fact_index: int | None) -> dict:
+def add_claim(record: dict[str, Any], values: dict[str, Any], fact_index: int | None) -> dict[str, Any]:
     """The record with a claim added: to fact `fact_index` (which becomes contested) or as a new fact."""
-    claim: dict = {"text": values["text"], "cite": [{"source": values["cite_source"]}]}
+    claim: dict[str, Any] = {"text": values["text"], "cite": [{"source": values["cite_source"]}]}
     if values.get("cite_loc"):
         claim["cite"][0]["loc"] = values["cite_loc"]
     for key in ("unit", "by", "credibility"):
@@ -226,7 +227,7 @@ def form_value(field: Field, value: object) -> object:
     return "" if value is None else str(value).strip()
 
 
-def changed_fields(fields: tuple[Field, ...], before: dict, after: dict) -> dict[str, tuple[object, object]]:
+def changed_fields(fields: tuple[Field, ...], before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[object, object]]:
     """{field: (old, new)} for the fields the user changed in a form that started from `before`."""
     out = {}
     for f in fields:
@@ -236,8 +237,8 @@ def changed_fields(fields: tuple[Field, ...], before: dict, after: dict) -> dict
     return out
 
 
-def apply_changes(table: str, current: dict | None, changes: dict[str, tuple[object, object]],
-                  taken: set[str] | dict, mine: frozenset[str] = frozenset(), path: str = "") -> dict:
+def apply_changes(table: str, current: dict[str, Any] | None, changes: dict[str, tuple[object, object]],
+                  taken: set[str] | dict[str, Any], mine: frozenset[str] = frozenset(), path: str = "") -> dict[str, Any]:
     """`current` (the record as it is at the save) with only the changed fields set to their new value.
 
     A field changed by the user that someone else changed meanwhile (its value now is neither

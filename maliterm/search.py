@@ -16,7 +16,7 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
@@ -154,7 +154,7 @@ class SearchIndex:
             i += 1
 
     @staticmethod
-    def entries_of(table: str, rid: str, rec: dict) -> list[tuple[str, str, str, str]]:
+    def entries_of(table: str, rid: str, rec: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         """What a record is found by: its name or title, its aliases, its summary."""
         out = [(table, rid, "title" if table == "events" else "name", m.label(table, rec))]
         out.extend((table, rid, "alias", a) for a in m.alias_names(rec))

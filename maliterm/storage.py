@@ -27,6 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 from tinydb import TinyDB
@@ -39,7 +40,7 @@ from maliterm.errors import FileChanged, InvalidDatabase, Problem, ReadOnly, Sav
 DUMP_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
 
-def dump_chunks(data: dict) -> tuple[bytes, bytes]:
+def dump_chunks(data: dict[str, Any]) -> tuple[bytes, bytes]:
     """`dumps(data)` in two pieces: joining them would copy the whole file once more in memory.
 
     Characters a terminal would obey (C1, bidi, invisible) are written as `\\u` escapes, so
@@ -47,7 +48,7 @@ def dump_chunks(data: dict) -> tuple[bytes, bytes]:
     return json_bytes(orjson.dumps(data, option=DUMP_OPTIONS)), b"\n"
 
 
-def dumps(data: dict) -> bytes:
+def dumps(data: dict[str, Any]) -> bytes:
     return b"".join(dump_chunks(data))
 
 
@@ -254,7 +255,7 @@ def _refuse_duplicate_keys(raw: bytes, path: Path) -> None:
     silently and the next save would drop the other. Files maliterm wrote itself cannot have one
     (they re-dump to the same bytes), so only other files pay for this slower parse."""
 
-    def pairs(items: list[tuple[str, object]]) -> dict:
+    def pairs(items: list[tuple[str, object]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in items:
             if key in seen:
@@ -279,7 +280,7 @@ def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
 
-def save_atomic(path: Path, data: dict) -> os.stat_result:
+def save_atomic(path: Path, data: dict[str, Any]) -> os.stat_result:
     """Write `data` to `path` so that a crash leaves either the old file or the new one."""
     return write_atomic(path, *dump_chunks(data))
 
@@ -476,7 +477,7 @@ class SlugTable(Table):
 class AtomicJSONStorage(Storage):
     """TinyDB storage over data already parsed; every write goes to disk atomically, or not at all."""
 
-    def __init__(self, path: str | os.PathLike, data: dict | None = None, read_only: bool = False,
+    def __init__(self, path: str | os.PathLike, data: dict[str, Any] | None = None, read_only: bool = False,
                  identity: FileIdentity | None = None) -> None:
         self.path = Path(path)
         # A symlinked database is read, checked and saved at its real target: the link stays a link.
@@ -490,16 +491,16 @@ class AtomicJSONStorage(Storage):
         # What the file was when loaded or last saved here: a save over anything else is refused.
         self.identity = identity
 
-    def read(self) -> dict:
+    def read(self) -> dict[str, Any]:
         return self._data
 
-    def write(self, data: dict) -> None:
+    def write(self, data: dict[str, Any]) -> None:
         if self.read_only:
             raise ReadOnly(f"{self.path} is open read-only")
         self._save(data)
         self._data = data  # only once the disk has it
 
-    def _save(self, data: dict) -> None:
+    def _save(self, data: dict[str, Any]) -> None:
         """Check the file is still the one we loaded, keep it as the backup, then replace it."""
         try:
             unchanged = self.identity.same_stat(self.target.stat())
@@ -541,5 +542,5 @@ class SlugDB(TinyDB):
     table_class = SlugTable
 
 
-def open_tinydb(path: Path, data: dict, read_only: bool, identity: FileIdentity | None = None) -> SlugDB:
+def open_tinydb(path: Path, data: dict[str, Any], read_only: bool, identity: FileIdentity | None = None) -> SlugDB:
     return SlugDB(path, storage=AtomicJSONStorage, data=data, read_only=read_only, identity=identity)

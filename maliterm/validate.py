@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
+from typing import Any
 
 from maliterm import dates
 from maliterm import model as m
@@ -159,7 +160,7 @@ def fields_ok(fields: dict[str, Check], required: tuple[str, ...]) -> Callable[[
     return ok
 
 
-def check_fields(record: dict, fields: dict[str, Check], required: tuple[str, ...], ctx) -> Iterator[tuple[str, str, str]]:
+def check_fields(record: dict[str, Any], fields: dict[str, Check], required: tuple[str, ...], ctx) -> Iterator[tuple[str, str, str]]:
     for name in required:
         if name not in record:
             yield f".{name}", "is missing", "a value"
@@ -245,7 +246,7 @@ def alias(v, ctx):
 alias.ok = lambda v, ctx: text.ok(v, ctx) if type(v) is str else ALIAS.ok(v, ctx) and not next(_in_order(v, "start", "end"), None)
 
 
-def _in_order(rec: dict, first: str, then: str) -> Iterator[tuple[str, str, str]]:
+def _in_order(rec: dict[str, Any], first: str, then: str) -> Iterator[tuple[str, str, str]]:
     """`then` is not before `first` (when both are valid dates)."""
     a, b = rec.get(first), rec.get(then)
     if isinstance(a, str) and isinstance(b, str) and not dates.problem(a) and not dates.problem(b):
@@ -294,7 +295,7 @@ SPECS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
 }
 
 
-def _relation_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
+def _relation_extra(rec: dict[str, Any], ctx: Context) -> Iterator[tuple[str, str, str]]:
     """`to` points at an event for claims and at an actor otherwise; a group cannot split from itself."""
     kind = rec.get("type")
     target = ("events",) if kind in m.EVENT_RELATION_TYPES else ("actors",)
@@ -308,7 +309,7 @@ def _relation_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
         yield ".ended_by", "is set on a relation with no .end", "an .end date for what was ended"
 
 
-def _actor_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
+def _actor_extra(rec: dict[str, Any], ctx: Context) -> Iterator[tuple[str, str, str]]:
     """Only people are born and die, and not in the wrong order."""
     for name in ("born", "died"):
         if name in rec and rec.get("kind") != "person":
@@ -316,7 +317,7 @@ def _actor_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
     yield from _in_order(rec, "born", "died")
 
 
-def _event_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
+def _event_extra(rec: dict[str, Any], ctx: Context) -> Iterator[tuple[str, str, str]]:
     """One way to say where: `place` for one, `places` for several."""
     if "place" in rec and "places" in rec:
         yield ".places", "is set beside .place", "either .place (one place) or .places (several), not both"
@@ -385,7 +386,7 @@ def validate(data: object, path: str, only: Collection[tuple[str, str]] | None =
     return problems
 
 
-def _within_cycles(places: dict) -> Iterator[tuple[str, str, str]]:
+def _within_cycles(places: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
     """One problem per cycle of places each `within` the next (a place inside itself, at any depth),
     named at its smallest id: every place-in-place walk would go round it forever."""
     done: set[str] = set()
@@ -407,7 +408,7 @@ def _within_cycles(places: dict) -> Iterator[tuple[str, str, str]]:
 _FAST: dict[str, Callable[[object, Context], bool]] = {}
 
 
-def _record_ok(table: str, rec: dict, ctx: Context) -> bool:
+def _record_ok(table: str, rec: dict[str, Any], ctx: Context) -> bool:
     """True only when `record_problems` would find nothing; fast, for whole files."""
     if table == "meta":
         return False  # one record, with its own rule: the full check costs nothing
@@ -417,7 +418,7 @@ def _record_ok(table: str, rec: dict, ctx: Context) -> bool:
     return ok and not (table in EXTRA and next(EXTRA[table](rec, ctx), None))
 
 
-def record_problems(table: str, rec: dict, ctx: Context) -> list[tuple[str, str, str]]:
+def record_problems(table: str, rec: dict[str, Any], ctx: Context) -> list[tuple[str, str, str]]:
     """The problems in one record's fields, as (".field" path, what, expected)."""
     fields, required = SPECS[table]
     found = list(check_fields(rec, fields, required, ctx))

@@ -49,7 +49,7 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
     ]
 
     def __init__(self, store, title: str, fields: tuple[Field, ...], values: dict,
-                 save: Callable[[dict, dict, frozenset], object], new_record: Callable[[str, str], None] | None = None) -> None:
+                 save: Callable[[dict, dict, frozenset], object], new_record: Callable[[RefPicker, str], None] | None = None) -> None:
         """`new_record(table, typed)` opens a form for a new record of that table (a new source, say)."""
         super().__init__()
         self.store = store

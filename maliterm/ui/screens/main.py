@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header, LoadingIndicator, ProgressBar, Static
 
 from maliterm import dates
@@ -26,6 +28,10 @@ from maliterm.ui.widgets.footer import KeyFooter
 from maliterm.ui.widgets.line_list import LineList
 from maliterm.ui.worker_errors import ReportsWorkerErrors
 
+if TYPE_CHECKING:
+    from maliterm.store import Store
+    from maliterm.ui.app import MalitermApp
+
 LOAD_PHASES = ("reading", "checking", "indexing")  # what Store.open reports, in order
 LOAD_WORDS = {"reading": "reading and parsing", "checking": "checking every record", "indexing": "indexing"}
 OPEN_AT_ONCE = 2_000_000  # bytes: a file this small opens before the first frame; larger ones in a worker
@@ -33,6 +39,9 @@ NARROW = 120  # below this many columns the panes stack: timeline on top, dossie
 
 
 class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
+    if TYPE_CHECKING:
+        app = getters.app(MalitermApp)  # the app's own attributes (store, load_error), typed
+
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="Search names and every text: facts, quotations, notes, sources"),
         Binding("f", "filter", "Filter", tooltip="Filter the timeline by actor, place, type or dates"),
@@ -62,7 +71,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         super().__init__()
         self.path = path
         self.read_only = read_only
-        self.store = None
+        self.store: Store | None = None
         self.history: list[Target] = []
         self.position = -1
 
@@ -156,6 +165,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
     @work(thread=True, exclusive=True, group="search-index", exit_on_error=False, description="Search index not built")
     def warm_search(self) -> None:
         """Build the search index after the panes show, so the first `/` keystroke is instant."""
+        assert self.store is not None  # started once it is loaded
         self.store.prepare_search()
 
     @work(thread=True, exclusive=True, group="fulltext-index", exit_on_error=False,
@@ -384,7 +394,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         if self.maximized is not None:
             self.minimize()
         elif self.focused is not None:
-            pane = next((a for a in self.focused.ancestors_with_self if getattr(a, "allow_maximize", False)
+            pane = next((a for a in self.focused.ancestors_with_self if isinstance(a, Widget) and getattr(a, "allow_maximize", False)
                          and a.has_class("pane")), None)
             if pane is not None:
                 self.maximize(pane, container=False)
@@ -401,8 +411,8 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         if focused is not None:
             panes.remove(focused)
             panes.insert(0, focused)
-        inner = {TimelinePane: [LineList], DossierPane: [LineList], RelationsPane: [RelationsTree]}
-        sections = [(p.BINDING_GROUP_TITLE + (" (focused)" if p is focused else ""), p.HELP,
+        inner: dict[type, list[type]] = {TimelinePane: [LineList], DossierPane: [LineList], RelationsPane: [RelationsTree]}
+        sections = [((p.BINDING_GROUP_TITLE or "") + (" (focused)" if p is focused else ""), p.HELP or "",
                      [type(p), *inner[type(p)]]) for p in panes]
         sections.append(("Everywhere", "", [type(self), type(self.app)]))
         from maliterm.ui.screens.help import HelpScreen
