@@ -6,6 +6,7 @@ and the conversion and checks are tested without a UI.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,7 +220,7 @@ def form_value(field: Field, value: object) -> object:
     """A field's value as the form holds it, so a record's value and a typed one compare equal
     when they mean the same (a list and "a, b"; None and ""; 12.5 and "12.5")."""
     if field.kind == "list":
-        return split_list(value) if isinstance(value, str) else list(value or [])
+        return split_list(value) if isinstance(value, str) else list(value) if isinstance(value, Iterable) else []
     if field.kind == "bool":
         return bool(value)
     if field.kind in ("choice", "ref"):

@@ -23,7 +23,7 @@ import re
 import sqlite3
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,7 +191,7 @@ class FullText:
         self.seen = tables
         return True
 
-    def query(self, text: str, limit: int = 20, aliases: list[str] = ()) -> list[TextHit]:
+    def query(self, text: str, limit: int = 20, aliases: Sequence[str] = ()) -> list[TextHit]:
         """Best hits first; `aliases` are other names of what `text` names, found as phrases too."""
         expr = match_expression(text, aliases)
         if not expr:
@@ -245,7 +245,7 @@ def _marks(marked: str, opening: str, closing: str) -> list[tuple[int, int]]:
     return out
 
 
-def match_expression(text: str, aliases: list[str] = ()) -> str:
+def match_expression(text: str, aliases: Sequence[str] = ()) -> str:
     """An FTS5 query for `text`: its content words, all required, each quoted (the user's text is
     never FTS5 syntax: `"`, `*`, `NEAR`, `OR` in it are words); or any alias as a phrase."""
     words = content_words(fold(text)) if fold(text) else []

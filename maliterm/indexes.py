@@ -10,13 +10,16 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from functools import cached_property
 
 from maliterm import dates, references
 from maliterm import model as m
 from maliterm.folding import fold
 from maliterm.history import Edit, RecordChange
+
+
+_T = TypeVar("_T")  # what an index's lists hold
 
 
 def _span_years(date: str) -> int:
@@ -48,7 +51,7 @@ def _record_id(rec: dict[str, Any]) -> str:
     return rec["id"]
 
 
-def _drop(index: dict[str, list], key: str, at: object, rank: Callable[[object], object]) -> None:
+def _drop(index: dict[str, list[_T]], key: str, at: Any, rank: Callable[[_T], Any]) -> None:
     """Take the item ranked `at` out of `index[key]`, a list sorted by `rank`, if it is there;
     a list left empty goes, as a full build would not have made it. The list is replaced, never
     changed in place: an earlier snapshot may share it."""
@@ -63,7 +66,7 @@ def _drop(index: dict[str, list], key: str, at: object, rank: Callable[[object],
             index[key] = items[:i] + items[i + 1:]
 
 
-def _put(index: dict[str, list], key: str, item: object, rank: Callable[[object], object]) -> None:
+def _put(index: dict[str, list[_T]], key: str, item: _T, rank: Callable[[_T], Any]) -> None:
     """Put `item` in `index[key]`, a list sorted by `rank`, in its place (replacing one of equal rank);
     a new list, as in `_drop`."""
     items = index.get(key, [])
@@ -85,6 +88,10 @@ class ReadView(Protocol):
     def events_by_place(self) -> Mapping[str, list[str]]: ...
     @property
     def event_keys(self) -> list[tuple[int, int, int]]: ...
+    @property
+    def event_pos(self) -> Mapping[str, int]: ...
+    @property
+    def places_within(self) -> Mapping[str, list[str]]: ...
 
     def events_in_order(self) -> list[str]: ...
     def events_between(self, start: str | None, end: str | None) -> list[str]: ...
@@ -106,12 +113,12 @@ class FrozenTable(dict):
     def __copy__(self) -> dict[str, Any]:
         return dict(self)
 
-    def __deepcopy__(self, memo: dict[str, Any]) -> dict[str, Any]:
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
         import copy
 
         return {k: copy.deepcopy(v, memo) for k, v in self.items()}
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
         return dict, (dict(self),)
 
 

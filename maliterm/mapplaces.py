@@ -62,8 +62,7 @@ def place_counts(store, event_ids: list[str]) -> Counter[str]:
         return Counter({p: len(es) for p, es in store.events_by_place.items() if es})
     cache = _positions(store)
     k = _slice_start(store, event_ids) if len(event_ids) > SLICE_FROM else len(event_ids)
-    counts = Counter(map(cache.place_of.get, event_ids[:k]))
-    counts.pop(None, None)
+    counts = Counter(filter(None, map(cache.place_of.get, event_ids[:k])))  # None: an event at no place
     if k < len(event_ids):  # a stretch of the timeline: two binary searches a place
         lo, hi = store.event_pos[event_ids[k]], store.event_pos[event_ids[-1]] + 1
         for p, ps in cache.positions.items():

@@ -99,7 +99,7 @@ def cascade(tables: Tables, table: str, rid: str) -> dict[tuple[str, str], dict[
     fresh = {rid}
     while fresh:
         ctx = _context(tables, gone)
-        view = {t: {k: out.get((t, k), r) for k, r in recs.items() if out.get((t, k), r) is not None}
+        view = {t: {k: now for k, r in recs.items() if (now := out.get((t, k), r)) is not None}
                 for t, recs in tables.items()}
         fresh = set()
         for t, key, rec in _mentioning(view, gone):

@@ -201,7 +201,7 @@ class SearchIndex:
                 offer(i, 98 if key == sq else 78 + 8 * len(sq) / len(key))
         cq = " ".join(words)
         if len(best) < limit and len(cq) >= 3:
-            shared = Counter()
+            shared: Counter[int] = Counter()
             for g in _trigrams(cq):
                 shared.update(self.grams.get(g, ()))
             # Names sharing as many trigrams go in data order, never set order: the same pool every run.

@@ -221,6 +221,7 @@ def overview(store, f: EventFilter = EventFilter(), by: str = "month", top: int 
     if (found := cols.overviews.get(key)) is not None:
         return replace(found, filter=f)
     if run:
+        assert first is not None and last is not None  # what `run` says
         lo, hi = first, last + 1  # ids in timeline order, each once, as many as the run holds: that run
 
         def column(values: list) -> list:
@@ -245,8 +246,7 @@ def overview(store, f: EventFilter = EventFilter(), by: str = "month", top: int 
             c[1] += sum(map(itemgetter(1), pairs))
 
     def counted(values: Iterable[str | None], limit: int | None) -> list[Group]:
-        counts = Counter(values)
-        counts.pop(None, None)
+        counts = Counter(filter(None, values))  # None: no actor, place or type
         return [Group(key, n) for key, n in _most(counts.items(), limit)]
 
     actors = column(cols.actors)

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from tinydb import TinyDB
@@ -40,7 +40,7 @@ from maliterm.errors import FileChanged, InvalidDatabase, Problem, ReadOnly, Sav
 DUMP_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
 
-def dump_chunks(data: dict[str, Any]) -> tuple[bytes, bytes]:
+def dump_chunks(data: object) -> tuple[bytes, bytes]:
     """`dumps(data)` in two pieces: joining them would copy the whole file once more in memory.
 
     Characters a terminal would obey (C1, bidi, invisible) are written as `\\u` escapes, so
@@ -48,7 +48,7 @@ def dump_chunks(data: dict[str, Any]) -> tuple[bytes, bytes]:
     return json_bytes(orjson.dumps(data, option=DUMP_OPTIONS)), b"\n"
 
 
-def dumps(data: dict[str, Any]) -> bytes:
+def dumps(data: object) -> bytes:
     return b"".join(dump_chunks(data))
 
 
@@ -113,7 +113,7 @@ def max_bytes() -> int:
 def size_text(n: int) -> str:
     if n < 1024:
         return f"{n} bytes"
-    unit = max((u for u in "KMGT" if n >= _UNITS[u]), key=_UNITS.get)
+    unit = max((u for u in "KMGT" if n >= _UNITS[u]), key=_UNITS.__getitem__)
     return f"{n / _UNITS[unit]:,.1f} {unit}iB"
 
 
@@ -471,7 +471,7 @@ def _fsync_dir(folder: Path) -> None:
 class SlugTable(Table):
     """A TinyDB table keyed by each record's slug instead of a running number."""
 
-    document_id_class = str
+    document_id_class = str  # type: ignore[assignment]  # TinyDB annotates it type[int], yet documents other id classes
 
 
 class AtomicJSONStorage(Storage):
@@ -484,7 +484,10 @@ class AtomicJSONStorage(Storage):
         self.target = Path(os.path.realpath(self.path))
         self.read_only = read_only
         if data is None:
-            data, identity = load_with_identity(self.target)
+            loaded, identity = load_with_identity(self.target)
+            if not isinstance(loaded, dict):
+                raise _fail(self.target, "the top level is not an object", "an object of tables")
+            data = loaded
         elif identity is None:
             identity = read_with_identity(self.target)[1]  # the caller read `data` from this file just now
         self._data = data
@@ -540,6 +543,10 @@ class AtomicJSONStorage(Storage):
 
 class SlugDB(TinyDB):
     table_class = SlugTable
+
+    if TYPE_CHECKING:  # open_tinydb always gives it an AtomicJSONStorage
+        @property
+        def storage(self) -> AtomicJSONStorage: ...
 
 
 def open_tinydb(path: Path, data: dict[str, Any], read_only: bool, identity: FileIdentity | None = None) -> SlugDB:

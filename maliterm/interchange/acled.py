@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from maliterm import dates
 from maliterm import model as m
@@ -323,7 +324,7 @@ class Importer:
             if coords and not self._record(rid).get("coords"):
                 self._locate(rid, coords)
             return self._reuse("places", rid)
-        rec = {"id": self._place_slug(name, within), "name": name, "kind": kind, "cite": [cite]}
+        rec: dict[str, Any] = {"id": self._place_slug(name, within), "name": name, "kind": kind, "cite": [cite]}
         if within:
             rec["within"] = within
         if country:

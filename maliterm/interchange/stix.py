@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from maliterm import dates
 from maliterm import model as m
@@ -53,7 +54,7 @@ def bundle(store, now: datetime | None = None) -> dict:
 
     def sdo(kind: str, table: str, rec: dict, **props) -> None:
         ids[rec["id"]] = stix_id(kind, f"{table}/{rec['id']}")
-        obj = {"type": kind, "spec_version": "2.1", "id": ids[rec["id"]], "created": stamp, "modified": stamp}
+        obj: dict[str, Any] = {"type": kind, "spec_version": "2.1", "id": ids[rec["id"]], "created": stamp, "modified": stamp}
         obj.update({k: v for k, v in props.items() if v not in (None, "", [])})
         if rec.get("cite"):
             obj["external_references"] = _refs(store, rec["cite"])

@@ -43,7 +43,7 @@ def event_buckets(store, events: list[str]) -> tuple[list[tuple[str, int]], int]
         return [], year_only
     (y0, m0), (y1, m1) = min(months), max(months)
     if (y1 - y0) * 12 + m1 - m0 + 1 > MONTHS_MAX:
-        years = Counter()
+        years: Counter[int] = Counter()
         for (y, _), n in months.items():
             years[y] += n
         return [(str(y), years[y]) for y in range(y0, y1 + 1)], year_only

@@ -74,7 +74,7 @@ class FilterScreen(ModalScreen[EventFilter | None]):
         self.query_one("#filter-actor-choices").display = False
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        key = event.input.id.removeprefix("filter-")
+        key = (event.input.id or "").removeprefix("filter-")
         value, error = self._check(key, event.value.strip())
         self.query_one(f"#filter-{key}-error", Static).update(self._said(key, event.value.strip(), value, error))
         if key == "actor":

@@ -98,8 +98,8 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
 
     # ---- values and checks -----------------------------------------------------------------
 
-    def collect(self) -> dict:
-        values = {}
+    def collect(self) -> dict[str, object]:
+        values: dict[str, object] = {}
         for f in self.fields:
             w = self.query_one(f"#f-{f.name}")
             if isinstance(w, RefPicker):
@@ -111,12 +111,13 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
             elif isinstance(w, TextArea):
                 values[f.name] = w.text.strip()
             else:
+                assert isinstance(w, Input)  # the only other field widget
                 values[f.name] = w.value.strip()
         return values
 
     def _show(self, name: str, message: str | None) -> None:
         target = self.query(f"#e-{name}")
-        (target.first() if target else self.query_one("#e-form", Static)).update(clean(message or ""))
+        (target.first(Static) if target else self.query_one("#e-form", Static)).update(clean(message or ""))
 
     def check(self) -> bool:
         values, ok = self.collect(), True
@@ -135,7 +136,7 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
             self._show(f.name, problem(f, event.value.strip()))
 
     def on_ref_picker_changed(self, event: RefPicker.Changed) -> None:
-        self._show(event.picker.id.removeprefix("f-"), None)
+        self._show((event.picker.id or "").removeprefix("f-"), None)
 
     def on_ref_picker_wants_new(self, event: RefPicker.WantsNew) -> None:
         if self.new_record is not None:
@@ -164,10 +165,10 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
             result = self.save(values, changes, mine)
         except FileChanged as exc:
             self.app.call_from_thread(self._ask_reload, values, exc)
-            return
+            return None
         except Conflict as exc:
             self.app.call_from_thread(self._ask_conflict, values, exc, mine, theirs)
-            return
+            return None
         except MalitermError as exc:
             self.app.call_from_thread(self._failed, exc)  # beside the fields it is about; the form stays open
             if not isinstance(exc, InvalidDatabase):

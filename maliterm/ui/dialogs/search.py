@@ -67,7 +67,7 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[Target | None]):
         self.initial = query
         self.asked = ""  # the text whose hits are awaited or shown
         self.shown_for = ""  # the text whose hits are shown
-        self.hits = []
+        self.hits: list[fulltext.TextHit] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
@@ -109,7 +109,7 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[Target | None]):
         at = options.highlighted
         # Texts found below the names must not move a cursor a person already moved; a new query starts at the top.
         same = text == self.shown_for and at is not None and at < len(self.hits)
-        before = self.hits[at] if same else None
+        before = self.hits[at] if same and at is not None else None
         self.hits, self.shown_for = hits, text
         options.clear_options()
         options.add_options(Option(hit_label(self.store, h)) for h in hits)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from maliterm.render import DossierParts, dossier_parts, event_line
+from maliterm.render import DossierParts, Item, dossier_parts, event_line
 from maliterm.ui.messages import Navigate, Target
 from maliterm.ui.widgets.line_list import LineList
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 
 class DossierPane(Vertical, can_focus=False):
@@ -18,14 +23,14 @@ class DossierPane(Vertical, can_focus=False):
             "open it with enter, and a citation ([Hammer 2015 ¶13]) opens the source's text at that paragraph; CONTESTED marks facts whose sources disagree, each side shown with its source.")
     allow_maximize = True
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.store = None
+        self.store: Store | None = None
         self.target: Target | None = None
         self._parts = DossierParts([], [], [])
         # Wrapped lines above and below the events; the event lines are drawn only when shown.
-        self._head: list[tuple[Text, tuple[str, str] | None]] = []
-        self._tail: list[tuple[Text, tuple[str, str] | None]] = []
+        self._head: list[Item] = []
+        self._tail: list[Item] = []
         self._width = 0
 
     def on_mount(self) -> None:
@@ -39,7 +44,7 @@ class DossierPane(Vertical, can_focus=False):
     def list(self) -> LineList:
         return self.query_one(LineList)
 
-    def show(self, store, target: Target) -> None:
+    def show(self, store: Store, target: Target) -> None:
         self.store = store
         self.target = target
         rec = store.tables[target.table][target.id]
@@ -61,8 +66,8 @@ class DossierPane(Vertical, can_focus=False):
         width = max(self._width, 20)
         console = self.app.console
 
-        def wrapped(items: list[tuple[Text, tuple[str, str] | None]]) -> list[tuple[Text, tuple[str, str] | None]]:
-            lines: list[tuple[Text, tuple[str, str] | None]] = []
+        def wrapped(items: list[Item]) -> list[Item]:
+            lines: list[Item] = []
             for text, target in items:
                 if (target is not None and len(target) == 2) or text.cell_len <= width:
                     lines.append((text, target))
@@ -78,7 +83,7 @@ class DossierPane(Vertical, can_focus=False):
         """The dossier as plain text (what a person reads), for tests and copying."""
         return "\n".join(self._row(i).plain for i in range(self.list.count))
 
-    def _line(self, index: int) -> tuple[Text | None, tuple[str, str] | None]:
+    def _line(self, index: int) -> tuple[Text | None, tuple[str, str] | tuple[str, str, int] | None]:
         """Line `index` of the dossier and what it opens; the text is None for an event line, drawn by `_row`."""
         if index < len(self._head):
             return self._head[index]
@@ -92,6 +97,7 @@ class DossierPane(Vertical, can_focus=False):
         text, target = self._line(index)
         if text is not None:
             return text
+        assert target is not None and self.store is not None  # an event line
         if target[1] not in self.store.tables["events"]:  # deleted by a save not yet shown here
             return Text("  (deleted)", style="dim italic")
         return event_line(self.store, target[1])

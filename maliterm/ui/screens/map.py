@@ -186,6 +186,7 @@ class MapScreen(ReportsWorkerErrors, Screen[Target | None]):
 
     @on(OptionList.OptionSelected, "#map-unplaced")
     def open_unplaced(self, message: OptionList.OptionSelected) -> None:
+        assert message.option.id is not None  # each option is made with its place's id
         self.dismiss(Target("places", message.option.id))
 
     def action_filter(self) -> None:

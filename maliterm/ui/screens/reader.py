@@ -154,7 +154,7 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
         elif len(ids) == 1:
             self.dismiss(Target(*ids[0]))
         else:
-            choices = [(f"{t}/{rid}", literal_line(f"{editing.TITLES[t]}: {self.store.name(rid)}")) for t, rid in ids]
+            choices: list[tuple[str, str | Text]] = [(f"{t}/{rid}", literal_line(f"{editing.TITLES[t]}: {self.store.name(rid)}")) for t, rid in ids]
             self.app.push_screen(ChoiceScreen(f"Records citing ¶{para}", choices),
                                  lambda key: key and self.dismiss(Target(*key.split("/", 1))))
 
@@ -178,7 +178,7 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
     def action_new(self) -> None:
         if (preset := self._cited_here()) is None:
             return
-        choices = [(t, f"New {editing.TITLES[t]}" + (" (the selected sentence)" if t == "quotes" else ""))
+        choices: list[tuple[str, str | Text]] = [(t, f"New {editing.TITLES[t]}" + (" (the selected sentence)" if t == "quotes" else ""))
                    for t in NEW_CITED]
 
         def chosen(table: str | None) -> None:

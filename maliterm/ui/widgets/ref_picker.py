@@ -93,6 +93,7 @@ class RefPicker(Vertical):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        assert event.option.id is not None  # every option is made with its record's id
         self._choose(event.option.id)
 
     def _choose(self, rid: str) -> None:
