@@ -21,7 +21,7 @@ class Field:
     label: str
     kind: str  # text, longtext, date, choice, ref, list, bool, number
     required: bool = False
-    choices: tuple = ()
+    choices: tuple[str | int, ...] = ()
     tables: tuple[str, ...] = ()  # for refs: which tables the picker offers
     hint: str = ""
 
@@ -181,7 +181,7 @@ def build(table: str, values: dict[str, Any], original: dict[str, Any] | None, t
     return record
 
 
-def keep_alias_details(names: list, before: list) -> list:
+def keep_alias_details(names: list[str], before: list[Any]) -> list[Any]:
     """The typed aliases, each one still named as before keeping its language, script and period."""
     details = {a["name"]: a for a in before if isinstance(a, dict)}
     return [details.get(n, n) if isinstance(n, str) else n for n in names]

@@ -48,7 +48,8 @@ def _places_within(places: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
 
 
 def _record_id(rec: dict[str, Any]) -> str:
-    return rec["id"]
+    rid: str = rec["id"]
+    return rid
 
 
 def _drop(index: dict[str, list[_T]], key: str, at: Any, rank: Callable[[_T], Any]) -> None:
@@ -97,7 +98,7 @@ class ReadView(Protocol):
     def events_between(self, start: str | None, end: str | None) -> list[str]: ...
 
 
-class FrozenTable(dict):
+class FrozenTable(dict[str, Any]):
     """A dict that refuses to change: a snapshot's tables, shared by every reader and by later
     snapshots. Still a dict for orjson, json and `isinstance`; a copy (`dict(t)`, `copy.deepcopy`)
     is an ordinary dict. The writer builds a new one with `frozen` (or dict's own methods)."""
@@ -107,7 +108,7 @@ class FrozenTable(dict):
 
     __setitem__ = __delitem__ = pop = popitem = clear = update = setdefault = __ior__ = _refuse  # type: ignore[assignment]
 
-    def copy(self) -> dict[str, Any]:  # type: ignore[override]
+    def copy(self) -> dict[str, Any]:
         return dict(self)
 
     def __copy__(self) -> dict[str, Any]:
@@ -188,7 +189,8 @@ class Snapshot:
 
     @property
     def meta(self) -> dict[str, Any]:
-        return self.tables["meta"].get("meta", {})
+        meta: dict[str, Any] = self.tables["meta"].get("meta", {})
+        return meta
 
     def counts(self) -> dict[str, int]:
         return {t: len(self.tables[t]) for t in m.TABLES if t != "meta"}
@@ -198,10 +200,12 @@ class Snapshot:
         return self.tables[t][rid] if t else None
 
     def actor(self, rid: str) -> dict[str, Any]:
-        return self.tables["actors"][rid]
+        record: dict[str, Any] = self.tables["actors"][rid]
+        return record
 
     def event(self, rid: str) -> dict[str, Any]:
-        return self.tables["events"][rid]
+        record: dict[str, Any] = self.tables["events"][rid]
+        return record
 
     def name(self, rid: str) -> str:
         """The display name of any record id; the id itself when it names nothing."""

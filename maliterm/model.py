@@ -271,7 +271,8 @@ def aliases_text(record: dict[str, Any]) -> str:
 def event_places(event: dict[str, Any]) -> list[str]:
     """The places of an event, the first the main one: `place`, or the list in `places`."""
     if "places" in event:
-        return event["places"]
+        places: list[str] = event["places"]
+        return places
     return [event["place"]] if event.get("place") else []
 
 
@@ -282,10 +283,13 @@ def is_contested(record: dict[str, Any]) -> bool:
 
 def label(table: str, record: dict[str, Any]) -> str:
     """The one-line name a person sees for a record of any table."""
+    name: str  # what a valid record holds there
     if table == "events":
-        return record.get("title", record["id"])
-    if table == "quotes":
-        return record.get("text", record["id"])
-    if table == "relations":
-        return f"{record.get('from')} {record.get('type')} {record.get('to')}"
-    return record.get("name") or record.get("title") or record["id"]
+        name = record.get("title", record["id"])
+    elif table == "quotes":
+        name = record.get("text", record["id"])
+    elif table == "relations":
+        name = f"{record.get('from')} {record.get('type')} {record.get('to')}"
+    else:
+        name = record.get("name") or record.get("title") or record["id"]
+    return name

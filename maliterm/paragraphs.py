@@ -116,7 +116,7 @@ class _Blocks(HTMLParser):
         if text.strip():
             self.out.append(text)
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "body":
             self.skip = 0  # a head never closed ends here: the body is never dropped with it
         if tag in _DROPPED:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -33,7 +34,7 @@ def value_at(rec: object, path: list[str | int]) -> object:
     return rec
 
 
-def _mentioning(tables: Tables, ids: set[str]):
+def _mentioning(tables: Tables, ids: set[str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(table, id, record) for every record with a string equal to one of `ids` somewhere in it.
 
     A cheap filter before validation: a whole table is skipped when its JSON has none of them.

@@ -15,6 +15,7 @@ import bisect
 import heapq
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -220,7 +221,7 @@ class SearchIndex:
         ranked = sorted(best.values(), key=lambda h: (-h.score, m.NAMED_TABLES.index(h.table), h.id))
         return ranked[:limit]
 
-    def _words(self, words: list[str], cap: int, offer) -> None:
+    def _words(self, words: list[str], cap: int, offer: Callable[[int, float], None]) -> None:
         """Score each name by the query's words it holds as whole words or word starts.
 
         A rare word weighs more than a common one (inverse document frequency, counted up to

@@ -294,7 +294,7 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
 
 
-def leftover_pattern(path: Path) -> re.Pattern:
+def leftover_pattern(path: Path) -> re.Pattern[str]:
     """The names of our temp files for `path` and its backup: 16 hex digits from `temp_name`, or
     the 8 characters of `tempfile.mkstemp`, which saves used before. Nothing else matches."""
     return re.compile(rf"\.{re.escape(path.name)}(?:\.bak)?\.(?:[0-9a-f]{{16}}|[a-z0-9_]{{8}})\.tmp")
@@ -477,7 +477,7 @@ class SlugTable(Table):
 class AtomicJSONStorage(Storage):
     """TinyDB storage over data already parsed; every write goes to disk atomically, or not at all."""
 
-    def __init__(self, path: str | os.PathLike, data: dict[str, Any] | None = None, read_only: bool = False,
+    def __init__(self, path: str | os.PathLike[str], data: dict[str, Any] | None = None, read_only: bool = False,
                  identity: FileIdentity | None = None) -> None:
         self.path = Path(path)
         # A symlinked database is read, checked and saved at its real target: the link stays a link.

@@ -152,7 +152,7 @@ class Store:
         self.took_over_lock_from: Holder | None = None  # a writer that died without closing
         self.leftovers_removed: list[Path] = []  # temp files of saves that died, deleted at open
         self.leftovers_kept: list[str] = []  # ... or why one could not be
-        self._release = lambda: None
+        self._release: Callable[[], object] = lambda: None
         self._search: SearchIndex | None = None
         self._search_of: Snapshot | None = None  # the snapshot `_search` describes
         self._search_lock = threading.Lock()  # a query and the update after a save take turns (milliseconds)
@@ -175,7 +175,7 @@ class Store:
                               refusal, published)
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None, read_only: bool = False,
+    def open(cls, path: str | os.PathLike[str] | None = None, read_only: bool = False,
              progress: Callable[[str], None] | None = None) -> "Store":
         """Open a file; `progress(phase)` hears "reading", "checking" and "indexing" as they start."""
         p = Path(path) if path is not None else default_path()
@@ -230,7 +230,7 @@ class Store:
         """The records and indexes as of the last save: immutable, safe to read from any thread."""
         return self._writer.snapshot
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         # Every read the snapshot answers (`tables`, `get`, `name`, `event_order`, ...), from the current one.
         if name.startswith("__") or name in ("_writer",):
             raise AttributeError(name)
@@ -304,7 +304,7 @@ class Store:
                 with self._search_lock:
                     self._search, self._search_of = index, built_from
                     self._catch_up(self.snapshot, None)
-        return self._search  # type: ignore[return-value]
+        return self._search
 
     def search(self, text: str, limit: int = 20) -> list[Hit]:
         index = self.prepare_search()
