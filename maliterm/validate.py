@@ -26,18 +26,26 @@ MAX_TEXT = 100_000
 # A check may also carry `ok(value, ctx) -> bool`, the same rule as one expression: whole-file
 # validation runs those (the generators cost 3-4x more at 100k records) and asks the check
 # itself for its messages only when `ok` says no. `ok` must never accept what the check rejects.
-Check = Callable[[object, "Context"], Iterator[tuple[str, str, str]]]
+Findings = Iterator[tuple[str, str, str]]
+Check = Callable[[object, "Context"], Findings]
+Ok = Callable[[Any, "Context"], bool]
 
 
-def _ok(check: Check) -> Callable[[object, "Context"], bool]:
+def _ok(check: Check) -> Ok:
     """The check's fast predicate; for a check without one, "yields nothing"."""
-    return getattr(check, "ok", None) or (lambda v, ctx: next(iter(check(v, ctx)), None) is None)
+    ok: Ok | None = getattr(check, "ok", None)
+    return ok or (lambda v, ctx: next(iter(check(v, ctx)), None) is None)
+
+
+def with_ok(check: Check, ok: Ok) -> None:
+    """Give `check` its fast predicate, read back by `_ok` (an attribute of a function: typed here once)."""
+    setattr(check, "ok", ok)
 
 
 class Context:
     """What checks need beyond the value: the ids of every table, for references."""
 
-    def __init__(self, ids: dict[str, set[str]]) -> None:
+    def __init__(self, ids: dict[str, Collection[str]]) -> None:
         self.ids = ids
 
 
@@ -46,7 +54,7 @@ def _type_name(v: object) -> str:
             int: "a number", float: "a number", type(None): "null"}.get(type(v), type(v).__name__)
 
 
-def text(v, ctx):
+def text(v: Any, ctx: Context) -> Findings:
     if not isinstance(v, str):
         yield "", f"is {_type_name(v)}", "a string"
     elif not v.strip():
@@ -55,28 +63,28 @@ def text(v, ctx):
         yield "", f"is {len(v):,} characters long", f"at most {MAX_TEXT:,} characters"
 
 
-text.ok = lambda v, ctx: type(v) is str and len(v) <= MAX_TEXT and not (v.isspace() or not v)
+with_ok(text, lambda v, ctx: type(v) is str and len(v) <= MAX_TEXT and not (v.isspace() or not v))
 
 
-def boolean(v, ctx):
+def boolean(v: Any, ctx: Context) -> Findings:
     if not isinstance(v, bool):
         yield "", f"is {_type_name(v)}", "true or false"
 
 
-boolean.ok = lambda v, ctx: v is True or v is False
+with_ok(boolean, lambda v, ctx: v is True or v is False)
 
 
-def date(v, ctx):
+def date(v: Any, ctx: Context) -> Findings:
     if not isinstance(v, str):
         yield "", f"is {_type_name(v)}", f"a date string: {dates.FORMAT_HINT}"
     elif why := dates.problem(v):
         yield "", why, dates.FORMAT_HINT
 
 
-date.ok = lambda v, ctx: type(v) is str and dates.problem(v) is None
+with_ok(date, lambda v, ctx: type(v) is str and dates.problem(v) is None)
 
 
-def timestamp(v, ctx):
+def timestamp(v: Any, ctx: Context) -> Findings:
     """A moment in UTC, ISO 8601 with a Z (the change log's `when`)."""
     ok = isinstance(v, str) and v.endswith("Z")
     if ok:
@@ -88,16 +96,16 @@ def timestamp(v, ctx):
         yield "", f"is {v!r}", "a UTC time like 2024-05-01T12:30:00.000000Z"
 
 
-def one_of(choices: tuple) -> Check:
-    def check(v, ctx):
+def one_of(choices: tuple[object, ...]) -> Check:
+    def check(v: Any, ctx: Context) -> Findings:
         if v not in choices:
             yield "", f"is {v!r}", "one of " + ", ".join(map(str, choices))
-    check.ok = lambda v, ctx: v in choices
+    with_ok(check, lambda v, ctx: v in choices)
     return check
 
 
 def ref(*tables: str) -> Check:
-    def check(v, ctx):
+    def check(v: Any, ctx: Context) -> Findings:
         if not isinstance(v, str):
             yield "", f"is {_type_name(v)}", f"the id of a record in {' or '.join(tables)}"
         elif not any(v in ctx.ids.get(t, ()) for t in tables):
@@ -106,14 +114,14 @@ def ref(*tables: str) -> Check:
             why = f"which is in {elsewhere}" if elsewhere else "which does not exist"
             yield "", f"refers to {v!r}, {why}", f"the id of a record in {' or '.join(tables)}"
     if len(tables) == 1:
-        check.ok = lambda v, ctx: type(v) is str and v in ctx.ids.get(tables[0], ())
+        with_ok(check, lambda v, ctx: type(v) is str and v in ctx.ids.get(tables[0], ()))
     else:
-        check.ok = lambda v, ctx: type(v) is str and any(v in ctx.ids.get(t, ()) for t in tables)
+        with_ok(check, lambda v, ctx: type(v) is str and any(v in ctx.ids.get(t, ()) for t in tables))
     return check
 
 
 def list_of(item: Check, min_len: int = 0) -> Check:
-    def check(v, ctx):
+    def check(v: Any, ctx: Context) -> Findings:
         if not isinstance(v, list):
             yield "", f"is {_type_name(v)}", "a list"
             return
@@ -124,33 +132,33 @@ def list_of(item: Check, min_len: int = 0) -> Check:
                 yield f"[{i}]{sub}", what, expected
     item_ok = _ok(item)
 
-    def ok(v, ctx) -> bool:
+    def ok(v: Any, ctx: Context) -> bool:
         if type(v) is not list or len(v) < min_len:
             return False
         for x in v:  # a plain loop: all() over a generator costs twice as much here
             if not item_ok(x, ctx):
                 return False
         return True
-    check.ok = ok
+    with_ok(check, ok)
     return check
 
 
 def obj(fields: dict[str, Check], required: tuple[str, ...] = ()) -> Check:
-    def check(v, ctx):
+    def check(v: Any, ctx: Context) -> Findings:
         if not isinstance(v, dict):
             yield "", f"is {_type_name(v)}", "an object"
             return
         yield from check_fields(v, fields, required, ctx)
-    check.ok = fields_ok(fields, required)
+    with_ok(check, fields_ok(fields, required))
     return check
 
 
-def fields_ok(fields: dict[str, Check], required: tuple[str, ...]) -> Callable[[object, "Context"], bool]:
+def fields_ok(fields: dict[str, Check], required: tuple[str, ...]) -> Ok:
     """`check_fields` as one predicate: an object with every required field and only known ones, all valid."""
     oks = {name: _ok(spec) for name, spec in fields.items()}
     need = frozenset(required)
 
-    def ok(v, ctx) -> bool:
+    def ok(v: Any, ctx: Context) -> bool:
         if type(v) is not dict or not need <= v.keys() or not v.keys() <= oks.keys():
             return False
         for k, x in v.items():
@@ -160,7 +168,7 @@ def fields_ok(fields: dict[str, Check], required: tuple[str, ...]) -> Callable[[
     return ok
 
 
-def check_fields(record: dict[str, Any], fields: dict[str, Check], required: tuple[str, ...], ctx) -> Iterator[tuple[str, str, str]]:
+def check_fields(record: dict[str, Any], fields: dict[str, Check], required: tuple[str, ...], ctx: Context) -> Findings:
     for name in required:
         if name not in record:
             yield f".{name}", "is missing", "a value"
@@ -173,31 +181,31 @@ def check_fields(record: dict[str, Any], fields: dict[str, Check], required: tup
             yield f".{name}{sub}", what, expected
 
 
-def number(v, ctx):
+def number(v: Any, ctx: Context) -> Findings:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         yield "", f"is {_type_name(v)}", "a number"
 
 
-number.ok = lambda v, ctx: type(v) is int or type(v) is float
+with_ok(number, lambda v, ctx: type(v) is int or type(v) is float)
 
 
-def count(v, ctx):
+def count(v: Any, ctx: Context) -> Findings:
     if isinstance(v, bool) or not isinstance(v, int) or v < 0:
         yield "", f"is {v!r}", "a whole number, 0 or more"
 
 
-count.ok = lambda v, ctx: type(v) is int and v >= 0
+with_ok(count, lambda v, ctx: type(v) is int and v >= 0)
 
 
-def value(v, ctx):
+def value(v: Any, ctx: Context) -> Findings:
     if isinstance(v, bool) or not isinstance(v, (int, float, str)):
         yield "", f"is {_type_name(v)}", "a number or a string"
 
 
-value.ok = lambda v, ctx: type(v) in (int, float, str)
+with_ok(value, lambda v, ctx: type(v) in (int, float, str))
 
 
-def coords(v, ctx):
+def coords(v: Any, ctx: Context) -> Findings:
     if not isinstance(v, dict) or set(v) != {"lat", "lon"}:
         yield "", f"is {v!r}", "an object {\"lat\": number, \"lon\": number}"
         return
@@ -218,22 +226,24 @@ CLAIM = obj(
 
 
 FACT = obj({"about": text, "claims": list_of(CLAIM, 1), "date": date, "contested": boolean}, ("about", "claims"))
+_FACT_OK = _ok(FACT)
 
 
-def fact(v, ctx):
+def fact(v: Any, ctx: Context) -> Findings:
     yield from FACT(v, ctx)
     if isinstance(v, dict) and v.get("contested") and isinstance(v.get("claims"), list) and len(v["claims"]) < 2:
         yield ".contested", "is true with one claim", "at least two claims, one for each side"
 
 
-fact.ok = lambda v, ctx: FACT.ok(v, ctx) and not (v.get("contested") and len(v["claims"]) < 2)
+with_ok(fact, lambda v, ctx: _FACT_OK(v, ctx) and not (v.get("contested") and len(v["claims"]) < 2))
 
 
 FACTS = list_of(fact)
 ALIAS = obj({"name": text, "lang": text, "script": text, "translit": text, "start": date, "end": date}, ("name",))
+_ALIAS_OK, _TEXT_OK = _ok(ALIAS), _ok(text)
 
 
-def alias(v, ctx):
+def alias(v: Any, ctx: Context) -> Findings:
     """A plain name, or an object that says its language, script and when it was used."""
     if isinstance(v, str):
         yield from text(v, ctx)
@@ -243,7 +253,7 @@ def alias(v, ctx):
         yield from _in_order(v, "start", "end")
 
 
-alias.ok = lambda v, ctx: text.ok(v, ctx) if type(v) is str else ALIAS.ok(v, ctx) and not next(_in_order(v, "start", "end"), None)
+with_ok(alias, lambda v, ctx: _TEXT_OK(v, ctx) if type(v) is str else _ALIAS_OK(v, ctx) and not next(_in_order(v, "start", "end"), None))
 
 
 def _in_order(rec: dict[str, Any], first: str, then: str) -> Iterator[tuple[str, str, str]]:
