@@ -53,6 +53,12 @@ def test_every_module_is_in_exactly_one_layer():
     assert {module: found for module, found in placed.items() if len(found) != 1} == {}
 
 
+def test_mypy_is_strict_for_exactly_the_core_and_the_store():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (strict,) = [o for o in config["tool"]["mypy"]["overrides"] if o.get("disallow_untyped_defs")]
+    assert sorted(strict["module"]) == sorted(contract_layers()[-2] + contract_layers()[-1])  # the two bottom layers
+
+
 def test_the_picture_shows_each_layer_with_its_modules():
     picture = layers_section().split("```\n", 2)[1]
     boxes = [box for box in re.split(r"[├┌└]─+[┤┐┘]\n", picture) if box.strip().startswith("│")]
