@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from maliterm.cli_support import db_option, db_path, err, fail, handles_errors, 
 from maliterm.interchange.commands import export, import_, merge_cmd, merge_driver, sync
 from maliterm.interchange.sources import source
 from maliterm.safe import one_line
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -108,7 +112,7 @@ def filter_options(f):
     return f
 
 
-def event_filter(store, actor, place, etype, start, end, contested):
+def event_filter(store: Store, actor, place, etype, start, end, contested):
     """The `EventFilter` the filter options describe, names resolved, dates checked."""
     from maliterm import dates
     from maliterm.timeline import EventFilter

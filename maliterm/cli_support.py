@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import orjson
@@ -15,6 +16,9 @@ from rich.console import Console
 
 from maliterm.errors import MalitermError
 from maliterm.safe import json_text, one_line
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 out = Console(highlight=False, soft_wrap=False, emoji=False)  # `:skull:` in data is text, not an emoji
 err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
@@ -54,7 +58,7 @@ def handles_errors(f):
     return wrapper
 
 
-def resolve_name(store, query: str, tables: tuple[str, ...] | None = None) -> tuple[str, dict]:
+def resolve_name(store: Store, query: str, tables: tuple[str, ...] | None = None) -> tuple[str, dict]:
     """`Store.resolve_match`, saying on stderr which record a partial name was taken for."""
     found = store.resolve_match(query, tables) if tables else store.resolve_match(query)
     if not found.exact:
@@ -63,7 +67,7 @@ def resolve_name(store, query: str, tables: tuple[str, ...] | None = None) -> tu
     return found.table, found.record
 
 
-def open_store(ctx: click.Context, db: Path | None, read_only: bool = True):
+def open_store(ctx: click.Context, db: Path | None, read_only: bool = True) -> Store:
     from maliterm.store import Store
 
     store = Store.open(db_path(ctx, db), read_only=read_only)

@@ -8,15 +8,19 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maliterm.errors import MalitermError, Problem
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 FORMATS = ("markdown", "html", "dot", "mermaid", "graphml", "stix", "csv")
 SUFFIXES = {"markdown": ".md", "html": ".html", "dot": ".dot", "mermaid": ".mmd", "graphml": ".graphml",
             "stix": ".json", "csv": ".csv"}
 
 
-def render(store, fmt: str, actor: str | None = None) -> str:
+def render(store: Store, fmt: str, actor: str | None = None) -> str:
     """The export as text; `actor` (an actor id) narrows it to that actor and its circle."""
     if fmt in ("markdown", "html"):
         from maliterm.interchange import report
@@ -41,7 +45,7 @@ def render(store, fmt: str, actor: str | None = None) -> str:
     raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
-def export_to(store, fmt: str, path: str | Path, actor: str | None = None) -> Path:
+def export_to(store: Store, fmt: str, path: str | Path, actor: str | None = None) -> Path:
     """Write an export to `path` (for the TUI's palette); MalitermError if it cannot be written."""
     path = Path(path)
     text = render(store, fmt, actor)

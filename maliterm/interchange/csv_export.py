@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import csv
 import re
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from maliterm import model as m
 from maliterm.interchange.acled import (
     CLASSIFICATION, COLUMNS, OUR_TAGS, OUTLET_LOC, acled_date, default_title, event_date_column, event_id_of,
 )
 from maliterm.safe import clean
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 RECEIVING = ("target", "victim", "responder")  # roles that put an actor of a non-ACLED event on side 2
 
@@ -36,7 +39,7 @@ def _column(cites: list[dict]) -> str | None:
     return None
 
 
-def _actor_columns(store, ev: dict) -> dict[str, str]:
+def _actor_columns(store: Store, ev: dict) -> dict[str, str]:
     cols: dict[str, list[str]] = {c: [] for c in ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")}
     for a in ev.get("actors", ()):
         col = _column(a.get("cite", ()))
@@ -47,7 +50,7 @@ def _actor_columns(store, ev: dict) -> dict[str, str]:
     return {c: "; ".join(names) for c, names in cols.items()}
 
 
-def _place_columns(store, ev: dict) -> dict[str, str]:
+def _place_columns(store: Store, ev: dict) -> dict[str, str]:
     places = m.event_places(ev)  # the first is the event's main place; CSV has room for one
     place = store.get(places[0]) if places else None
     if not place:
@@ -69,7 +72,7 @@ def _place_columns(store, ev: dict) -> dict[str, str]:
     return out
 
 
-def event_row(store, eid: str) -> dict[str, str]:
+def event_row(store: Store, eid: str) -> dict[str, str]:
     ev = store.event(eid)
     row = dict.fromkeys(COLUMNS, "")
     row["event_id_cnty"] = event_id_of(eid)
@@ -121,7 +124,7 @@ def uncell(text: str) -> str:
     return text[1:] if text[:1] == "'" and _FORMULA.match(text, 1) else text
 
 
-def write_csv(store, event_ids: list[str], fh: TextIO) -> None:
+def write_csv(store: Store, event_ids: list[str], fh: TextIO) -> None:
     writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for eid in event_ids:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from maliterm import dates
 from maliterm import model as m
@@ -19,6 +20,9 @@ from maliterm.lineage import Lineage, Node
 from maliterm.safe import clean
 from maliterm.render import cite_text, source_label
 from maliterm.timeline import casualty_summary
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 
 @dataclass
@@ -33,7 +37,7 @@ class Block:
 LINEAGE_VERBS = {"splinter_of": "split off", "merged_into": "merger", "renamed_to": "renamed"}
 
 
-def _cites(store, cites: list[dict]) -> str:
+def _cites(store: Store, cites: list[dict]) -> str:
     return cite_text(store, cites)
 
 
@@ -52,7 +56,7 @@ def _lineage_items(lin: Lineage, node: Node, depth: int = 0) -> list[tuple[int, 
     return items
 
 
-def _claim_line(store, claim: dict) -> str:
+def _claim_line(store: Store, claim: dict) -> str:
     text = claim["text"]
     if "value" in claim:
         text += f" = {claim['value']}" + (f" {claim['unit']}" if claim.get("unit") else "")
@@ -63,7 +67,7 @@ def _claim_line(store, claim: dict) -> str:
     return f"{text} [{_cites(store, claim['cite'])}]"
 
 
-def _scope(store, actor: str | None) -> tuple[list[str], list[str]]:
+def _scope(store: Store, actor: str | None) -> tuple[list[str], list[str]]:
     """The actors and events the report covers: everything, or one actor with its circle."""
     if actor is None:
         return sorted(store.tables["actors"], key=store.name), store.events_in_order()
@@ -75,7 +79,7 @@ def _scope(store, actor: str | None) -> tuple[list[str], list[str]]:
     return first, store.events_by_actor.get(actor, [])
 
 
-def build(store, actor: str | None = None) -> list[Block]:
+def build(store: Store, actor: str | None = None) -> list[Block]:
     actors, events = _scope(store, actor)
     title = store.title + (f": {store.name(actor)}" if actor else "")
     blocks = [Block("h1", title)]
@@ -144,7 +148,7 @@ def build(store, actor: str | None = None) -> list[Block]:
     return blocks
 
 
-def _cited_sources(store, covered: list[tuple[str, str]]) -> list[dict]:
+def _cited_sources(store: Store, covered: list[tuple[str, str]]) -> list[dict]:
     ids: set[str] = set()
 
     def walk(value: object) -> None:

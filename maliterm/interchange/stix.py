@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maliterm import dates
 from maliterm import model as m
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 NAMESPACE = uuid.UUID("6f0a3c4e-52b1-5d39-9a51-3f4b8e2d7c10")  # fixed forever: ids depend on it
 IDENTITY_CLASS = {"person": "individual", "other": "unknown"}
@@ -34,7 +37,7 @@ def timestamp(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
 
 
-def _refs(store, cites: list[dict]) -> list[dict]:
+def _refs(store: Store, cites: list[dict]) -> list[dict]:
     out = []
     for c in cites:
         ref = {"source_name": store.name(c["source"])}
@@ -47,7 +50,7 @@ def _refs(store, cites: list[dict]) -> list[dict]:
     return out
 
 
-def bundle(store, now: datetime | None = None) -> dict:
+def bundle(store: Store, now: datetime | None = None) -> dict:
     stamp = timestamp(now or datetime.now(UTC))
     ids: dict[str, str] = {}
     objects: list[dict] = []

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 
 @dataclass(frozen=True)
@@ -27,7 +31,7 @@ class Navigate(Message):
 
 
 class StoreLoaded(Message):
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
 

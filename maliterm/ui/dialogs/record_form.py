@@ -9,6 +9,7 @@ someone else changed meanwhile is kept, or, if the user changed it too, asked ab
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -25,6 +26,9 @@ from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.widgets.plain_fields import PlainInput, PlainTextArea
 from maliterm.ui.widgets.ref_picker import RefPicker
 from maliterm.ui.worker_errors import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 
 def field_of(where: str) -> str:
@@ -48,7 +52,7 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
         Binding("ctrl+s", "save", "Save", tooltip="Check and save (also enter on the last field)"),
     ]
 
-    def __init__(self, store, title: str, fields: tuple[Field, ...], values: dict,
+    def __init__(self, store: Store, title: str, fields: tuple[Field, ...], values: dict,
                  save: Callable[[dict, dict, frozenset], object], new_record: Callable[[RefPicker, str], None] | None = None) -> None:
         """`new_record(table, typed)` opens a form for a new record of that table (a new source, say)."""
         super().__init__()

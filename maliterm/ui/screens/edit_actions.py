@@ -113,6 +113,7 @@ class EditActions(_Host):
                    done: Callable[[Target | None], None]) -> None:
         from maliterm.ui.dialogs.record_form import RecordForm  # loaded on the first edit: a quicker start
 
+        assert self.store is not None  # the actions that open a form check it
         self.app.push_screen(RecordForm(self.store, title, fields, values, save, self._new_from_picker), done)
 
     def _new_from_picker(self, picker: RefPicker, typed: str) -> None:

@@ -174,6 +174,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         """Open or build the index of every text (seconds at 100k events): `/` shows name hits meanwhile."""
         from maliterm import fulltext  # loaded here: a quicker start
 
+        assert self.store is not None  # started once it is loaded
         fulltext.prepare(self.store)
 
     def on_store_loaded(self, message: StoreLoaded) -> None:
@@ -368,6 +369,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
     def _write_export(self, fmt: str, path: Path, actor: str | None) -> None:
         from maliterm.interchange import export_to
 
+        assert self.store is not None  # action_export checked it
         export_to(self.store, fmt, path, actor)  # a failure of any kind: the app's handler shows it
         self.app.call_from_thread(self.notify, one_line(f"Wrote {path}"), title="Export", markup=False)
 
