@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Container
 from datetime import datetime
+from typing import Any
 
 from maliterm.history import Edit
 from maliterm.locking import current_user, now_utc
 
 
-def entries(edit: Edit, action: str | None, taken: Container[str], when: datetime | None = None) -> list[dict]:
+def entries(edit: Edit, action: str | None, taken: Container[str], when: datetime | None = None) -> list[dict[str, Any]]:
     """Log records for `edit`; `action` overrides each change's own (add/edit/delete) for undo and redo.
 
     Ids are `change-<UTC time to the microsecond>-<n>`, n counting up past any id in `taken`.

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
+from typing import TYPE_CHECKING
 
 from maliterm import dates
 from maliterm.render import counted
 from maliterm.safe import literal_line
 from maliterm.stats import PERIODS, Group, Overview, type_label
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"  # horizontal: 0 to 8 eighths of a cell
 RISING = " ▁▂▃▄▅▆▇█"  # vertical: 0 to 8 eighths of a cell
@@ -75,13 +79,13 @@ def period_chart(ov: Overview, width: int, height: int) -> Text:
     return text
 
 
-def group_name(store, ov: Overview, key: str) -> Text:
+def group_name(store: Store, ov: Overview, key: str) -> Text:
     if ov.by in PERIODS:
         return Text(key)
     return Text(type_label(key)) if ov.by == "type" else literal_line(store.name(key))
 
 
-def groups_table(store, ov: Overview, bar_width: int = 30) -> Table:
+def groups_table(store: Store, ov: Overview, bar_width: int = 30) -> Table:
     """One row per period, actor, place or type: its events as a bar and in figures, and its deaths;
     the busiest periods marked."""
     table = Table(box=None, header_style="bold", pad_edge=False)
@@ -99,7 +103,7 @@ def groups_table(store, ov: Overview, bar_width: int = 30) -> Table:
     return table
 
 
-def top_table(store, title: str, groups: list[Group], kind: str, expand: bool = False) -> Table:
+def top_table(store: Store, title: str, groups: list[Group], kind: str, expand: bool = False) -> Table:
     """The most frequent actors, places or event types, with their event counts; `expand` fills the
     width given (a pane), else as wide as the names (a terminal's columns of tables)."""
     table = Table(title=title, title_justify="left", title_style="bold", box=None, header_style="bold",
@@ -115,7 +119,7 @@ def top_table(store, title: str, groups: list[Group], kind: str, expand: bool = 
     return table
 
 
-def contested_lines(store, ov: Overview, limit: int | None = None) -> Text:
+def contested_lines(store: Store, ov: Overview, limit: int | None = None) -> Text:
     """'Contested facts (N)' and one line per fact: date, event, what is disputed, how many sides."""
     text = Text().append(f"Contested facts ({len(ov.contested)})", style="bold")
     for c in ov.contested[:limit]:
@@ -127,7 +131,7 @@ def contested_lines(store, ov: Overview, limit: int | None = None) -> Text:
     return text
 
 
-def summary_line(store, ov: Overview) -> Text:
+def summary_line(store: Store, ov: Overview) -> Text:
     """`12 events, 40 killed (place Mali)`: the totals and the filter they are for."""
     text = Text().append(counted(ov.events, "event"), style="bold").append(", ")
     text.append(f"at least {ov.killed} killed", style="red")  # the smallest tally of each event

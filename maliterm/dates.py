@@ -125,7 +125,7 @@ def parse(text: str) -> FuzzyDate:
 def problem(text: object) -> str | None:
     """Why `text` is not a valid date, or None when it is."""
     try:
-        parse(text)  # type: ignore[arg-type]
+        parse(text)
     except DateError as exc:
         return str(exc)
     return None

@@ -6,7 +6,9 @@ and the conversion and checks are tested without a UI.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from maliterm import dates, schema
 from maliterm import model as m
@@ -20,7 +22,7 @@ class Field:
     label: str
     kind: str  # text, longtext, date, choice, ref, list, bool, number
     required: bool = False
-    choices: tuple = ()
+    choices: tuple[str | int, ...] = ()
     tables: tuple[str, ...] = ()  # for refs: which tables the picker offers
     hint: str = ""
 
@@ -111,7 +113,7 @@ def number(typed: object) -> int | float:
     return int(text) if text.lstrip("-").isdigit() else float(text)
 
 
-def values_of(table: str, record: dict) -> dict:
+def values_of(table: str, record: dict[str, Any]) -> dict[str, Any]:
     """The form's starting values for an existing record."""
     values = {f.name: record.get(f.name) for f in FORMS[table]}
     if "aliases" in values and record.get("aliases"):
@@ -121,7 +123,7 @@ def values_of(table: str, record: dict) -> dict:
     return values
 
 
-def build(table: str, values: dict, original: dict | None, taken: set[str] | dict) -> dict:
+def build(table: str, values: dict[str, Any], original: dict[str, Any] | None, taken: set[str] | dict[str, Any]) -> dict[str, Any]:
     """The record to save: the original with the form's fields applied, empty ones removed."""
     record = dict(original or {})
     for f in FORMS[table]:
@@ -164,15 +166,15 @@ def build(table: str, values: dict, original: dict | None, taken: set[str] | dic
     return record
 
 
-def keep_alias_details(names: list, before: list) -> list:
+def keep_alias_details(names: list[str], before: list[Any]) -> list[Any]:
     """The typed aliases, each one still named as before keeping its language, script and period."""
     details = {a["name"]: a for a in before if isinstance(a, dict)}
     return [details.get(n, n) if isinstance(n, str) else n for n in names]
 
 
-def add_claim(record: dict, values: dict, fact_index: int | None) -> dict:
+def add_claim(record: dict[str, Any], values: dict[str, Any], fact_index: int | None) -> dict[str, Any]:
     """The record with a claim added: to fact `fact_index` (which becomes contested) or as a new fact."""
-    claim: dict = {"text": values["text"], "cite": [{"source": values["cite_source"]}]}
+    claim: dict[str, Any] = {"text": values["text"], "cite": [{"source": values["cite_source"]}]}
     if values.get("cite_loc"):
         claim["cite"][0]["loc"] = values["cite_loc"]
     for key in ("unit", "by", "credibility"):
@@ -203,7 +205,7 @@ def form_value(field: Field, value: object) -> object:
     """A field's value as the form holds it, so a record's value and a typed one compare equal
     when they mean the same (a list and "a, b"; None and ""; 12.5 and "12.5")."""
     if field.kind == "list":
-        return split_list(value) if isinstance(value, str) else list(value or [])
+        return split_list(value) if isinstance(value, str) else list(value) if isinstance(value, Iterable) else []
     if field.kind == "bool":
         return bool(value)
     if field.kind in ("choice", "ref"):
@@ -211,7 +213,7 @@ def form_value(field: Field, value: object) -> object:
     return "" if value is None else str(value).strip()
 
 
-def changed_fields(fields: tuple[Field, ...], before: dict, after: dict) -> dict[str, tuple[object, object]]:
+def changed_fields(fields: tuple[Field, ...], before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[object, object]]:
     """{field: (old, new)} for the fields the user changed in a form that started from `before`."""
     out = {}
     for f in fields:
@@ -221,8 +223,8 @@ def changed_fields(fields: tuple[Field, ...], before: dict, after: dict) -> dict
     return out
 
 
-def apply_changes(table: str, current: dict | None, changes: dict[str, tuple[object, object]],
-                  taken: set[str] | dict, mine: frozenset[str] = frozenset(), path: str = "") -> dict:
+def apply_changes(table: str, current: dict[str, Any] | None, changes: dict[str, tuple[object, object]],
+                  taken: set[str] | dict[str, Any], mine: frozenset[str] = frozenset(), path: str = "") -> dict[str, Any]:
     """`current` (the record as it is at the save) with only the changed fields set to their new value.
 
     A field changed by the user that someone else changed meanwhile (its value now is neither

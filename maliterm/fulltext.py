@@ -24,14 +24,18 @@ import re
 import sqlite3
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maliterm import model as m
 from maliterm import schema
 from maliterm.folding import fold
 from maliterm.search import content_words
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 INDEX_VERSION = "1"  # bump when what is indexed, or how, changes: every index is then rebuilt
 TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -225,7 +229,7 @@ class FullText:
         self.seen = tables
         return True
 
-    def query(self, text: str, limit: int = 20, aliases: list[str] = ()) -> list[TextHit]:
+    def query(self, text: str, limit: int = 20, aliases: Sequence[str] = ()) -> list[TextHit]:
         """Best hits first; `aliases` are other names of what `text` names, found as phrases too."""
         expr = match_expression(text, aliases)
         if not expr:
@@ -279,7 +283,7 @@ def _marks(marked: str, opening: str, closing: str) -> list[tuple[int, int]]:
     return out
 
 
-def match_expression(text: str, aliases: list[str] = ()) -> str:
+def match_expression(text: str, aliases: Sequence[str] = ()) -> str:
     """An FTS5 query for `text`: its content words, all required, each quoted (the user's text is
     never FTS5 syntax: `"`, `*`, `NEAR`, `OR` in it are words); or any alias as a phrase."""
     words = content_words(fold(text)) if fold(text) else []
@@ -338,7 +342,7 @@ _open: "weakref.WeakKeyDictionary[object, FullText]" = weakref.WeakKeyDictionary
 _opening = threading.Lock()
 
 
-def prepare(store, on_build: Callable[[], None] = lambda: None) -> FullText:
+def prepare(store: Store, on_build: Callable[[], None] = lambda: None) -> FullText:
     """The store's full-text index, fresh: opened from the cache, updated after edits, or built
     (seconds at 100k events, after `on_build()`: call it in a worker)."""
     snap, digest = store.saved_state()
@@ -349,7 +353,7 @@ def prepare(store, on_build: Callable[[], None] = lambda: None) -> FullText:
         return ft
 
 
-def alias_names(store, text: str) -> list[str]:
+def alias_names(store: Store, text: str) -> list[str]:
     """Every name and alias of the records `text` names exactly (an abbreviation finds the full name)."""
     names: list[str] = []
     for rid in store.by_name.get(fold(text), ()):
@@ -359,7 +363,7 @@ def alias_names(store, text: str) -> list[str]:
     return names
 
 
-def name_hits(store, text: str, limit: int = 20) -> list[TextHit]:
+def name_hits(store: Store, text: str, limit: int = 20) -> list[TextHit]:
     """The name search's hits (`Store.search`: quick, no full-text index needed), as TextHits."""
     hits = []
     for h in store.search(text, limit):
@@ -384,7 +388,7 @@ def field_words(table: str, field: str) -> str:
     return _FIELD_WORDS.get(head, head)
 
 
-def search(store, text: str, limit: int = 20) -> list[TextHit]:
+def search(store: Store, text: str, limit: int = 20) -> list[TextHit]:
     """Names (fuzzy, typos forgiven) and every text (stemmed), best first, ties by table and id.
     Builds the index if it is not ready: in the TUI, `prepare` it in a worker first."""
     hits = {(h.table, h.id, h.field): h for h in name_hits(store, text, limit)}

@@ -8,14 +8,15 @@ for the store (validated, saved atomically, logged), so a crash never leaves hal
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
 class RecordChange:
     table: str
     id: str
-    before: dict | None  # None: the record did not exist
-    after: dict | None  # None: the record is deleted
+    before: dict[str, Any] | None  # None: the record did not exist
+    after: dict[str, Any] | None  # None: the record is deleted
 
     @property
     def action(self) -> str:

@@ -10,13 +10,16 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 from functools import cached_property
 
 from maliterm import dates, references
 from maliterm import model as m
 from maliterm.folding import fold
 from maliterm.history import Edit, RecordChange
+
+
+_T = TypeVar("_T")  # what an index's lists hold
 
 
 def _span_years(date: str) -> int:
@@ -35,7 +38,7 @@ def _order_key(date_prefix: str, title: str, eid: str) -> str:
     return f"{date_prefix}\x00{title}\x00{eid}"
 
 
-def _places_within(places: dict[str, dict]) -> dict[str, list[str]]:
+def _places_within(places: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     """Enclosing place -> the places directly within it, in id order (the lineage of places)."""
     children: dict[str, list[str]] = defaultdict(list)
     for pid in sorted(places):
@@ -44,11 +47,12 @@ def _places_within(places: dict[str, dict]) -> dict[str, list[str]]:
     return dict(children)  # a reader asking for a missing key must not add one
 
 
-def _record_id(rec: dict) -> str:
-    return rec["id"]
+def _record_id(rec: dict[str, Any]) -> str:
+    rid: str = rec["id"]
+    return rid
 
 
-def _drop(index: dict[str, list], key: str, at: object, rank: Callable[[object], object]) -> None:
+def _drop(index: dict[str, list[_T]], key: str, at: Any, rank: Callable[[_T], Any]) -> None:
     """Take the item ranked `at` out of `index[key]`, a list sorted by `rank`, if it is there;
     a list left empty goes, as a full build would not have made it. The list is replaced, never
     changed in place: an earlier snapshot may share it."""
@@ -63,7 +67,7 @@ def _drop(index: dict[str, list], key: str, at: object, rank: Callable[[object],
             index[key] = items[:i] + items[i + 1:]
 
 
-def _put(index: dict[str, list], key: str, item: object, rank: Callable[[object], object]) -> None:
+def _put(index: dict[str, list[_T]], key: str, item: _T, rank: Callable[[_T], Any]) -> None:
     """Put `item` in `index[key]`, a list sorted by `rank`, in its place (replacing one of equal rank);
     a new list, as in `_drop`."""
     items = index.get(key, [])
@@ -78,19 +82,23 @@ class ReadView(Protocol):
     from its current one). Pass `store.snapshot` when several reads must see the same state."""
 
     @property
-    def tables(self) -> Mapping[str, Mapping[str, dict]]: ...
+    def tables(self) -> Mapping[str, Mapping[str, dict[str, Any]]]: ...
     @property
     def events_by_actor(self) -> Mapping[str, list[str]]: ...
     @property
     def events_by_place(self) -> Mapping[str, list[str]]: ...
     @property
     def event_keys(self) -> list[tuple[int, int, int]]: ...
+    @property
+    def event_pos(self) -> Mapping[str, int]: ...
+    @property
+    def places_within(self) -> Mapping[str, list[str]]: ...
 
     def events_in_order(self) -> list[str]: ...
     def events_between(self, start: str | None, end: str | None) -> list[str]: ...
 
 
-class FrozenTable(dict):
+class FrozenTable(dict[str, Any]):
     """A dict that refuses to change: a snapshot's tables, shared by every reader and by later
     snapshots. Still a dict for orjson, json and `isinstance`; a copy (`dict(t)`, `copy.deepcopy`)
     is an ordinary dict. The writer builds a new one with `frozen` (or dict's own methods)."""
@@ -100,18 +108,18 @@ class FrozenTable(dict):
 
     __setitem__ = __delitem__ = pop = popitem = clear = update = setdefault = __ior__ = _refuse  # type: ignore[assignment]
 
-    def copy(self) -> dict:  # type: ignore[override]
+    def copy(self) -> dict[str, Any]:
         return dict(self)
 
-    def __copy__(self) -> dict:
+    def __copy__(self) -> dict[str, Any]:
         return dict(self)
 
-    def __deepcopy__(self, memo: dict) -> dict:
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
         import copy
 
         return {k: copy.deepcopy(v, memo) for k, v in self.items()}
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
         return dict, (dict(self),)
 
 
@@ -132,7 +140,7 @@ class Snapshot:
     # (tests/unit/test_incremental_index.py). Lists of events are in timeline order; lists of
     # relations, quotes and of ids under a name are in id order, as in the saved file.
 
-    def __init__(self, data: Mapping[str, dict], version: int = 0) -> None:
+    def __init__(self, data: Mapping[str, dict[str, Any]], version: int = 0) -> None:
         self.version = version
         self._set_tables(data)
         self.table_of: dict[str, str] = {}
@@ -152,9 +160,9 @@ class Snapshot:
         self.event_keys = [bounds[k[2]][0] for k in keyed]
         self.event_ends = [bounds[k[2]][1] for k in keyed]  # latest day of each date, for `events_between`
         self.event_pos = {e: i for i, e in enumerate(self.event_order)}
-        relations_by_actor: dict[str, list[dict]] = defaultdict(list)
-        relations_by_event: dict[str, list[dict]] = defaultdict(list)
-        quotes_by_speaker: dict[str, list[dict]] = defaultdict(list)
+        relations_by_actor: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        relations_by_event: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        quotes_by_speaker: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.relations_by_actor, self.relations_by_event = relations_by_actor, relations_by_event
         self.quotes_by_speaker = quotes_by_speaker
         for table in ("relations", "quotes"):
@@ -174,27 +182,30 @@ class Snapshot:
         self.events_by_actor, self.events_by_place = dict(events_by_actor), dict(events_by_place)
         self.places_within = _places_within(self.tables["places"])
 
-    def _set_tables(self, data: Mapping[str, dict]) -> None:
+    def _set_tables(self, data: Mapping[str, dict[str, Any]]) -> None:
         self.tables: FrozenTable = FrozenTable({t: frozen(data.get(t, {})) for t in m.TABLES})
 
     # ---- reading ---------------------------------------------------------------------
 
     @property
-    def meta(self) -> dict:
-        return self.tables["meta"].get("meta", {})
+    def meta(self) -> dict[str, Any]:
+        meta: dict[str, Any] = self.tables["meta"].get("meta", {})
+        return meta
 
     def counts(self) -> dict[str, int]:
         return {t: len(self.tables[t]) for t in m.TABLES if t != "meta"}
 
-    def get(self, rid: str) -> dict | None:
+    def get(self, rid: str) -> dict[str, Any] | None:
         t = self.table_of.get(rid)
         return self.tables[t][rid] if t else None
 
-    def actor(self, rid: str) -> dict:
-        return self.tables["actors"][rid]
+    def actor(self, rid: str) -> dict[str, Any]:
+        record: dict[str, Any] = self.tables["actors"][rid]
+        return record
 
-    def event(self, rid: str) -> dict:
-        return self.tables["events"][rid]
+    def event(self, rid: str) -> dict[str, Any]:
+        record: dict[str, Any] = self.tables["events"][rid]
+        return record
 
     def name(self, rid: str) -> str:
         """The display name of any record id; the id itself when it names nothing."""
@@ -211,7 +222,7 @@ class Snapshot:
         out += [(r["from"], "claimant") for r in self.relations_by_event.get(eid, ())]
         return out
 
-    def relations_of(self, rid: str) -> list[dict]:
+    def relations_of(self, rid: str) -> list[dict[str, Any]]:
         return self.relations_by_actor.get(rid, [])
 
     def references_to(self, rid: str) -> list[str]:
@@ -230,14 +241,14 @@ class Snapshot:
         """The most years any event's date spans (a range `2012/2014`: 2), 0 without events."""
         return max(self._spans, default=0)
 
-    def _record_links(self, table: str, rec: dict) -> list[tuple[dict, str]]:
+    def _record_links(self, table: str, rec: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
         """(index, key) lists a relation or a quote belongs in."""
         if table == "quotes":
             return [(self.quotes_by_speaker, rec["speaker"])]
         to = self.relations_by_event if rec["type"] in m.EVENT_RELATION_TYPES else self.relations_by_actor
         return [(self.relations_by_actor, rec["from"]), (to, rec["to"])]
 
-    def _event_links(self, eid: str, ev: dict) -> list[tuple[dict, str]]:
+    def _event_links(self, eid: str, ev: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
         """(index, key) lists an event belongs in: each of its actors, claimants too, and its place."""
         actors = ev.get("actors")
         who = {a["actor"] for a in actors} if actors else set()
@@ -247,7 +258,7 @@ class Snapshot:
         links.extend((self.events_by_place, place) for place in m.event_places(ev))
         return links
 
-    def _name_keys(self, table: str, rec: dict) -> set[str]:
+    def _name_keys(self, table: str, rec: dict[str, Any]) -> set[str]:
         return {fold(name) for name in (m.label(table, rec), *m.alias_names(rec))}
 
     def _event_key(self, eid: str) -> str:
@@ -259,7 +270,7 @@ class Snapshot:
 
     # ---- the next snapshot -------------------------------------------------------------
 
-    def evolve(self, data: Mapping[str, dict], changes: Iterable[RecordChange]) -> "Snapshot":
+    def evolve(self, data: Mapping[str, dict[str, Any]], changes: Iterable[RecordChange]) -> "Snapshot":
         """The snapshot after `changes` made `data` from this one's: this one's indexes, copied
         where the changes touch them (a table of ids, the timeline order, the lists of the records
         they link), the rest shared. This snapshot itself is left as it was."""
@@ -278,7 +289,7 @@ class Snapshot:
         new._reindex(data, changes)
         return new
 
-    def _reindex(self, data: Mapping[str, dict], changes: Iterable[RecordChange]) -> None:
+    def _reindex(self, data: Mapping[str, dict[str, Any]], changes: Iterable[RecordChange]) -> None:
         """Bring every index up to date after `changes`, touching only what they touch.
 
         Whatever a changed record was linked to is unlinked (while the indexes still describe the
@@ -319,7 +330,7 @@ class Snapshot:
                 for index, key in self._event_links(eid, ev):
                     _put(index, key, eid, self.event_pos.__getitem__)
 
-    def _link(self, table: str, rid: str, rec: dict, link: bool) -> None:
+    def _link(self, table: str, rid: str, rec: dict[str, Any], link: bool) -> None:
         """Put a relation, quote or named record into (`link`) or take it out of the indexes by record."""
         if table in ("relations", "quotes"):
             for index, key in self._record_links(table, rec):

@@ -14,8 +14,9 @@ it is shown there once more, marked, and never expanded again, so no tree is end
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from maliterm import dates
 from maliterm import model as m
@@ -48,7 +49,8 @@ class Node:
 class Lineage:
     """The lineage graph of a store, filtered to what existed as of a date (or all time)."""
 
-    def __init__(self, actors: dict[str, dict], relations, as_of: str | None = None) -> None:
+    def __init__(self, actors: Mapping[str, dict[str, Any]], relations: Iterable[dict[str, Any]],
+                 as_of: str | None = None) -> None:
         self.as_of = as_of
         self.actors = actors
         self.children_of: dict[str, list[Edge]] = defaultdict(list)

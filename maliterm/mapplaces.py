@@ -8,9 +8,12 @@ from __future__ import annotations
 import bisect
 import weakref
 from collections import Counter
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from maliterm.mapdraw import Point
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 
 class MapPlaces(NamedTuple):
@@ -30,7 +33,7 @@ class _Positions(NamedTuple):
 _CACHE: "weakref.WeakKeyDictionary[object, _Positions]" = weakref.WeakKeyDictionary()
 
 
-def _positions(store) -> _Positions:
+def _positions(store: Store) -> _Positions:
     """Read from the store's place index, never from the records: a map at 100k events must not
     touch 100k records each time the filter changes (measured: half a second on a busy laptop)."""
     cached = _CACHE.get(store)
@@ -43,7 +46,7 @@ def _positions(store) -> _Positions:
     return cached
 
 
-def _slice_start(store, ids: list[str]) -> int:
+def _slice_start(store: Store, ids: list[str]) -> int:
     """How many of `ids` come before a tail that is one stretch of the timeline order (what a date
     filter gives: a few long events that began earlier, then a slice); len(ids) if there is none.
     `ids` are distinct and in timeline order, so a tail of n ids spanning n positions is a slice:
@@ -56,14 +59,13 @@ def _slice_start(store, ids: list[str]) -> int:
     return len(ids)
 
 
-def place_counts(store, event_ids: list[str]) -> Counter[str]:
+def place_counts(store: Store, event_ids: list[str]) -> Counter[str]:
     """Events per place among `event_ids` (in timeline order, as `filter_events` gives them)."""
     if event_ids is store.events_in_order():  # no filter: the index holds the counts
         return Counter({p: len(es) for p, es in store.events_by_place.items() if es})
     cache = _positions(store)
     k = _slice_start(store, event_ids) if len(event_ids) > SLICE_FROM else len(event_ids)
-    counts = Counter(map(cache.place_of.get, event_ids[:k]))
-    counts.pop(None, None)
+    counts = Counter(filter(None, map(cache.place_of.get, event_ids[:k])))  # None: an event at no place
     if k < len(event_ids):  # a stretch of the timeline: two binary searches a place
         lo, hi = store.event_pos[event_ids[k]], store.event_pos[event_ids[-1]] + 1
         for p, ps in cache.positions.items():
@@ -72,7 +74,7 @@ def place_counts(store, event_ids: list[str]) -> Counter[str]:
     return counts
 
 
-def map_places(store, event_ids: list[str]) -> MapPlaces:
+def map_places(store: Store, event_ids: list[str]) -> MapPlaces:
     """The places of these events (the timeline's filtered list), with how many events each has."""
     counts = place_counts(store, event_ids)
     places = store.tables["places"]
@@ -88,7 +90,7 @@ def map_places(store, event_ids: list[str]) -> MapPlaces:
     return MapPlaces(points, unplaced)
 
 
-def highlighted(store, table: str | None, rid: str | None) -> frozenset[str]:
+def highlighted(store: Store, table: str | None, rid: str | None) -> frozenset[str]:
     """The places to mark for a selection: the place itself, an event's place, an actor's places."""
     if table == "places" and rid:
         return frozenset({rid})

@@ -13,6 +13,7 @@ what this code does not know, and a save would then lose it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from maliterm import model as m
 from maliterm.errors import MalitermError
@@ -26,7 +27,7 @@ class SchemaTooNew(MalitermError):
         super().__init__(f"written by a newer maliterm: schema {found}, this one reads up to {m.SCHEMA_VERSION}")
 
 
-def _v1_to_v2(data: dict) -> dict:
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     """Version 2 only adds (kinds, types, dates with an open end or `?`, alias objects, `places`,
     `born`/`died`, `ended_by`): every version-1 record is already a version-2 record, so only
     the version number changes. Adding rather than reshaping is deliberate: a v1 file keeps
@@ -35,7 +36,7 @@ def _v1_to_v2(data: dict) -> dict:
 
 
 # From version N to N+1.
-STEPS: dict[int, Callable[[dict], dict]] = {1: _v1_to_v2}
+STEPS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
 def schema_version(data: object) -> int | None:

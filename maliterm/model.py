@@ -8,7 +8,7 @@ See docs/data-model.md for the meaning of each field.
 
 from __future__ import annotations
 
-from typing import NamedTuple, NotRequired, TypedDict
+from typing import Any, NamedTuple, NotRequired, TypedDict
 
 SCHEMA_VERSION = 2  # what this code writes and reads up to; `migrate` brings older files up
 
@@ -251,7 +251,7 @@ def alias_name(alias: str | Alias) -> str:
     return alias if isinstance(alias, str) else alias["name"]
 
 
-def alias_names(record: dict) -> list[str]:
+def alias_names(record: dict[str, Any]) -> list[str]:
     """Every name a record's aliases give, in order, with the Latin transliteration an alias
     object carries: what search, resolving and merging match on."""
     out: list[str] = []
@@ -276,28 +276,32 @@ def alias_display(alias: str | Alias) -> str:
     return alias["name"] + (f" ({'; '.join(notes)})" if notes else "")
 
 
-def aliases_text(record: dict) -> str:
+def aliases_text(record: dict[str, Any]) -> str:
     return ", ".join(alias_display(a) for a in record.get("aliases", ()))
 
 
-def event_places(event: dict) -> list[str]:
+def event_places(event: dict[str, Any]) -> list[str]:
     """The places of an event, the first the main one: `place`, or the list in `places`."""
     if "places" in event:
-        return event["places"]
+        places: list[str] = event["places"]
+        return places
     return [event["place"]] if event.get("place") else []
 
 
-def is_contested(record: dict) -> bool:
+def is_contested(record: dict[str, Any]) -> bool:
     """A record is contested when any of its facts is."""
     return any(f.get("contested") for f in record.get("facts", ()))
 
 
-def label(table: str, record: dict) -> str:
+def label(table: str, record: dict[str, Any]) -> str:
     """The one-line name a person sees for a record of any table."""
+    name: str  # what a valid record holds there
     if table == "events":
-        return record.get("title", record["id"])
-    if table == "quotes":
-        return record.get("text", record["id"])
-    if table == "relations":
-        return f"{record.get('from')} {record.get('type')} {record.get('to')}"
-    return record.get("name") or record.get("title") or record["id"]
+        name = record.get("title", record["id"])
+    elif table == "quotes":
+        name = record.get("text", record["id"])
+    elif table == "relations":
+        name = f"{record.get('from')} {record.get('type')} {record.get('to')}"
+    else:
+        name = record.get("name") or record.get("title") or record["id"]
+    return name

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from maliterm.errors import InvalidDatabase, Problem
 
@@ -115,7 +116,7 @@ class _Blocks(HTMLParser):
         if text.strip():
             self.out.append(text)
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "body":
             self.skip = 0  # a head never closed ends here: the body is never dropped with it
         if tag in _DROPPED:
@@ -161,10 +162,10 @@ def locator(n: int) -> str:
     return f"para {n}"
 
 
-def citations_in(value: object, path: str = "") -> list[tuple[str, dict]]:
+def citations_in(value: object, path: str = "") -> list[tuple[str, dict[str, Any]]]:
     """Every citation anywhere in a record, with the path of what carries it: "" for the record
     itself, "facts[1].claims[0]", "casualties[2]", "actors[0]"."""
-    found: list[tuple[str, dict]] = []
+    found: list[tuple[str, dict[str, Any]]] = []
     if isinstance(value, dict):
         for k, v in value.items():
             if k == "cite" and isinstance(v, list):
@@ -177,7 +178,7 @@ def citations_in(value: object, path: str = "") -> list[tuple[str, dict]]:
     return found
 
 
-def cited_by(tables: dict[str, dict], source: str) -> dict[int, list[tuple[str, str, str]]]:
+def cited_by(tables: dict[str, dict[str, Any]], source: str) -> dict[int, list[tuple[str, str, str]]]:
     """Paragraph number -> (table, id, path) of each thing citing `para N` of `source`, in table then id order."""
     out: dict[int, list[tuple[str, str, str]]] = {}
     for table, records in tables.items():
@@ -204,11 +205,11 @@ def para_of(loc: object) -> int | None:
     return number(loc) if isinstance(loc, str) else None
 
 
-def paragraphs(source: dict | None) -> list[str]:
+def paragraphs(source: dict[str, Any] | None) -> list[str]:
     return (source or {}).get("paragraphs") or []
 
 
-def citing(tables: dict[str, dict], source: str) -> dict[int, list[tuple[str, str]]]:
+def citing(tables: dict[str, dict[str, Any]], source: str) -> dict[int, list[tuple[str, str]]]:
     """Paragraph number -> the records citing it, as (table, id), each once, tables in
     `CITING_TABLES` order then ids sorted: the same data gives the same margin."""
     rank = {t: i for i, t in enumerate(CITING_TABLES)}
@@ -250,7 +251,7 @@ def is_verbatim(quote: str, paragraph: str) -> bool:
     return True
 
 
-def quote_problem(tables: dict[str, dict], quote: dict) -> Problem | None:
+def quote_problem(tables: dict[str, dict[str, Any]], quote: dict[str, Any]) -> Problem | None:
     """Why a quotation is not verbatim in the paragraph it cites, if it cites one we hold."""
     for c in quote.get("cite", ()):
         n = para_of(c.get("loc"))
@@ -266,7 +267,7 @@ def quote_problem(tables: dict[str, dict], quote: dict) -> Problem | None:
     return None
 
 
-def refuse_unquoted(tables: dict[str, dict], quote: dict, path: str) -> None:
+def refuse_unquoted(tables: dict[str, dict[str, Any]], quote: dict[str, Any], path: str) -> None:
     """Raise InvalidDatabase, naming the field, when a quotation misquotes its cited paragraph."""
     if (p := quote_problem(tables, quote)) is not None:
         p = Problem(path, p.where, p.what, p.expected)

@@ -12,9 +12,13 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from maliterm import dates
 from maliterm import model as m
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 MAX_PATHS = 20  # shortest paths listed at most (hubs can make thousands of equal length)
 
@@ -52,7 +56,7 @@ class Paths:
     more: int = 0  # shortest paths left off beyond the limit
 
 
-def _neighbours(store, node: str, events: bool) -> set[str]:
+def _neighbours(store: Store, node: str, events: bool) -> set[str]:
     """A node's neighbours, unordered: the levels do not depend on the order, and the paths are
     put in order of their ids when they are listed."""
     if store.table_of.get(node) == "events":
@@ -66,7 +70,7 @@ def _neighbours(store, node: str, events: bool) -> set[str]:
     return out
 
 
-def _levels(store, start: str, end: str, events: bool) -> tuple[dict[str, int], dict[str, list[str]]]:
+def _levels(store: Store, start: str, end: str, events: bool) -> tuple[dict[str, int], dict[str, list[str]]]:
     """Breadth-first from `start`, stopping after `end`'s level: each reached node's level, and its
     predecessors on a shortest path."""
     level = {start: 0}
@@ -122,7 +126,7 @@ def _relation_link(rel: dict, node: str) -> Link:
                 tuple(rel["cite"]), m.is_contested(rel))
 
 
-def _event_link(store, actor: str, eid: str, from_actor: bool) -> list[Link]:
+def _event_link(store: Store, actor: str, eid: str, from_actor: bool) -> list[Link]:
     ev = store.event(eid)
     out = []
     for a in ev.get("actors", ()):
@@ -139,7 +143,7 @@ def _event_link(store, actor: str, eid: str, from_actor: bool) -> list[Link]:
     return out
 
 
-def links(store, a: str, b: str) -> tuple[Link, ...]:
+def links(store: Store, a: str, b: str) -> tuple[Link, ...]:
     """Every record joining node `a` to node `b`, read from `a`, in id order."""
     if store.table_of.get(b) == "events":
         found = _event_link(store, a, b, True)
@@ -151,7 +155,7 @@ def links(store, a: str, b: str) -> tuple[Link, ...]:
     return tuple(sorted(found, key=lambda link: (link.record, link.type)))
 
 
-def shortest(store, start: str, end: str, events: bool = True, limit: int = MAX_PATHS) -> Paths:
+def shortest(store: Store, start: str, end: str, events: bool = True, limit: int = MAX_PATHS) -> Paths:
     """The shortest chains from actor `start` to actor `end` (through shared events unless `events`
     is False), at most `limit` of them, in order of the ids along them."""
     if start == end:
@@ -164,7 +168,7 @@ def shortest(store, start: str, end: str, events: bool = True, limit: int = MAX_
     return Paths(start, end, level[end], paths, total - len(paths))
 
 
-def to_json(store, found: Paths) -> dict:
+def to_json(store: Store, found: Paths) -> dict:
     """The `path --json` shape (README, `--json` shapes)."""
     def node(rid: str) -> dict:
         return {"id": rid, "table": store.table_of.get(rid), "name": store.name(rid)}

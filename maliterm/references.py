@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import orjson
 
@@ -18,7 +20,7 @@ from maliterm.validate import Context, record_problems
 
 _STEP = re.compile(r"\.([^.\[]+)|\[(\d+)\]")
 
-Tables = dict[str, dict[str, dict]]
+Tables = dict[str, dict[str, dict[str, Any]]]
 
 
 def steps(sub: str) -> list[str | int]:
@@ -32,7 +34,7 @@ def value_at(rec: object, path: list[str | int]) -> object:
     return rec
 
 
-def _mentioning(tables: Tables, ids: set[str]):
+def _mentioning(tables: Tables, ids: set[str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """(table, id, record) for every record with a string equal to one of `ids` somewhere in it.
 
     A cheap filter before validation: a whole table is skipped when its JSON has none of them.
@@ -51,12 +53,12 @@ def _context(tables: Tables, gone: set[str]) -> Context:
     return Context({t: set(records) - gone for t, records in tables.items()})
 
 
-def _dangling(table: str, rec: dict, ctx: Context, gone: set[str]) -> list[str]:
+def _dangling(table: str, rec: dict[str, Any], ctx: Context, gone: set[str]) -> list[str]:
     """The ".field" paths in `rec` that refer to a record in `gone`."""
     return [sub for sub, _, _ in record_problems(table, rec, ctx) if _points_into(rec, sub, gone)]
 
 
-def _points_into(rec: dict, sub: str, gone: set[str]) -> bool:
+def _points_into(rec: dict[str, Any], sub: str, gone: set[str]) -> bool:
     try:
         v = value_at(rec, steps(sub))
     except (KeyError, IndexError, TypeError):
@@ -72,7 +74,7 @@ def references_to(tables: Tables, rid: str) -> list[str]:
             for sub in _dangling(t, rec, ctx, gone)]
 
 
-def _repair(table: str, rec: dict, ctx: Context, gone: set[str]) -> dict | None:
+def _repair(table: str, rec: dict[str, Any], ctx: Context, gone: set[str]) -> dict[str, Any] | None:
     """`rec` with its references into `gone` cut out, or None when it cannot stand without them."""
     rec = copy.deepcopy(rec)
     while found := record_problems(table, rec, ctx):
@@ -91,14 +93,14 @@ def _repair(table: str, rec: dict, ctx: Context, gone: set[str]) -> dict | None:
     return rec
 
 
-def cascade(tables: Tables, table: str, rid: str) -> dict[tuple[str, str], dict | None]:
+def cascade(tables: Tables, table: str, rid: str) -> dict[tuple[str, str], dict[str, Any] | None]:
     """What deleting table/rid with its references changes: {(table, id): new record, or None if deleted}."""
-    out: dict[tuple[str, str], dict | None] = {(table, rid): None}
+    out: dict[tuple[str, str], dict[str, Any] | None] = {(table, rid): None}
     gone = {rid}
     fresh = {rid}
     while fresh:
         ctx = _context(tables, gone)
-        view = {t: {k: out.get((t, k), r) for k, r in recs.items() if out.get((t, k), r) is not None}
+        view = {t: {k: now for k, r in recs.items() if (now := out.get((t, k), r)) is not None}
                 for t, recs in tables.items()}
         fresh = set()
         for t, key, rec in _mentioning(view, gone):

@@ -8,7 +8,7 @@ line of its own), summaries and quotations through `literal`.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.console import Group
 from rich.table import Table
@@ -21,6 +21,9 @@ from maliterm.lineage import Lineage, Node, revisit
 from maliterm.safe import literal, literal_line, one_line
 from maliterm.timeline import casualty_summary, events_at
 
+if TYPE_CHECKING:
+    from maliterm.store import Store
+
 
 _PARA = re.compile(r"^para (\d+)$")
 # A line of a dossier and what it opens, if any: a record (table, id), or a cited paragraph
@@ -28,7 +31,7 @@ _PARA = re.compile(r"^para (\d+)$")
 Item = tuple[Text, "tuple[str, str] | tuple[str, str, int] | None"]
 
 
-def source_label(store, sid: str) -> str:
+def source_label(store: Store, sid: str) -> str:
     """A source as citations name it: its `short`, else author surname and year ("Hammer 2015"),
     else its title cut to a few words."""
     src = store.get(sid) or {}
@@ -42,7 +45,7 @@ def source_label(store, sid: str) -> str:
     return " ".join([title if len(title) <= 24 else title[:23].rstrip() + "…", year]).strip()
 
 
-def cite_text(store, citations: list[dict]) -> str:
+def cite_text(store: Store, citations: list[dict]) -> str:
     """Citations grouped by source, paragraphs as `¶`: "Hammer 2015 ¶13, 22, 23"."""
     locs: dict[str, list[str]] = {}
     for c in citations:
@@ -57,7 +60,7 @@ def cite_text(store, citations: list[dict]) -> str:
     return "; ".join(parts)
 
 
-def cites(store, citations: list[dict]) -> Text:
+def cites(store: Store, citations: list[dict]) -> Text:
     return Text("[" + one_line(cite_text(store, citations)) + "]", style="dim")
 
 
@@ -94,7 +97,7 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def fact_lines(store, facts: list[dict]) -> list[Item]:
+def fact_lines(store: Store, facts: list[dict]) -> list[Item]:
     out: list[Item] = []
     for f in facts:
         head = Text()
@@ -119,7 +122,7 @@ def fact_lines(store, facts: list[dict]) -> list[Item]:
     return out
 
 
-def relation_line(store, rid: str, rel: dict) -> Text:
+def relation_line(store: Store, rid: str, rel: dict) -> Text:
     outgoing = rel["from"] == rid
     verb = m.relation_reads(rel["type"], outgoing)
     other = rel["to"] if outgoing else rel["from"]
@@ -159,13 +162,13 @@ class DossierParts(NamedTuple):
     tail: list[Item]
 
 
-def dossier_items(store, table: str, rec: dict) -> list[Item]:
+def dossier_items(store: Store, table: str, rec: dict) -> list[Item]:
     """Everything we hold on one record, line by line; lines that name a record can open it."""
     head, events, tail = dossier_parts(store, table, rec)
     return head + [(event_line(store, e), ("events", e)) for e in events] + tail
 
 
-def dossier_parts(store, table: str, rec: dict) -> DossierParts:
+def dossier_parts(store: Store, table: str, rec: dict) -> DossierParts:
     """The lines of `dossier_items`, with the event lines left to draw (see `DossierParts`)."""
     rid = rec["id"]
     items: list[Item] = []
@@ -266,16 +269,16 @@ def dossier_parts(store, table: str, rec: dict) -> DossierParts:
     return DossierParts(head, events, items)
 
 
-def dossier(store, table: str, rec: dict) -> Group:
+def dossier(store: Store, table: str, rec: dict) -> Group:
     return Group(*(text for text, _ in dossier_items(store, table, rec)))
 
 
-def places_text(store, places: list[str]) -> str:
+def places_text(store: Store, places: list[str]) -> str:
     """An event's places by name, in order: `Aleppo, Idlib`."""
     return ", ".join(store.name(p) for p in places)
 
 
-def event_line(store, eid: str) -> Text:
+def event_line(store: Store, eid: str) -> Text:
     ev = store.event(eid)
     line = Text("  ").append(f"{dates.display_short(ev['date']):<12}", style="cyan").append(" ")
     line.append_text(literal_line(ev["title"]))
@@ -286,7 +289,7 @@ def event_line(store, eid: str) -> Text:
     return line
 
 
-def timeline_table(store, ids: list[str]) -> Table:
+def timeline_table(store: Store, ids: list[str]) -> Table:
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Date", style="cyan", no_wrap=True)
     table.add_column("Event")
@@ -324,7 +327,7 @@ def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
     return tree
 
 
-def search_table(store, hits) -> Table:
+def search_table(store: Store, hits) -> Table:
     """Search hits (`fulltext.TextHit`): where each matched and a snippet, its matched words in bold."""
     table = Table(box=None, header_style="bold", pad_edge=False)
     table.add_column("Score")
@@ -362,7 +365,7 @@ def counts_table(counts: dict[str, int]) -> Table:
     return table
 
 
-def path_lines(store, found) -> list[Item]:
+def path_lines(store: Store, found) -> list[Item]:
     """The chains of `paths.shortest`, one line per actor or event (which opens it) and one per link."""
     head = literal_line(store.name(found.start), "bold").append(" → ").append_text(literal_line(store.name(found.end), "bold"))
     if found.length is None:

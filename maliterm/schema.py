@@ -66,7 +66,7 @@ class FieldSpec:
     form_label: str = ""  # the form's, when it says more ("Born (people)"); else `label`
     many: bool = False  # a list of values of `kind`
     min_items: int = 0  # for a list: at least this many
-    choices: tuple[object, ...] = ()  # for a choice
+    choices: tuple[str | int, ...] = ()  # for a choice
     tables: tuple[str, ...] = ()  # for a ref (and a ref-style dossier row): which tables it names
     struct: str = ""  # for an object: the key of its fields in STRUCTS
     form: bool = False  # asked for in the edit form

@@ -16,8 +16,9 @@ import functools
 import heapq
 import math
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
@@ -163,7 +164,7 @@ class SearchIndex:
             i += 1
 
     @staticmethod
-    def entries_of(table: str, rid: str, rec: dict) -> list[tuple[str, str, str, str]]:
+    def entries_of(table: str, rid: str, rec: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         """What a record is found by: its name or title, its aliases, its summary (as `schema` marks them)."""
         out = [(table, rid, "title" if table == "events" else "name", m.label(table, rec))]
         for name, how in _name_search_fields(table, schema.generation):
@@ -212,7 +213,7 @@ class SearchIndex:
                 offer(i, 98 if key == sq else 78 + 8 * len(sq) / len(key))
         cq = " ".join(words)
         if len(best) < limit and len(cq) >= 3:
-            shared = Counter()
+            shared: Counter[int] = Counter()
             for g in _trigrams(cq):
                 shared.update(self.grams.get(g, ()))
             # Names sharing as many trigrams go in data order, never set order: the same pool every run.
@@ -231,7 +232,7 @@ class SearchIndex:
         ranked = sorted(best.values(), key=lambda h: (-h.score, m.NAMED_TABLES.index(h.table), h.id))
         return ranked[:limit]
 
-    def _words(self, words: list[str], cap: int, offer) -> None:
+    def _words(self, words: list[str], cap: int, offer: Callable[[int, float], None]) -> None:
         """Score each name by the query's words it holds as whole words or word starts.
 
         A rare word weighs more than a common one (inverse document frequency, counted up to

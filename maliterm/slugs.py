@@ -26,7 +26,7 @@ _SEPARATORS = re.compile(r"[^a-z0-9]+")
 _MARKS = str.maketrans("", "", "'`")
 
 
-def _ascii(run: re.Match) -> str:
+def _ascii(run: re.Match[str]) -> str:
     return "".join(anyascii(c).translate(_MARKS) if c.isalpha() else anyascii(c) for c in run.group())
 
 

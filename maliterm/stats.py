@@ -15,12 +15,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, chain, groupby
 from operator import itemgetter
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from weakref import WeakKeyDictionary
 
 from maliterm import dates
 from maliterm import model as m
 from maliterm.timeline import EventFilter, fatalities, filter_events
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 BY = ("month", "year", "actor", "place", "type")
 PERIODS = ("month", "year")
@@ -123,7 +126,7 @@ _CACHE_LOCK = threading.Lock()
 _KEEP = 8  # overviews kept per snapshot: flipping between a few filters costs nothing
 
 
-def _tables(store) -> tuple[dict, ...]:
+def _tables(store: Store) -> tuple[dict, ...]:
     return store.tables["events"], store.tables["relations"], store.tables["places"]
 
 
@@ -137,7 +140,7 @@ def _runs(keys: list[str]) -> list[tuple[str, int, int]]:
     return out
 
 
-def columns(store) -> Columns:
+def columns(store: Store) -> Columns:
     """The `Columns` of the store's current records, built on first use and kept until an edit.
 
     A save replaces the tables it touches (it never changes a dict in place), so the tables
@@ -199,7 +202,7 @@ def _sums(keys: Iterable[str | None], killed: Iterable[int]) -> dict[str, list[i
     return out
 
 
-def overview(store, f: EventFilter = EventFilter(), by: str = "month", top: int | None = 10,
+def overview(store: Store, f: EventFilter = EventFilter(), by: str = "month", top: int | None = 10,
              ids: list[str] | None = None) -> Overview:
     """The overview of the events `f` lets through (or of `ids`, already filtered by `f`).
 
@@ -221,6 +224,7 @@ def overview(store, f: EventFilter = EventFilter(), by: str = "month", top: int 
     if (found := cols.overviews.get(key)) is not None:
         return replace(found, filter=f)
     if run:
+        assert first is not None and last is not None  # what `run` says
         lo, hi = first, last + 1  # ids in timeline order, each once, as many as the run holds: that run
 
         def column(values: list) -> list:
@@ -245,8 +249,7 @@ def overview(store, f: EventFilter = EventFilter(), by: str = "month", top: int 
             c[1] += sum(map(itemgetter(1), pairs))
 
     def counted(values: Iterable[str | None], limit: int | None) -> list[Group]:
-        counts = Counter(values)
-        counts.pop(None, None)
+        counts = Counter(filter(None, values))  # None: no actor, place or type
         return [Group(key, n) for key, n in _most(counts.items(), limit)]
 
     actors = column(cols.actors)
@@ -270,7 +273,7 @@ def overview(store, f: EventFilter = EventFilter(), by: str = "month", top: int 
     return ov
 
 
-def to_json(store, ov: Overview) -> dict:
+def to_json(store: Store, ov: Overview) -> dict:
     """The numbers of an overview for `stats --json`: names beside ids, every list in its order."""
     def named(gs: list[Group]) -> list[dict]:
         return [{"id": g.key, "name": store.name(g.key), "events": g.events, "killed": g.killed} for g in gs]

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from tinydb import TinyDB
@@ -39,7 +40,7 @@ from maliterm.errors import FileChanged, InvalidDatabase, Problem, ReadOnly, Sav
 DUMP_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
 
 
-def dump_chunks(data: dict) -> tuple[bytes, bytes]:
+def dump_chunks(data: object) -> tuple[bytes, bytes]:
     """`dumps(data)` in two pieces: joining them would copy the whole file once more in memory.
 
     Characters a terminal would obey (C1, bidi, invisible) are written as `\\u` escapes, so
@@ -47,7 +48,7 @@ def dump_chunks(data: dict) -> tuple[bytes, bytes]:
     return json_bytes(orjson.dumps(data, option=DUMP_OPTIONS)), b"\n"
 
 
-def dumps(data: dict) -> bytes:
+def dumps(data: object) -> bytes:
     return b"".join(dump_chunks(data))
 
 
@@ -112,7 +113,7 @@ def max_bytes() -> int:
 def size_text(n: int) -> str:
     if n < 1024:
         return f"{n} bytes"
-    unit = max((u for u in "KMGT" if n >= _UNITS[u]), key=_UNITS.get)
+    unit = max((u for u in "KMGT" if n >= _UNITS[u]), key=_UNITS.__getitem__)
     return f"{n / _UNITS[unit]:,.1f} {unit}iB"
 
 
@@ -254,7 +255,7 @@ def _refuse_duplicate_keys(raw: bytes, path: Path) -> None:
     silently and the next save would drop the other. Files maliterm wrote itself cannot have one
     (they re-dump to the same bytes), so only other files pay for this slower parse."""
 
-    def pairs(items: list[tuple[str, object]]) -> dict:
+    def pairs(items: list[tuple[str, object]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in items:
             if key in seen:
@@ -279,7 +280,7 @@ def backup_path(path: Path) -> Path:
     return path.with_name(path.name + ".bak")
 
 
-def save_atomic(path: Path, data: dict) -> os.stat_result:
+def save_atomic(path: Path, data: dict[str, Any]) -> os.stat_result:
     """Write `data` to `path` so that a crash leaves either the old file or the new one."""
     return write_atomic(path, *dump_chunks(data))
 
@@ -293,7 +294,7 @@ def temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
 
 
-def leftover_pattern(path: Path) -> re.Pattern:
+def leftover_pattern(path: Path) -> re.Pattern[str]:
     """The names of our temp files for `path` and its backup: 16 hex digits from `temp_name`, or
     the 8 characters of `tempfile.mkstemp`, which saves used before. Nothing else matches."""
     return re.compile(rf"\.{re.escape(path.name)}(?:\.bak)?\.(?:[0-9a-f]{{16}}|[a-z0-9_]{{8}})\.tmp")
@@ -470,36 +471,39 @@ def _fsync_dir(folder: Path) -> None:
 class SlugTable(Table):
     """A TinyDB table keyed by each record's slug instead of a running number."""
 
-    document_id_class = str
+    document_id_class = str  # type: ignore[assignment]  # TinyDB annotates it type[int], yet documents other id classes
 
 
 class AtomicJSONStorage(Storage):
     """TinyDB storage over data already parsed; every write goes to disk atomically, or not at all."""
 
-    def __init__(self, path: str | os.PathLike, data: dict | None = None, read_only: bool = False,
+    def __init__(self, path: str | os.PathLike[str], data: dict[str, Any] | None = None, read_only: bool = False,
                  identity: FileIdentity | None = None) -> None:
         self.path = Path(path)
         # A symlinked database is read, checked and saved at its real target: the link stays a link.
         self.target = Path(os.path.realpath(self.path))
         self.read_only = read_only
         if data is None:
-            data, identity = load_with_identity(self.target)
+            loaded, identity = load_with_identity(self.target)
+            if not isinstance(loaded, dict):
+                raise _fail(self.target, "the top level is not an object", "an object of tables")
+            data = loaded
         elif identity is None:
             identity = read_with_identity(self.target)[1]  # the caller read `data` from this file just now
         self._data = data
         # What the file was when loaded or last saved here: a save over anything else is refused.
         self.identity = identity
 
-    def read(self) -> dict:
+    def read(self) -> dict[str, Any]:
         return self._data
 
-    def write(self, data: dict) -> None:
+    def write(self, data: dict[str, Any]) -> None:
         if self.read_only:
             raise ReadOnly(f"{self.path} is open read-only")
         self._save(data)
         self._data = data  # only once the disk has it
 
-    def _save(self, data: dict) -> None:
+    def _save(self, data: dict[str, Any]) -> None:
         """Check the file is still the one we loaded, keep it as the backup, then replace it."""
         try:
             unchanged = self.identity.same_stat(self.target.stat())
@@ -540,6 +544,10 @@ class AtomicJSONStorage(Storage):
 class SlugDB(TinyDB):
     table_class = SlugTable
 
+    if TYPE_CHECKING:  # open_tinydb always gives it an AtomicJSONStorage
+        @property
+        def storage(self) -> AtomicJSONStorage: ...
 
-def open_tinydb(path: Path, data: dict, read_only: bool, identity: FileIdentity | None = None) -> SlugDB:
+
+def open_tinydb(path: Path, data: dict[str, Any], read_only: bool, identity: FileIdentity | None = None) -> SlugDB:
     return SlugDB(path, storage=AtomicJSONStorage, data=data, read_only=read_only, identity=identity)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import Any, NamedTuple, TYPE_CHECKING
 
 from maliterm import validated
 from maliterm import model as m
@@ -42,7 +42,7 @@ def default_path() -> Path:
     return Path(env) if env else DEFAULT_DB.resolve()
 
 
-def empty_database(title: str = "") -> dict:
+def empty_database(title: str = "") -> dict[str, Any]:
     meta = {"id": "meta", "schema_version": m.SCHEMA_VERSION}
     if title:
         meta["title"] = title
@@ -59,12 +59,12 @@ def init(path: Path, title: str = "") -> None:
     save_atomic(path, empty_database(title))
 
 
-def load_valid(path: Path) -> dict:
+def load_valid(path: Path) -> dict[str, Any]:
     """Read and validate a file; raises InvalidDatabase listing every problem."""
     return load_valid_with_identity(path)[0]
 
 
-def load_valid_with_identity(path: Path, progress: Callable[[str], None] | None = None) -> tuple[dict, FileIdentity]:
+def load_valid_with_identity(path: Path, progress: Callable[[str], None] | None = None) -> tuple[dict[str, Any], FileIdentity]:
     """Read, parse and check a file; contents that passed before (see `validated`) are not checked again."""
     say = progress or (lambda phase: None)
     say("reading")
@@ -120,7 +120,7 @@ def bulk_load() -> Iterator[None]:
 
 class Resolved(NamedTuple):
     table: str
-    record: dict
+    record: dict[str, Any]
     exact: bool  # an id, name or alias; False when the words of a name matched
 
 
@@ -144,7 +144,7 @@ class Store:
     `read_only_reason` says why in a sentence; `lock_holder` names the writer, if that is why.
     """
 
-    def __init__(self, path: Path, data: dict, read_only: bool = False, identity: FileIdentity | None = None) -> None:
+    def __init__(self, path: Path, data: dict[str, Any], read_only: bool = False, identity: FileIdentity | None = None) -> None:
         self.path = path
         self.read_only = read_only
         self.read_only_reason = "opened read-only" if read_only else ""
@@ -152,7 +152,7 @@ class Store:
         self.took_over_lock_from: Holder | None = None  # a writer that died without closing
         self.leftovers_removed: list[Path] = []  # temp files of saves that died, deleted at open
         self.leftovers_kept: list[str] = []  # ... or why one could not be
-        self._release = lambda: None
+        self._release: Callable[[], object] = lambda: None
         self._search: SearchIndex | None = None
         self._search_of: Snapshot | None = None  # the snapshot `_search` describes
         self._search_lock = threading.Lock()  # a query and the update after a save take turns (milliseconds)
@@ -175,7 +175,7 @@ class Store:
                               refusal, published)
 
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None, read_only: bool = False,
+    def open(cls, path: str | os.PathLike[str] | None = None, read_only: bool = False,
              progress: Callable[[str], None] | None = None) -> "Store":
         """Open a file; `progress(phase)` hears "reading", "checking" and "indexing" as they start."""
         p = Path(path) if path is not None else default_path()
@@ -230,7 +230,7 @@ class Store:
         """The records and indexes as of the last save: immutable, safe to read from any thread."""
         return self._writer.snapshot
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         # Every read the snapshot answers (`tables`, `get`, `name`, `event_order`, ...), from the current one.
         if name.startswith("__") or name in ("_writer",):
             raise AttributeError(name)
@@ -253,7 +253,7 @@ class Store:
     def title(self) -> str:
         return self.snapshot.meta.get("title") or self.path.name
 
-    def resolve(self, query: str, tables: Iterable[str] = m.NAMED_TABLES) -> tuple[str, dict]:
+    def resolve(self, query: str, tables: Iterable[str] = m.NAMED_TABLES) -> tuple[str, dict[str, Any]]:
         """(table, record) of `resolve_match`."""
         found = self.resolve_match(query, tables)
         return found.table, found.record
@@ -304,7 +304,7 @@ class Store:
                 with self._search_lock:
                     self._search, self._search_of = index, built_from
                     self._catch_up(self.snapshot, None)
-        return self._search  # type: ignore[return-value]
+        return self._search
 
     def search(self, text: str, limit: int = 20) -> list[Hit]:
         index = self.prepare_search()
@@ -340,7 +340,7 @@ class Store:
 
     # ---- writing (through the one writer) --------------------------------------------------
 
-    def put(self, table: str, record: dict) -> None:
+    def put(self, table: str, record: dict[str, Any]) -> None:
         """Add or replace one whole record: validated, saved atomically, logged, undoable."""
         if table not in m.TABLES or table == "changes":  # the log is written by the store alone
             raise ValueError(f"unknown table {table!r}")
@@ -350,14 +350,14 @@ class Store:
                 str(self.path), f"{table}/?.id", f"is {rid!r}", "a slug naming the record")])
         self._writer.call(self._writer.write_many, [(table, rid, record)])
 
-    def write_many(self, records: Iterable[tuple[str, str, dict | None]], summary: str | None = None) -> Edit | None:
+    def write_many(self, records: Iterable[tuple[str, str, dict[str, Any] | None]], summary: str | None = None) -> Edit | None:
         """Add or replace (a dict) or delete (None) many records as one edit: validated together,
         one atomic save, one undo step. For imports and merges, where `put` per record would
         validate the whole database once per record. With `summary` ("import of x.csv: 20 events,
         3 actors added") the change log gets that one entry instead of one per record."""
         return self._writer.call(self._writer.write_many, list(records), summary)
 
-    def edit(self, table: str, rid: str | None, make: Callable[[dict | None], dict]) -> dict:
+    def edit(self, table: str, rid: str | None, make: Callable[[dict[str, Any] | None], dict[str, Any]]) -> dict[str, Any]:
         """Save `make(record)`, given the record as it is at the moment of the save (None for a new
         one), and return what was saved. `make` raises (a `Conflict`) to refuse."""
         return self._writer.call(self._writer.edit, table, rid, make)

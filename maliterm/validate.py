@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterator
 from datetime import datetime
+from typing import Any
 
 from maliterm import dates, schema
 from maliterm import model as m
@@ -25,18 +26,26 @@ MAX_TEXT = 100_000
 # A check may also carry `ok(value, ctx) -> bool`, the same rule as one expression: whole-file
 # validation runs those (the generators cost 3-4x more at 100k records) and asks the check
 # itself for its messages only when `ok` says no. `ok` must never accept what the check rejects.
-Check = Callable[[object, "Context"], Iterator[tuple[str, str, str]]]
+Findings = Iterator[tuple[str, str, str]]
+Check = Callable[[object, "Context"], Findings]
+Ok = Callable[[Any, "Context"], bool]
 
 
-def _ok(check: Check) -> Callable[[object, "Context"], bool]:
+def _ok(check: Check) -> Ok:
     """The check's fast predicate; for a check without one, "yields nothing"."""
-    return getattr(check, "ok", None) or (lambda v, ctx: next(iter(check(v, ctx)), None) is None)
+    ok: Ok | None = getattr(check, "ok", None)
+    return ok or (lambda v, ctx: next(iter(check(v, ctx)), None) is None)
+
+
+def with_ok(check: Check, ok: Ok) -> None:
+    """Give `check` its fast predicate, read back by `_ok` (an attribute of a function: typed here once)."""
+    setattr(check, "ok", ok)
 
 
 class Context:
     """What checks need beyond the value: the ids of every table, for references."""
 
-    def __init__(self, ids: dict[str, set[str]]) -> None:
+    def __init__(self, ids: dict[str, Collection[str]]) -> None:
         self.ids = ids
 
 
@@ -45,7 +54,7 @@ def _type_name(v: object) -> str:
             int: "a number", float: "a number", type(None): "null"}.get(type(v), type(v).__name__)
 
 
-def text(v, ctx):
+def text(v: Any, ctx: Context) -> Findings:
     if not isinstance(v, str):
         yield "", f"is {_type_name(v)}", "a string"
     elif not v.strip():
@@ -54,28 +63,28 @@ def text(v, ctx):
         yield "", f"is {len(v):,} characters long", f"at most {MAX_TEXT:,} characters"
 
 
-text.ok = lambda v, ctx: type(v) is str and len(v) <= MAX_TEXT and not (v.isspace() or not v)
+with_ok(text, lambda v, ctx: type(v) is str and len(v) <= MAX_TEXT and not (v.isspace() or not v))
 
 
-def boolean(v, ctx):
+def boolean(v: Any, ctx: Context) -> Findings:
     if not isinstance(v, bool):
         yield "", f"is {_type_name(v)}", "true or false"
 
 
-boolean.ok = lambda v, ctx: v is True or v is False
+with_ok(boolean, lambda v, ctx: v is True or v is False)
 
 
-def date(v, ctx):
+def date(v: Any, ctx: Context) -> Findings:
     if not isinstance(v, str):
         yield "", f"is {_type_name(v)}", f"a date string: {dates.FORMAT_HINT}"
     elif why := dates.problem(v):
         yield "", why, dates.FORMAT_HINT
 
 
-date.ok = lambda v, ctx: type(v) is str and dates.problem(v) is None
+with_ok(date, lambda v, ctx: type(v) is str and dates.problem(v) is None)
 
 
-def timestamp(v, ctx):
+def timestamp(v: Any, ctx: Context) -> Findings:
     """A moment in UTC, ISO 8601 with a Z (the change log's `when`)."""
     ok = isinstance(v, str) and v.endswith("Z")
     if ok:
@@ -87,16 +96,16 @@ def timestamp(v, ctx):
         yield "", f"is {v!r}", "a UTC time like 2024-05-01T12:30:00.000000Z"
 
 
-def one_of(choices: tuple) -> Check:
-    def check(v, ctx):
+def one_of(choices: tuple[object, ...]) -> Check:
+    def check(v: Any, ctx: Context) -> Findings:
         if v not in choices:
             yield "", f"is {v!r}", "one of " + ", ".join(map(str, choices))
-    check.ok = lambda v, ctx: v in choices
+    with_ok(check, lambda v, ctx: v in choices)
     return check
 
 
 def ref(*tables: str) -> Check:
-    def check(v, ctx):
+    def check(v: Any, ctx: Context) -> Findings:
         if not isinstance(v, str):
             yield "", f"is {_type_name(v)}", f"the id of a record in {' or '.join(tables)}"
         elif not any(v in ctx.ids.get(t, ()) for t in tables):
@@ -105,14 +114,14 @@ def ref(*tables: str) -> Check:
             why = f"which is in {elsewhere}" if elsewhere else "which does not exist"
             yield "", f"refers to {v!r}, {why}", f"the id of a record in {' or '.join(tables)}"
     if len(tables) == 1:
-        check.ok = lambda v, ctx: type(v) is str and v in ctx.ids.get(tables[0], ())
+        with_ok(check, lambda v, ctx: type(v) is str and v in ctx.ids.get(tables[0], ()))
     else:
-        check.ok = lambda v, ctx: type(v) is str and any(v in ctx.ids.get(t, ()) for t in tables)
+        with_ok(check, lambda v, ctx: type(v) is str and any(v in ctx.ids.get(t, ()) for t in tables))
     return check
 
 
 def list_of(item: Check, min_len: int = 0) -> Check:
-    def check(v, ctx):
+    def check(v: Any, ctx: Context) -> Findings:
         if not isinstance(v, list):
             yield "", f"is {_type_name(v)}", "a list"
             return
@@ -123,33 +132,33 @@ def list_of(item: Check, min_len: int = 0) -> Check:
                 yield f"[{i}]{sub}", what, expected
     item_ok = _ok(item)
 
-    def ok(v, ctx) -> bool:
+    def ok(v: Any, ctx: Context) -> bool:
         if type(v) is not list or len(v) < min_len:
             return False
         for x in v:  # a plain loop: all() over a generator costs twice as much here
             if not item_ok(x, ctx):
                 return False
         return True
-    check.ok = ok
+    with_ok(check, ok)
     return check
 
 
 def obj(fields: dict[str, Check], required: tuple[str, ...] = ()) -> Check:
-    def check(v, ctx):
+    def check(v: Any, ctx: Context) -> Findings:
         if not isinstance(v, dict):
             yield "", f"is {_type_name(v)}", "an object"
             return
         yield from check_fields(v, fields, required, ctx)
-    check.ok = fields_ok(fields, required)
+    with_ok(check, fields_ok(fields, required))
     return check
 
 
-def fields_ok(fields: dict[str, Check], required: tuple[str, ...]) -> Callable[[object, "Context"], bool]:
+def fields_ok(fields: dict[str, Check], required: tuple[str, ...]) -> Ok:
     """`check_fields` as one predicate: an object with every required field and only known ones, all valid."""
     oks = {name: _ok(spec) for name, spec in fields.items()}
     need = frozenset(required)
 
-    def ok(v, ctx) -> bool:
+    def ok(v: Any, ctx: Context) -> bool:
         if type(v) is not dict or not need <= v.keys() or not v.keys() <= oks.keys():
             return False
         for k, x in v.items():
@@ -159,7 +168,7 @@ def fields_ok(fields: dict[str, Check], required: tuple[str, ...]) -> Callable[[
     return ok
 
 
-def check_fields(record: dict, fields: dict[str, Check], required: tuple[str, ...], ctx) -> Iterator[tuple[str, str, str]]:
+def check_fields(record: dict[str, Any], fields: dict[str, Check], required: tuple[str, ...], ctx: Context) -> Findings:
     for name in required:
         if name not in record:
             yield f".{name}", "is missing", "a value"
@@ -172,31 +181,31 @@ def check_fields(record: dict, fields: dict[str, Check], required: tuple[str, ..
             yield f".{name}{sub}", what, expected
 
 
-def number(v, ctx):
+def number(v: Any, ctx: Context) -> Findings:
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         yield "", f"is {_type_name(v)}", "a number"
 
 
-number.ok = lambda v, ctx: type(v) is int or type(v) is float
+with_ok(number, lambda v, ctx: type(v) is int or type(v) is float)
 
 
-def count(v, ctx):
+def count(v: Any, ctx: Context) -> Findings:
     if isinstance(v, bool) or not isinstance(v, int) or v < 0:
         yield "", f"is {v!r}", "a whole number, 0 or more"
 
 
-count.ok = lambda v, ctx: type(v) is int and v >= 0
+with_ok(count, lambda v, ctx: type(v) is int and v >= 0)
 
 
-def value(v, ctx):
+def value(v: Any, ctx: Context) -> Findings:
     if isinstance(v, bool) or not isinstance(v, (int, float, str)):
         yield "", f"is {_type_name(v)}", "a number or a string"
 
 
-value.ok = lambda v, ctx: type(v) in (int, float, str)
+with_ok(value, lambda v, ctx: type(v) in (int, float, str))
 
 
-def coords(v, ctx):
+def coords(v: Any, ctx: Context) -> Findings:
     if not isinstance(v, dict) or set(v) != {"lat", "lon"}:
         yield "", f"is {v!r}", "an object {\"lat\": number, \"lon\": number}"
         return
@@ -209,29 +218,31 @@ def coords(v, ctx):
 
 def _contested_has_sides(base: Check) -> Check:
     """A fact's check: its fields, and a contested fact with a claim for each side."""
-    def fact(v: object, ctx: Context) -> Iterator[tuple[str, str, str]]:
+    def fact(v: Any, ctx: Context) -> Findings:
         yield from base(v, ctx)
         if isinstance(v, dict) and v.get("contested") and isinstance(v.get("claims"), list) and len(v["claims"]) < 2:
             yield ".contested", "is true with one claim", "at least two claims, one for each side"
-    fact.ok = lambda v, ctx: base.ok(v, ctx) and not (v.get("contested") and len(v["claims"]) < 2)  # type: ignore[attr-defined]
+    base_ok = _ok(base)
+    with_ok(fact, lambda v, ctx: base_ok(v, ctx) and not (v.get("contested") and len(v["claims"]) < 2))
     return fact
 
 
 def _name_or_alias(base: Check) -> Check:
     """A plain name, or an object that says its language, script and when it was used."""
-    def alias(v: object, ctx: Context) -> Iterator[tuple[str, str, str]]:
+    def alias(v: Any, ctx: Context) -> Findings:
         if isinstance(v, str):
             yield from text(v, ctx)
             return
         yield from base(v, ctx)
         if isinstance(v, dict):
             yield from _in_order(v, "start", "end")
-    alias.ok = lambda v, ctx: (text.ok(v, ctx) if type(v) is str  # type: ignore[attr-defined]
-                               else base.ok(v, ctx) and not next(_in_order(v, "start", "end"), None))  # type: ignore[attr-defined]
+    base_ok, text_ok = _ok(base), _ok(text)
+    with_ok(alias, lambda v, ctx: text_ok(v, ctx) if type(v) is str
+            else base_ok(v, ctx) and not next(_in_order(v, "start", "end"), None))
     return alias
 
 
-def _in_order(rec: dict, first: str, then: str) -> Iterator[tuple[str, str, str]]:
+def _in_order(rec: dict[str, Any], first: str, then: str) -> Iterator[tuple[str, str, str]]:
     """`then` is not before `first` (when both are valid dates)."""
     a, b = rec.get(first), rec.get(then)
     if isinstance(a, str) and isinstance(b, str) and not dates.problem(a) and not dates.problem(b):
@@ -280,7 +291,7 @@ def _struct(name: str) -> Check:
 SPECS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {}
 
 
-def _relation_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
+def _relation_extra(rec: dict[str, Any], ctx: Context) -> Iterator[tuple[str, str, str]]:
     """`to` points at an event for claims and at an actor otherwise; a group cannot split from itself."""
     kind = rec.get("type")
     target = ("events",) if kind in m.EVENT_RELATION_TYPES else ("actors",)
@@ -294,7 +305,7 @@ def _relation_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
         yield ".ended_by", "is set on a relation with no .end", "an .end date for what was ended"
 
 
-def _actor_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
+def _actor_extra(rec: dict[str, Any], ctx: Context) -> Iterator[tuple[str, str, str]]:
     """Only people are born and die, and not in the wrong order."""
     for name in ("born", "died"):
         if name in rec and rec.get("kind") != "person":
@@ -302,7 +313,7 @@ def _actor_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
     yield from _in_order(rec, "born", "died")
 
 
-def _event_extra(rec: dict, ctx: Context) -> Iterator[tuple[str, str, str]]:
+def _event_extra(rec: dict[str, Any], ctx: Context) -> Iterator[tuple[str, str, str]]:
     """One way to say where: `place` for one, `places` for several."""
     if "place" in rec and "places" in rec:
         yield ".places", "is set beside .place", "either .place (one place) or .places (several), not both"
@@ -371,7 +382,7 @@ def validate(data: object, path: str, only: Collection[tuple[str, str]] | None =
     return problems
 
 
-def _within_cycles(places: dict) -> Iterator[tuple[str, str, str]]:
+def _within_cycles(places: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
     """One problem per cycle of places each `within` the next (a place inside itself, at any depth),
     named at its smallest id: every place-in-place walk would go round it forever."""
     done: set[str] = set()
@@ -393,17 +404,7 @@ def _within_cycles(places: dict) -> Iterator[tuple[str, str, str]]:
 _FAST: dict[str, Callable[[object, Context], bool]] = {}
 
 
-def _derive() -> None:
-    """SPECS from the schema's tables, in place (importers hold the dict)."""
-    SPECS.clear()
-    SPECS.update({table: specs_of(table) for table in schema.TABLES})
-    _FAST.clear()
-
-
-schema.on_change(_derive)
-
-
-def _record_ok(table: str, rec: dict, ctx: Context) -> bool:
+def _record_ok(table: str, rec: dict[str, Any], ctx: Context) -> bool:
     """True only when `record_problems` would find nothing; fast, for whole files."""
     if table == "meta":
         return False  # one record, with its own rule: the full check costs nothing
@@ -413,7 +414,7 @@ def _record_ok(table: str, rec: dict, ctx: Context) -> bool:
     return ok and not (table in EXTRA and next(EXTRA[table](rec, ctx), None))
 
 
-def record_problems(table: str, rec: dict, ctx: Context) -> list[tuple[str, str, str]]:
+def record_problems(table: str, rec: dict[str, Any], ctx: Context) -> list[tuple[str, str, str]]:
     """The problems in one record's fields, as (".field" path, what, expected)."""
     fields, required = SPECS[table]
     found = list(check_fields(rec, fields, required, ctx))

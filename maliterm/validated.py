@@ -32,6 +32,7 @@ def validator_key() -> str:
 
     h = hashlib.sha256(__version__.encode())
     for module in (validate, model, dates):
+        assert module.__file__ is not None  # a module of this package, read from its file
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()
 

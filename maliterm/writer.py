@@ -88,7 +88,7 @@ class Writer:
         if reason := self._writable():
             raise ReadOnly(f"{self.path} is open read-only: {reason}")
 
-    def write_many(self, records: Iterable[tuple[str, str, dict | None]], summary: str | None = None) -> Edit | None:
+    def write_many(self, records: Iterable[tuple[str, str, dict[str, Any] | None]], summary: str | None = None) -> Edit | None:
         """Add or replace (a dict) or delete (None) many records as one edit; see `Store.write_many`."""
         changes = []
         tables = self.snapshot.tables
@@ -107,7 +107,7 @@ class Writer:
         self.commit(edit)
         return edit
 
-    def edit(self, table: str, rid: str | None, make: Callable[[dict | None], dict]) -> dict:
+    def edit(self, table: str, rid: str | None, make: Callable[[dict[str, Any] | None], dict[str, Any]]) -> dict[str, Any]:
         """Save `make(the record as it is now)` (None: a new record); `make` may raise (a Conflict)."""
         current = self.snapshot.tables[table].get(rid) if rid else None
         after = make(copy.deepcopy(current))

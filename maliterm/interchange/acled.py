@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from maliterm import dates
 from maliterm import model as m
@@ -54,6 +55,9 @@ from maliterm.folding import fold
 from maliterm.lists import split_list  # ACLED separates several names or outlets in one cell with `;`
 from maliterm.slugs import RESERVED, slugify, unique_slug
 from maliterm.validate import SLUG
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 # The column layout of an ACLED export since March 2023, in ACLED's order.
 COLUMNS = (
@@ -235,7 +239,7 @@ class Plan:
 class Importer:
     """Turns rows into records, reusing what the store (and earlier rows) already hold."""
 
-    def __init__(self, store, path: Path) -> None:
+    def __init__(self, store: Store, path: Path) -> None:
         self.store = store
         self.plan = Plan(path)
         self.taken = set(store.table_of) | RESERVED
@@ -319,7 +323,7 @@ class Importer:
             if coords and not self._record(rid).get("coords"):
                 self._locate(rid, coords)
             return self._reuse("places", rid)
-        rec = {"id": self._place_slug(name, within), "name": name, "kind": kind, "cite": [cite]}
+        rec: dict[str, Any] = {"id": self._place_slug(name, within), "name": name, "kind": kind, "cite": [cite]}
         if within:
             rec["within"] = within
         if country:
@@ -499,7 +503,7 @@ def read_rows(path: Path) -> Iterable[tuple[int, dict[str, str] | BadRow]]:
                                                                 "comma-separated values")]) from None
 
 
-def plan_import(store, path: Path, progress: Callable[[int, int], None] | None = None) -> Plan:
+def plan_import(store: Store, path: Path, progress: Callable[[int, int], None] | None = None) -> Plan:
     """Read and check the whole file; nothing is written. `progress(done, total)` after each row."""
     rows = list(read_rows(path))
     importer = Importer(store, path)
@@ -514,7 +518,7 @@ def plan_import(store, path: Path, progress: Callable[[int, int], None] | None =
     return importer.plan
 
 
-def apply(store, plan: Plan) -> None:
+def apply(store: Store, plan: Plan) -> None:
     """Write every planned record as one edit: one validation, one save, one undo step, one log entry."""
     store.write_many(((table, rec["id"], rec) for table, rec in plan.records), summary=plan.summary())
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from maliterm.cli import db_option, err, event_filter, handles_errors, open_store, out
+from maliterm.cli_support import db_option, err, event_filter, handles_errors, open_store, out
 from maliterm.errors import InvalidDatabase, MalitermError, Problem
 from maliterm.interchange.importers import ImportGroup
 from maliterm.interchange.importers import register as register_importer

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import csv
 import re
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from maliterm import model as m
 from maliterm.interchange.acled import (
@@ -24,6 +24,9 @@ from maliterm.interchange.acled import (
 )
 from maliterm.lists import join_list
 from maliterm.safe import clean
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 RECEIVING = ("target", "victim", "responder")  # roles that put an actor of a non-ACLED event on side 2
 
@@ -37,7 +40,7 @@ def _column(cites: list[dict]) -> str | None:
     return None
 
 
-def _actor_columns(store, ev: dict) -> dict[str, str]:
+def _actor_columns(store: Store, ev: dict) -> dict[str, str]:
     cols: dict[str, list[str]] = {c: [] for c in ("actor1", "assoc_actor_1", "actor2", "assoc_actor_2")}
     for a in ev.get("actors", ()):
         col = _column(a.get("cite", ()))
@@ -48,7 +51,7 @@ def _actor_columns(store, ev: dict) -> dict[str, str]:
     return {c: join_list(names) for c, names in cols.items()}
 
 
-def _place_columns(store, ev: dict) -> dict[str, str]:
+def _place_columns(store: Store, ev: dict) -> dict[str, str]:
     places = m.event_places(ev)  # the first is the event's main place; CSV has room for one
     place = store.get(places[0]) if places else None
     if not place:
@@ -70,7 +73,7 @@ def _place_columns(store, ev: dict) -> dict[str, str]:
     return out
 
 
-def event_row(store, eid: str) -> dict[str, str]:
+def event_row(store: Store, eid: str) -> dict[str, str]:
     ev = store.event(eid)
     row = dict.fromkeys(COLUMNS, "")
     row["event_id_cnty"] = event_id_of(eid)
@@ -122,7 +125,7 @@ def uncell(text: str) -> str:
     return text[1:] if text[:1] == "'" and _FORMULA.match(text, 1) else text
 
 
-def write_csv(store, event_ids: list[str], fh: TextIO) -> None:
+def write_csv(store: Store, event_ids: list[str], fh: TextIO) -> None:
     writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for eid in event_ids:

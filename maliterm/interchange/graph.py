@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from maliterm import model as m
 from maliterm.lineage import Lineage
 from maliterm.safe import clean, one_line, xml_text
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 # Relation type -> DOT edge attributes; lineage edges bold, symmetric ones without arrowheads.
 DOT_STYLE = {
@@ -39,7 +43,7 @@ def edge_label(rel: dict) -> str:
     return m.relation_reads(rel["type"], True) + (f" ({span})" if span else "")
 
 
-def build(store, actor: str | None = None) -> Graph:
+def build(store: Store, actor: str | None = None) -> Graph:
     """The whole graph, or the relations touching `actor` and its lineage family."""
     rels = list(store.tables["relations"].values())
     actors = list(store.tables["actors"])

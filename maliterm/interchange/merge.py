@@ -26,6 +26,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from maliterm import model as m
 from maliterm.folding import fold
@@ -295,7 +296,8 @@ class Merger:
 
     def fact_conflicts(self, table: str, rid: str, facts: list, ours: list) -> list:
         """Two versions of one fact (same about and date) are a conflict; ours stays until resolved."""
-        out, first = [], {}
+        out: list[dict[str, Any]] = []
+        first: dict[tuple[object, object], dict[str, Any]] = {}
         for f in facts:
             key = fact_key(f)
             if key in first and (f in ours) != (first[key] in ours):
@@ -374,7 +376,7 @@ def full(value: object) -> str:
 def _claim(value: object, side: str, name: str, cite: list) -> dict:
     if isinstance(value, _Missing):
         return {"text": f"No {name} in {side} copy.", "cite": copy.deepcopy(cite)}
-    claim = {"text": f"{name} in {side} copy: {full(value)}", "cite": copy.deepcopy(cite)}
+    claim: dict[str, Any] = {"text": f"{name} in {side} copy: {full(value)}", "cite": copy.deepcopy(cite)}
     if isinstance(value, (int, float, str)) and not isinstance(value, bool):
         claim["value"] = value
     return claim
@@ -409,6 +411,7 @@ def resolve(merged: dict, report: MergeReport, choose: Callable[[Conflict], str]
             _note(rec, c)
             continue
         if c.field.startswith("facts["):
+            assert isinstance(c.ours, dict) and isinstance(c.theirs, dict)  # a fact's conflict holds both versions
             facts = rec["facts"]
             i = facts.index(c.ours)
             if choice == "theirs":

@@ -12,7 +12,7 @@ import html as htmllib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maliterm import dates, schema
 from maliterm import model as m
@@ -21,6 +21,9 @@ from maliterm.lineage import Lineage, Node
 from maliterm.safe import clean
 from maliterm.render import cite_text, counted, source_label
 from maliterm.timeline import casualty_summary
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 
 @dataclass
@@ -32,7 +35,7 @@ class Block:
     rows: list[tuple[str, ...]] | None = None
 
 
-def _cites(store, cites: list[dict]) -> str:
+def _cites(store: Store, cites: list[dict]) -> str:
     return cite_text(store, cites)
 
 
@@ -51,7 +54,7 @@ def _lineage_items(lin: Lineage, node: Node, depth: int = 0) -> list[tuple[int, 
     return items
 
 
-def _claim_line(store, claim: dict) -> str:
+def _claim_line(store: Store, claim: dict) -> str:
     text = claim["text"]
     if "value" in claim:
         text += f" = {claim['value']}" + (f" {claim['unit']}" if claim.get("unit") else "")
@@ -90,7 +93,7 @@ def report_value(store: Any, table: str, spec: schema.FieldSpec, rec: dict) -> s
     return str(value)
 
 
-def _scope(store, actor: str | None) -> tuple[list[str], list[str]]:
+def _scope(store: Store, actor: str | None) -> tuple[list[str], list[str]]:
     """The actors and events the report covers: everything, or one actor with its circle."""
     if actor is None:
         return sorted(store.tables["actors"], key=store.name), store.events_in_order()
@@ -102,7 +105,7 @@ def _scope(store, actor: str | None) -> tuple[list[str], list[str]]:
     return first, store.events_by_actor.get(actor, [])
 
 
-def build(store, actor: str | None = None) -> list[Block]:
+def build(store: Store, actor: str | None = None) -> list[Block]:
     actors, events = _scope(store, actor)
     title = store.title + (f": {store.name(actor)}" if actor else "")
     blocks = [Block("h1", title)]
@@ -166,7 +169,7 @@ def build(store, actor: str | None = None) -> list[Block]:
     return blocks
 
 
-def _cited_sources(store, covered: list[tuple[str, str]]) -> list[dict]:
+def _cited_sources(store: Store, covered: list[tuple[str, str]]) -> list[dict]:
     ids: set[str] = set()
 
     def walk(value: object) -> None:

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from maliterm import model as m
 from maliterm import paragraphs
-from maliterm.cli import db_option, handles_errors, json_option, open_store, out, print_json, resolve_name
+from maliterm.cli_support import db_option, handles_errors, json_option, open_store, out, print_json, resolve_name
 from maliterm.errors import MalitermError, Problem
 from maliterm.interchange.importers import register as register_importer
 from maliterm.safe import literal_line, one_line

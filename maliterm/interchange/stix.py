@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from maliterm import dates
 from maliterm import model as m
@@ -80,7 +79,7 @@ def bundle(store: Store, now: datetime | None = None, actor: str | None = None) 
 
     def sdo(kind: str, table: str, rec: dict, **props: object) -> None:
         ids[rec["id"]] = stix_id(kind, f"{table}/{rec['id']}")
-        obj: dict[str, object] = {"type": kind, "spec_version": "2.1", "id": ids[rec["id"]], "created": stamp, "modified": stamp}
+        obj: dict[str, Any] = {"type": kind, "spec_version": "2.1", "id": ids[rec["id"]], "created": stamp, "modified": stamp}
         obj.update({k: v for k, v in props.items() if v not in (None, "", [])})
         if rec.get("cite"):
             obj["external_references"] = _refs(store, rec["cite"])

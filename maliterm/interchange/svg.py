@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from maliterm import dates
 from maliterm import model as m
 from maliterm.lineage import Lineage
 from maliterm.safe import xml_text
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 FONT = 'font-family="sans-serif" font-size="11"'
 MONTHS_MAX = 240  # beyond 20 years of months, bars are years
@@ -29,7 +33,7 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> str:
             f'viewBox="0 0 {width} {height}" role="img"><title>{_x(title)}</title>' + "".join(body) + "</svg>")
 
 
-def event_buckets(store, events: list[str]) -> tuple[list[tuple[str, int]], int]:
+def event_buckets(store: Store, events: list[str]) -> tuple[list[tuple[str, int]], int]:
     """(label, events) for every month from the first to the last (years when that is too many),
     empty ones included; and how many events are dated only to a year (not in any month)."""
     months: Counter[tuple[int, int]] = Counter()
@@ -44,7 +48,7 @@ def event_buckets(store, events: list[str]) -> tuple[list[tuple[str, int]], int]
         return [], year_only
     (y0, m0), (y1, m1) = min(months), max(months)
     if (y1 - y0) * 12 + m1 - m0 + 1 > MONTHS_MAX:
-        years = Counter()
+        years: Counter[int] = Counter()
         for (y, _), n in months.items():
             years[y] += n
         return [(str(y), years[y]) for y in range(y0, y1 + 1)], year_only

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -15,6 +16,9 @@ from maliterm.safe import clean, one_line
 from maliterm.ui.commands import MalitermCommands
 from maliterm.ui.screens.main import MainScreen
 from maliterm.ui.themes import HIGH_CONTRAST, THEME_CYCLE
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 
 class MalitermApp(App):
@@ -33,8 +37,8 @@ class MalitermApp(App):
         super().__init__()
         self.path = path
         self.read_only = read_only
-        self.store = None
-        self.load_error = None  # a MalitermError when the file could not be opened
+        self.store: Store | None = None
+        self.load_error: MalitermError | None = None  # a MalitermError when the file could not be opened
         self.settings = config.load()
 
     def on_mount(self) -> None:

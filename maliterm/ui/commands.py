@@ -78,9 +78,9 @@ class MalitermCommands(Provider):
             # The palette parses a str prompt or help as markup: data goes in as Text/Content only.
             name = one_line(store.name(h.id))
             label = Text().append(f"{h.table.rstrip('s')}: ", style="dim").append_text(literal_line(name))
-            help_text = Content(one_line(h.text[:80])) if h.field == "summary" else None
+            summary = Content(one_line(h.text[:80])) if h.field == "summary" else None
             yield Hit(min(h.score / 100, 1.0) * 0.99, label, partial(self._open, Target(h.table, h.id)),
-                      text=name, help=help_text)
+                      text=name, help=summary)  # type: ignore[arg-type]  # Textual says str, which it parses as markup; Content is shown as is
             if h.table == "sources" and (store.get(h.id) or {}).get("paragraphs"):
                 yield Hit(min(h.score / 100, 1.0) * (1.0 if reading else 0.98),
                           Text("read: ", style="dim").append_text(literal_line(name)),

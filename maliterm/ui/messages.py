@@ -47,7 +47,7 @@ class StoreChange:
 
 
 class StoreLoaded(Message):
-    def __init__(self, store) -> None:
+    def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
 

@@ -35,7 +35,7 @@ def tree_labels(app) -> list[str]:
 
 def tree_cursor_label(app) -> str:
     """The text of the relations tree's line under the cursor."""
-    node = app.screen.query_one(RelationsPane).tree.cursor_node
+    node = app.screen.query_one(RelationsPane).relations_tree.cursor_node
     return node.label.plain if node else ""
 
 

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from rich.text import Text
 from textual.widgets import Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+from typing import TYPE_CHECKING
 
 from maliterm import dates
 from maliterm.errors import Ambiguous, NotFound
 from maliterm.safe import clean, literal_line, one_line
 from maliterm.timeline import EventFilter
 from maliterm.ui.widgets.plain_fields import PlainInput
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 FIELDS = (
     ("actor", "Actor", "name, alias or id"),
@@ -28,7 +32,7 @@ FIELDS = (
 class FilterScreen(ModalScreen[EventFilter | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "apply", "Apply")]
 
-    def __init__(self, store, current: EventFilter) -> None:
+    def __init__(self, store: Store, current: EventFilter) -> None:
         super().__init__()
         self.store = store
         self.current = current
@@ -74,7 +78,7 @@ class FilterScreen(ModalScreen[EventFilter | None]):
         self.query_one("#filter-actor-choices").display = False
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        key = event.input.id.removeprefix("filter-")
+        key = (event.input.id or "").removeprefix("filter-")
         value, error = self._check(key, event.value.strip())
         self.query_one(f"#filter-{key}-error", Static).update(self._said(key, event.value.strip(), value, error))
         if key == "actor":

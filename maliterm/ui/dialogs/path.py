@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
+from typing import TYPE_CHECKING
 
 from maliterm.paths import shortest
 from maliterm.render import path_lines
@@ -16,13 +17,16 @@ from maliterm.ui.messages import Target
 from maliterm.ui.widgets.ref_picker import RefPicker
 from maliterm.ui.worker_errors import ReportsWorkerErrors
 
+if TYPE_CHECKING:
+    from maliterm.store import Store
+
 
 class PathScreen(ReportsWorkerErrors, ModalScreen[Target | None]):
     """Dismisses with the actor or event picked in a chain (Enter), or None (escape)."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, store, start: str | None = None) -> None:
+    def __init__(self, store: Store, start: str | None = None) -> None:
         super().__init__()
         self.store = store
         self.start = start

@@ -9,6 +9,7 @@ someone else changed meanwhile is kept, or, if the user changed it too, asked ab
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -26,6 +27,9 @@ from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.widgets.plain_fields import PlainInput, PlainTextArea
 from maliterm.ui.widgets.ref_picker import RefPicker
 from maliterm.ui.worker_errors import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 
 def field_of(where: str) -> str:
@@ -49,8 +53,8 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
         Binding("ctrl+s", "save", "Save", tooltip="Check and save (also enter on the last field)"),
     ]
 
-    def __init__(self, store, title: str, fields: tuple[Field, ...], values: dict,
-                 save: Callable[[dict, dict, frozenset], object], new_record: Callable[[str, str], None] | None = None) -> None:
+    def __init__(self, store: Store, title: str, fields: tuple[Field, ...], values: dict,
+                 save: Callable[[dict, dict, frozenset], object], new_record: Callable[[RefPicker, str], None] | None = None) -> None:
         """`new_record(table, typed)` opens a form for a new record of that table (a new source, say)."""
         super().__init__()
         self.store = store
@@ -99,8 +103,8 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
 
     # ---- values and checks -----------------------------------------------------------------
 
-    def collect(self) -> dict:
-        values = {}
+    def collect(self) -> dict[str, object]:
+        values: dict[str, object] = {}
         for f in self.fields:
             w = self.query_one(f"#f-{f.name}")
             if isinstance(w, RefPicker):
@@ -112,12 +116,13 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
             elif isinstance(w, TextArea):
                 values[f.name] = w.text.strip()
             else:
+                assert isinstance(w, Input)  # the only other field widget
                 values[f.name] = w.value.strip()
         return values
 
     def _show(self, name: str, message: str | None) -> None:
         target = self.query(f"#e-{name}")
-        (target.first() if target else self.query_one("#e-form", Static)).update(clean(message or ""))
+        (target.first(Static) if target else self.query_one("#e-form", Static)).update(clean(message or ""))
 
     def check(self) -> bool:
         values, ok = self.collect(), True
@@ -136,7 +141,7 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
             self._show(f.name, problem(f, event.value.strip()))
 
     def on_ref_picker_changed(self, event: RefPicker.Changed) -> None:
-        self._show(event.picker.id.removeprefix("f-"), None)
+        self._show((event.picker.id or "").removeprefix("f-"), None)
 
     def on_ref_picker_wants_new(self, event: RefPicker.WantsNew) -> None:
         if self.new_record is not None:
@@ -165,10 +170,10 @@ class RecordForm(ReportsWorkerErrors, ModalScreen):
             result = self.save(values, changes, mine)
         except FileChanged as exc:
             self.app.call_from_thread(self._ask_reload, values, exc)
-            return
+            return None
         except Conflict as exc:
             self.app.call_from_thread(self._ask_conflict, values, exc, mine, theirs)
-            return
+            return None
         except MalitermError as exc:
             self.app.call_from_thread(self._failed, exc)  # beside the fields it is about; the form stays open
             if not isinstance(exc, InvalidDatabase):

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
+from typing import TYPE_CHECKING
 
 from maliterm import fulltext
 from maliterm.render import marked
@@ -25,6 +26,9 @@ from maliterm.safe import literal_line
 from maliterm.ui.messages import Target
 from maliterm.ui.widgets.plain_fields import PlainInput
 from maliterm.ui.worker_errors import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 MATCH_STYLE = "bold underline"  # the matched words: seen without colour too
 NAME_ONLY = ("name", "title")  # a hit in these needs no field: the name shows where it is
@@ -39,7 +43,7 @@ class TextsFound(Message):
         self.hits = hits
 
 
-def hit_label(store, h) -> Text:
+def hit_label(store: Store, h) -> Text:
     """Kind, name and where the hit is; below, its snippet with the matched words styled. A hit in
     the text a record is named by (a name, a title, a quotation) is marked in the name itself."""
     name = store.name(h.id)
@@ -61,13 +65,13 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[Target | None]):
     ]
     LIMIT = 30  # a short list: typing more narrows it, scrolling 100k hits helps nobody
 
-    def __init__(self, store, query: str = "") -> None:
+    def __init__(self, store: Store, query: str = "") -> None:
         super().__init__()
         self.store = store
         self.initial = query
         self.asked = ""  # the text whose hits are awaited or shown
         self.shown_for = ""  # the text whose hits are shown
-        self.hits = []
+        self.hits: list[fulltext.TextHit] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog dialog-wide"):
@@ -109,7 +113,7 @@ class SearchScreen(ReportsWorkerErrors, ModalScreen[Target | None]):
         at = options.highlighted
         # Texts found below the names must not move a cursor a person already moved; a new query starts at the top.
         same = text == self.shown_for and at is not None and at < len(self.hits)
-        before = self.hits[at] if same else None
+        before = self.hits[at] if same and at is not None else None
         self.hits, self.shown_for = hits, text
         options.clear_options()
         options.add_options(Option(hit_label(self.store, h)) for h in hits)

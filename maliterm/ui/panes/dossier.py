@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from maliterm.render import DossierParts, dossier_parts, event_line
+from maliterm.render import DossierParts, Item, dossier_parts, event_line
 from maliterm.ui.messages import Selection, StoreChange, Target
 from maliterm.ui.panes.base import Pane
 from maliterm.ui.widgets.line_list import LineList
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 
 class DossierPane(Pane):
@@ -20,14 +25,14 @@ class DossierPane(Pane):
     HELP = ("The selected record. Lines naming another record (actors, relations, events, places) "
             "open it with enter, and a citation ([Hammer 2015 ¶13]) opens the source's text at that paragraph; CONTESTED marks facts whose sources disagree, each side shown with its source.")
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.store = None
+        self.store: Store | None = None
         self.target: Target | None = None
         self._parts = DossierParts([], [], [])
         # Wrapped lines above and below the events; the event lines are drawn only when shown.
-        self._head: list[tuple[Text, tuple[str, str] | None]] = []
-        self._tail: list[tuple[Text, tuple[str, str] | None]] = []
+        self._head: list[Item] = []
+        self._tail: list[Item] = []
         self._width = 0
 
     def compose(self) -> ComposeResult:
@@ -46,6 +51,7 @@ class DossierPane(Pane):
 
     def show(self, target: Target) -> None:
         self.target = target
+        assert self.store is not None  # a selection comes only once the store is loaded
         rec = self.store.tables[target.table][target.id]
         parts = dossier_parts(self.store, target.table, rec)
         # Our own copy of the event list: a save in a worker changes the store's lists in place.
@@ -65,8 +71,8 @@ class DossierPane(Pane):
         width = max(self._width, 20)
         console = self.app.console
 
-        def wrapped(items: list[tuple[Text, tuple[str, str] | None]]) -> list[tuple[Text, tuple[str, str] | None]]:
-            lines: list[tuple[Text, tuple[str, str] | None]] = []
+        def wrapped(items: list[Item]) -> list[Item]:
+            lines: list[Item] = []
             for text, target in items:
                 if (target is not None and len(target) == 2) or text.cell_len <= width:
                     lines.append((text, target))
@@ -82,7 +88,7 @@ class DossierPane(Pane):
         """The dossier as plain text (what a person reads), for tests and copying."""
         return "\n".join(self._row(i).plain for i in range(self.list.count))
 
-    def _line(self, index: int) -> tuple[Text | None, tuple[str, str] | None]:
+    def _line(self, index: int) -> tuple[Text | None, tuple[str, str] | tuple[str, str, int] | None]:
         """Line `index` of the dossier and what it opens; the text is None for an event line, drawn by `_row`."""
         if index < len(self._head):
             return self._head[index]
@@ -96,6 +102,7 @@ class DossierPane(Pane):
         text, target = self._line(index)
         if text is not None:
             return text
+        assert target is not None and self.store is not None  # an event line
         if target[1] not in self.store.tables["events"]:  # deleted by a save not yet shown here
             return Text("  (deleted)", style="dim italic")
         return event_line(self.store, target[1])

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,6 +27,8 @@ from maliterm.safe import literal_line
 from maliterm.ui.messages import Selection, StoreChange, Target
 from maliterm.ui.panes.base import Pane
 
+if TYPE_CHECKING:
+    from maliterm.store import Store
 PAGE = 100  # siblings shown at most under one node; more are grouped into pages
 
 
@@ -32,9 +36,9 @@ PAGE = 100  # siblings shown at most under one node; more are grouped into pages
 class Page:
     """Siblings shown together under one node: `add` adds one of them, `actor` names it."""
 
-    items: Sequence
-    add: Callable[[TreeNode, object], TreeNode]
-    actor: Callable[[object], str]
+    items: Sequence[Any]  # actor ids, lineage edges or relation records
+    add: Callable[[TreeNode[NodeData], Any], TreeNode[NodeData]]
+    actor: Callable[[Any], str]
 
     def holds(self, actor: str) -> bool:
         return any(self.actor(item) == actor for item in self.items)
@@ -118,9 +122,9 @@ class RelationsPane(Pane):
             "selected actor. space expands, enter opens.")
     UNFOLD_UP_TO = 40  # lineage members; more than this and the tree opens one level at a time
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.store = None
+        self.store: Store | None = None
         self.as_of: str | None = None
         self.lineage: Lineage | None = None
         self.focus_actor: str | None = None
@@ -134,7 +138,7 @@ class RelationsPane(Pane):
         yield Static("", id="relations-detail")  # the highlighted line whole, wrapped, when the tree cuts it
 
     @property
-    def tree(self) -> RelationsTree:
+    def relations_tree(self) -> RelationsTree:  # not `tree`: Textual's DOMNode has one
         return self.query_one(RelationsTree)
 
     def store_changed(self, change: StoreChange) -> None:
@@ -147,6 +151,7 @@ class RelationsPane(Pane):
 
     def set_as_of(self, as_of: str | None) -> None:
         self.as_of = as_of
+        assert self.store is not None  # show_store comes first
         self.lineage = Lineage.of_store(self.store.snapshot, as_of)
         self._rebuild()
         self.refresh_bindings()
@@ -167,17 +172,19 @@ class RelationsPane(Pane):
 
     def _show_relations(self) -> None:
         """Replace the section that lists the focused actor's relations (below the lineage)."""
-        tree = self.tree
+        tree = self.relations_tree
         for old in [n for n in tree.root.children if n.data and n.data.kind == "relations"]:
             old.remove()
         if self.focus_actor:
+            assert self.store is not None
             label = Text().append("Relations of ", style="bold").append_text(literal_line(self.store.name(self.focus_actor), "bold"))
             section = tree.root.add(label, NodeData(Target("actors", self.focus_actor), "relations"), expand=False)
             self._load(section)
             section.expand()
 
     def _rebuild(self) -> None:
-        tree = self.tree
+        assert self.lineage is not None  # set_as_of comes first
+        tree = self.relations_tree
         tree.clear()
         title = Text().append("Lineage", style="bold")
         title.append(f" as of {dates.display(self.as_of)}" if self.as_of else " (all time)", style="dim")
@@ -196,7 +203,8 @@ class RelationsPane(Pane):
             status.append(f" · as of {self.as_of}", style="yellow")
         self.query_one("#relations-status", Static).update(status)
 
-    def _unfold(self, node: TreeNode[NodeData], seen: frozenset = frozenset()) -> None:
+    def _unfold(self, node: TreeNode[NodeData], seen: frozenset[str] = frozenset()) -> None:
+        assert node.data is not None and node.data.target is not None  # a lineage node
         actor = node.data.target.id
         if actor in seen:  # a cycle in the data: stop rather than loop
             return
@@ -206,7 +214,8 @@ class RelationsPane(Pane):
             if child.allow_expand:
                 self._unfold(child, seen | {actor})
 
-    def _add_actor(self, parent: TreeNode, actor: str, edge: Edge | None) -> TreeNode:
+    def _add_actor(self, parent: TreeNode[NodeData], actor: str, edge: Edge | None) -> TreeNode[NodeData]:
+        assert self.lineage is not None
         label = literal_line(self.lineage.name(actor), "bold")
         if edge:
             label.append(f"  {m.RELATION_TYPES[edge.type].lineage}", style="cyan")
@@ -250,6 +259,7 @@ class RelationsPane(Pane):
             size *= PAGE
         for lo in range(0, len(items), size):
             part = Page(items[lo:lo + size], page.add, page.actor)
+            assert self.store is not None
             first, last = (self.store.name(part.actor(part.items[i])) for i in (0, -1))
             label = (literal_line(first, "bold").append(" … ", style="dim").append_text(literal_line(last, "bold"))
                      .append(f"  ({len(part.items)})", style="dim"))
@@ -267,21 +277,23 @@ class RelationsPane(Pane):
             return
         data.loaded = True
         actor = data.target.id
+        lineage, store = self.lineage, self.store
+        assert lineage is not None and store is not None
         if data.kind == "lineage":
-            self._add_all(node, Page(self.lineage.children(actor), lambda parent, e: self._add_actor(parent, e.child, e),
+            self._add_all(node, Page(lineage.children(actor), lambda parent, e: self._add_actor(parent, e.child, e),
                                      lambda e: e.child))
             return
 
-        def other(rel: dict) -> str:
+        def other(rel: dict[str, Any]) -> str:
             return rel["to"] if rel["from"] == actor else rel["from"]
 
-        def add_relation(parent: TreeNode[NodeData], rel: dict) -> TreeNode:
-            table = self.store.table_of.get(other(rel), "actors")
-            expandable = table == "actors" and bool(self.store.relations_of(other(rel)))
-            return parent.add(relation_line(self.store, actor, rel), NodeData(Target(table, other(rel)), "relations"),
+        def add_relation(parent: TreeNode[NodeData], rel: dict[str, Any]) -> TreeNode[NodeData]:
+            table = store.table_of.get(other(rel), "actors")
+            expandable = table == "actors" and bool(store.relations_of(other(rel)))
+            return parent.add(relation_line(store, actor, rel), NodeData(Target(table, other(rel)), "relations"),
                               allow_expand=expandable)
 
-        self._add_all(node, Page(self.store.relations_of(actor), add_relation, other))
+        self._add_all(node, Page(store.relations_of(actor), add_relation, other))
         if not node.children:
             node.add_leaf(Text().append("no relations", style="dim italic"))
 
@@ -294,7 +306,7 @@ class RelationsPane(Pane):
         self._detail(event.node)
 
     def on_resize(self) -> None:
-        self._detail(self.tree.cursor_node)
+        self._detail(self.relations_tree.cursor_node)
 
     def _detail(self, node: TreeNode[NodeData] | None) -> None:
         """Below the tree, the highlighted line in full when it is too long for the pane (mergers are)."""
@@ -302,9 +314,9 @@ class RelationsPane(Pane):
         depth, up = -1, node
         while up is not None and up.parent is not None:
             depth, up = depth + 1, up.parent
-        cut = node is not None and node.label.cell_len + 2 > self.tree.size.width - depth * self.tree.guide_depth
+        cut = node is not None and cell_len(str(node.label)) + 2 > self.relations_tree.size.width - depth * self.relations_tree.guide_depth
         detail.display = cut
-        if cut:
+        if cut and node is not None:
             detail.update(node.label)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[NodeData]) -> None:
@@ -316,12 +328,13 @@ class RelationsPane(Pane):
 
     def reveal(self, actor: str) -> None:
         """Expand the lineage down to `actor` (first parent at each step) and put the cursor on it."""
+        assert self.lineage is not None
         if actor not in self.lineage.members():
             return
         path = [actor]
         while (parents := self.lineage.parents(path[-1])) and parents[0] not in path:
             path.append(parents[0])
-        node = self.tree.root.children[0]
+        node = self.relations_tree.root.children[0]
         for step in reversed(path):
             match = self._child(node, step)
             if match is None:
@@ -330,7 +343,7 @@ class RelationsPane(Pane):
             if step != actor:
                 self._load(node)
                 node.expand()
-        self.tree.move_cursor(node)
+        self.relations_tree.move_cursor(node)
 
     def _child(self, node: TreeNode[NodeData], actor: str) -> TreeNode[NodeData] | None:
         """The child of `node` showing `actor`, opening the page (and page of pages) that holds it."""
@@ -350,11 +363,11 @@ class RelationsPane(Pane):
         """Every visible node's text, indented by depth: what a person sees (tests read this)."""
         out: list[str] = []
 
-        def walk(node: TreeNode, depth: int) -> None:
+        def walk(node: TreeNode[NodeData], depth: int) -> None:
             for child in node.children:
-                out.append("  " * depth + child.label.plain)
+                out.append("  " * depth + str(child.label))  # a Text's str is its plain text
                 if child.is_expanded:
                     walk(child, depth + 1)
 
-        walk(self.tree.root, 0)
+        walk(self.relations_tree.root, 0)
         return out

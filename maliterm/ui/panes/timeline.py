@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,6 +18,9 @@ from maliterm.timeline import EventFilter, casualty_summary, filter_events, year
 from maliterm.ui.messages import Selection, StoreChange, Target
 from maliterm.ui.panes.base import Pane
 from maliterm.ui.widgets.line_list import LineList
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 DATE_COLUMN = 14
 MIN_PLACE = 8  # cells: a place shorter than this once cut says nothing, and is left out
@@ -49,9 +54,9 @@ class TimelinePane(Pane):
     ]
     HELP = "Events in date order. A coarse date (a year, a month) heads its period; c. marks approximate dates."
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.store = None
+        self.store: Store | None = None
         self.filter = EventFilter()
         self.ids: list[str] = []
         self.marked_actor: str | None = None  # whose events are marked
@@ -81,10 +86,11 @@ class TimelinePane(Pane):
 
     def apply_filter(self, f: EventFilter, keep: str | None = None) -> None:
         self.filter = f
+        assert self.store is not None  # show_store comes first
         # One snapshot, never changed: a save publishes the next one, and the panes are told.
         self.ids = filter_events(self.store.snapshot, f)
         current = keep or self.current()
-        pos = {e: i for i, e in enumerate(self.ids)} if current else {}
+        pos: dict[str | None, int] = {e: i for i, e in enumerate(self.ids)} if current else {}
         self.list.set_rows(len(self.ids), self._row, self._target, pos.get(current, 0))
         self._status()
         self.refresh_bindings()
@@ -114,6 +120,7 @@ class TimelinePane(Pane):
 
     def _involves(self, eid: str, actor: str | None) -> bool:
         # An event names a handful of actors: asking it is cheaper than a set of the actor's thousands of events.
+        assert self.store is not None
         return actor is not None and any(a == actor for a, _ in self.store.event_actors(eid))
 
     def select_event(self, eid: str) -> None:
@@ -123,6 +130,7 @@ class TimelinePane(Pane):
         self.list.set_rows(len(self.ids), self._row, self._target, self.ids.index(eid))
 
     def jump_to_year(self, year: int) -> None:
+        assert self.store is not None
         target = self.store.event_order[year_index(self.store, year)] if self.store.event_order else None
         if target is None:
             return
@@ -135,9 +143,10 @@ class TimelinePane(Pane):
 
     def _status(self) -> None:
         text = Text().append(counted(len(self.ids), "event"), style="bold")
+        assert self.store is not None
         if not self.filter.is_empty():
             text.append(" · ").append_text(literal_line(self.filter.describe(self.store.name), "italic"))
-        if marked := len(self.store.events_by_actor.get(self.marked_actor, ())):
+        if marked := len(self.store.events_by_actor.get(self.marked_actor or "", ())):
             text.append(f" · ● {marked} of the selected actor", style="dim")
         self.query_one("#timeline-status", Static).update(text)
 
@@ -146,6 +155,7 @@ class TimelinePane(Pane):
 
     def _row(self, index: int) -> Text:
         eid = self.ids[index]
+        assert self.store is not None
         ev = self.store.tables["events"].get(eid)
         if ev is None:  # deleted by a save whose refresh has not reached us yet
             return Text("  (deleted)", style="dim italic")

@@ -8,14 +8,15 @@ for it in a worker thread (never its own), and a failure reaches the app's one e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from rich.text import Text
 from textual import work
 
 from maliterm import editing
-from maliterm.errors import FileChanged
+from maliterm.errors import FileChanged, NotFound
 from maliterm.history import Edit, RecordChange
 from maliterm.paragraphs import refuse_unquoted
 from maliterm.safe import literal_line, one_line
@@ -25,9 +26,14 @@ from maliterm.ui.messages import Target
 if TYPE_CHECKING:
     from textual.app import App
     from textual.notifications import SeverityLevel
+    from textual.screen import Screen
 
     from maliterm.store import Store
     from maliterm.ui.widgets.ref_picker import RefPicker
+
+    _Host = Screen[None]  # the screen this mixes into: MainScreen
+else:
+    _Host = object
 
 ADDABLE = ("actors", "events", "places", "relations", "quotes", "sources")
 CHANGES_SHOWN = 200  # the newest entries of the change log; older ones stay in the file
@@ -58,8 +64,18 @@ class EditsHost(Protocol):
     def refresh_bindings(self) -> None: ...
 
 
-class EditActions:
+class EditActions(_Host):
     """Mixed into a screen that is an `EditsHost` (tests/ui/test_toy_pane.py checks MainScreen is)."""
+
+    if TYPE_CHECKING:  # what the mixin uses of MainScreen, as `EditsHost` declares it
+        store: Store | None
+        selected: Target | None
+        history: list[Target]
+        position: int
+
+        def show(self, target: Target, origin: str = "") -> None: ...
+        def remember(self, target: Target) -> None: ...
+        def refresh_panes(self, target: Target | None = None) -> None: ...
 
     def _writable(self) -> bool:
         if self.store is None:
@@ -74,9 +90,9 @@ class EditActions:
     def action_new(self) -> None:
         if not self._writable():
             return
-        choices = [(t, f"New {editing.TITLES[t]}") for t in ADDABLE]
+        choices: list[tuple[str, str | Text]] = [(t, f"New {editing.TITLES[t]}") for t in ADDABLE]
         self.app.push_screen(ChoiceScreen("Add what?", choices),
-                             lambda t: t and self.open_form(t, None, self._after_form))
+                             lambda t: None if t is None else self.open_form(t, None, self._after_form))
 
     def action_edit(self) -> None:
         target = self.selected
@@ -85,9 +101,11 @@ class EditActions:
         if target.table not in editing.FORMS:
             self.notify(f"{target.table} records are not edited by hand.", severity="warning")
             return
+        assert self.store is not None  # _writable
         self.open_form(target.table, self.store.tables[target.table][target.id], self._after_form)
 
-    def open_form(self, table: str, original: dict | None, done, preset: dict | None = None) -> None:
+    def open_form(self, table: str, original: dict[str, Any] | None, done: Callable[[Target | None], None],
+                  preset: dict[str, Any] | None = None) -> None:
         values = editing.values_of(table, original) if original else dict(preset or {})
         title = f"{'Edit' if original else 'New'} {editing.TITLES[table]}"
         fields = editing.fields_for(table)
@@ -97,6 +115,7 @@ class EditActions:
                            if f.name == "cite_source" else f for f in fields)
 
         store = self.store
+        assert store is not None  # the actions that open a form check it
 
         def checked(record: dict) -> dict:
             if table == "quotes":  # a quotation must be word for word in the paragraph it cites
@@ -114,16 +133,19 @@ class EditActions:
 
         self._push_form(title, fields, values, save, done)
 
-    def _push_form(self, title: str, fields, values: dict, save, done) -> None:
+    def _push_form(self, title: str, fields: tuple[editing.Field, ...], values: dict[str, Any],
+                   save: Callable[[dict[str, Any], dict[str, Any], frozenset[str]], Target],
+                   done: Callable[[Target | None], None]) -> None:
         from maliterm.ui.dialogs.record_form import RecordForm  # loaded on the first edit: a quicker start
 
+        assert self.store is not None  # the actions that open a form check it
         self.app.push_screen(RecordForm(self.store, title, fields, values, save, self._new_from_picker), done)
 
     def _new_from_picker(self, picker: RefPicker, typed: str) -> None:
         """"+ new source…" in a picker: the source's own form, then the picker holds the new record."""
         table = picker.tables[0]
         key = "title" if table in ("sources", "events") else "name"
-        self.open_form(table, None, lambda t: t and picker.set_value(t.id), preset={key: typed})
+        self.open_form(table, None, lambda t: None if t is None else picker.set_value(t.id), preset={key: typed})
 
     # ---- claims --------------------------------------------------------------------------------
 
@@ -133,8 +155,10 @@ class EditActions:
         target = self.selected
         if not self._writable() or target is None or target.table not in ("actors", "events", "places", "relations"):
             return
-        record = self.store.tables[target.table][target.id]
-        choices = [("new", "A new fact")] + [
+        store = self.store
+        assert store is not None  # _writable
+        record = store.tables[target.table][target.id]
+        choices: list[tuple[str, str | Text]] = [("new", "A new fact")] + [
             (str(i), Text("Another side of: ").append_text(literal_line(f["about"], "bold")))
             for i, f in enumerate(record.get("facts", []))]
 
@@ -148,8 +172,13 @@ class EditActions:
             if index is not None:  # the fact exists: only the claim is asked for
                 fields = tuple(f for f in fields if f.name not in ("about", "date"))
 
-            def save(values: dict, changes: dict, mine: frozenset) -> Target:
-                self.store.edit(target.table, target.id, lambda current: editing.add_claim(current, values, index))
+            def save(values: dict[str, Any], changes: dict[str, Any], mine: frozenset[str]) -> Target:
+                def claimed(current: dict[str, Any] | None) -> dict[str, Any]:
+                    if current is None:  # deleted since the form opened: say so, in the form
+                        raise NotFound(f"{target.table}/{target.id}", [])
+                    return editing.add_claim(current, values, index)
+
+                store.edit(target.table, target.id, claimed)
                 return target
 
             self._push_form("Add a claim", fields, dict(preset or {}), save, self._after_form)
@@ -162,8 +191,10 @@ class EditActions:
         target = self.selected
         if not self._writable() or target is None:
             return
+        assert self.store is not None  # _writable
         refs = self.store.references_to(target.id)
         name = self.store.name(target.id)
+        choices: list[tuple[str, str | Text]]
         if not refs:
             choices = [("delete", Text("Delete ").append_text(literal_line(name, "bold"))), ("cancel", "Cancel")]
             detail = Text("Nothing refers to it. Undo (u) brings it back.")
@@ -184,39 +215,42 @@ class EditActions:
                              lambda choice: self._delete(target, choice))
 
     def _delete(self, target: Target, choice: str | None) -> None:
+        store = self.store
+        assert store is not None  # action_delete checked it
         if choice in ("delete", "cascade"):
-            self._run_edit(lambda: self.store.delete(target.table, target.id, cascade=choice == "cascade"), None)
+            self._run_edit(lambda: store.delete(target.table, target.id, cascade=choice == "cascade"), None)
 
     # ---- the change log ---------------------------------------------------------------------------
 
     def action_changes(self) -> None:
         """The latest entries of the file's change log (who changed what, when); enter opens the record."""
-        if self.store is None:
+        store = self.store
+        if store is None:
             return
-        log = sorted(self.store.tables["changes"].values(), key=lambda c: c["when"], reverse=True)[:CHANGES_SHOWN]
+        log = sorted(store.tables["changes"].values(), key=lambda c: c["when"], reverse=True)[:CHANGES_SHOWN]
         if not log:
             self.notify("No edits are logged in this file yet.", timeout=3)
             return
-        choices = []
+        choices: list[tuple[str, str | Text]] = []
         for i, c in enumerate(log):
             label = Text().append(f"{c['when'][:19].replace('T', ' ')}  ", style="cyan")
             label.append_text(literal_line(c["who"], "bold")).append(f"  {c['action']:<6} ")
             table, _, rid = c["record"].partition("/")
-            if table not in self.store.tables:  # one entry for a whole import or merge: its summary
+            if table not in store.tables:  # one entry for a whole import or merge: its summary
                 name = c["record"]
             else:
-                name = self.store.name(rid) if self.store.get(rid) else f"{rid} (gone)"
+                name = store.name(rid) if store.get(rid) else f"{rid} (gone)"
             # who, the record and the field names come from the file: one line each, never markup
             label.append_text(literal_line(name)).append_text(literal_line(f"  {', '.join(c.get('fields', []))[:60]}", "dim"))
             choices.append((f"{i}:{c['record']}", label))
 
         def chosen(key: str | None) -> None:
             table, _, rid = (key or "").partition(":")[2].partition("/")
-            if table in self.store.tables and self.store.tables[table].get(rid) is not None:
+            if table in store.tables and store.tables[table].get(rid) is not None:
                 self.show(Target(table, rid))
                 self.remember(Target(table, rid))
 
-        self.app.push_screen(ChoiceScreen(f"Latest changes to {self.store.path.name} (newest first)", choices), chosen)
+        self.app.push_screen(ChoiceScreen(f"Latest changes to {store.path.name} (newest first)", choices), chosen)
 
     # ---- undo and redo --------------------------------------------------------------------------
 
@@ -237,7 +271,7 @@ class EditActions:
 
     # Not `exclusive`: cancelling a save would drop its outcome; the store's writer runs them in order.
     @work(thread=True, group="save", exit_on_error=False, description="Not saved")
-    def _run_edit(self, edit, target: Target | None, verb: str = "Saved") -> None:
+    def _run_edit(self, edit: Callable[[], object], target: Target | None, verb: str = "Saved") -> None:
         try:
             done = edit()
         except FileChanged as exc:
@@ -247,6 +281,7 @@ class EditActions:
 
     @work(thread=True, group="save", exit_on_error=False, description="Not reloaded")
     def _reload(self) -> None:
+        assert self.store is not None  # only offered after a save
         self.store.reload()  # reads and checks the whole file: never on the UI thread
         self.app.call_from_thread(self._saved, None, "Reloaded")
 
@@ -265,10 +300,12 @@ class EditActions:
 
     def _saved(self, target: Target | None, verb: str = "Saved", edit: Edit | None = None) -> None:
         """After any edit: every pane shows the data as it now is, and the record the edit was about."""
+        store = self.store
+        assert store is not None  # an edit was made
         if target is None and edit is not None:  # an undo may be about a record out of sight: show it
-            target = next((Target(c.table, c.id) for c in edit.changes if self.store.get(c.id) is not None), None)
+            target = next((Target(c.table, c.id) for c in edit.changes if store.get(c.id) is not None), None)
         self.refresh_panes(target)
-        if target is not None and self.store.get(target.id) is not None:
+        if target is not None and store.get(target.id) is not None:
             self.remember(target)
         self.set_saved_state(f"{verb.lower()} {datetime.now():%H:%M:%S}")
         # The header is cut at 80 columns: a notice says what was saved or undone, where it can be read.
@@ -277,8 +314,11 @@ class EditActions:
 
     def _said(self, verb: str, target: Target | None, edit: Edit | None) -> str:
         """"Undid: edit of event x (Its title)": the words of the notice after a save."""
-        def record(table: str, rid: str, data: dict | None) -> str:
-            name = self.store.name(rid) if self.store.get(rid) is not None else (data or {}).get("name") or \
+        store = self.store
+        assert store is not None  # an edit was made
+
+        def record(table: str, rid: str, data: dict[str, Any] | None) -> str:
+            name = store.name(rid) if store.get(rid) is not None else (data or {}).get("name") or \
                 (data or {}).get("title")
             return f"{editing.TITLES.get(table, table)} {rid}" + (f" ({one_line(name)})" if name else "")
 
@@ -292,6 +332,7 @@ class EditActions:
         return f"{verb}."
 
     def set_saved_state(self, state: str) -> None:
+        assert self.store is not None
         counts = self.store.counts()
         self.app.sub_title = (f"{one_line(self.store.path.name)} · {state} · {counts['events']} events · "
                               f"{counts['actors']} actors")

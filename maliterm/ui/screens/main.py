@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import getters, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
@@ -35,6 +35,7 @@ from maliterm.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from maliterm.store import Store
+    from maliterm.ui.app import MalitermApp
 
 LOAD_PHASES = ("reading", "checking", "indexing")  # what Store.open reports, in order
 LOAD_WORDS = {"reading": "reading and parsing", "checking": "checking every record", "indexing": "indexing"}
@@ -43,6 +44,9 @@ NARROW = 120  # below this many columns the panes stack: timeline on top, dossie
 
 
 class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
+    if TYPE_CHECKING:
+        app = getters.app(MalitermApp)  # the app's own attributes (store, load_error), typed
+
     BINDINGS = [
         Binding("slash", "search", "Search", tooltip="Search names and every text: facts, quotations, notes, sources"),
         Binding("f", "filter", "Filter", tooltip="Filter the timeline by actor, place, type or dates"),
@@ -175,6 +179,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
     @work(thread=True, exclusive=True, group="search-index", exit_on_error=False, description="Search index not built")
     def warm_search(self) -> None:
         """Build the search index after the panes show, so the first `/` keystroke is instant."""
+        assert self.store is not None  # started once it is loaded
         self.store.prepare_search()
 
     @work(thread=True, exclusive=True, group="fulltext-index", exit_on_error=False,
@@ -183,6 +188,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         """Open or build the index of every text (seconds at 100k events): `/` shows name hits meanwhile."""
         from maliterm import fulltext  # loaded here: a quicker start
 
+        assert self.store is not None  # started once it is loaded
         fulltext.prepare(self.store)
 
     def on_store_loaded(self, message: StoreLoaded) -> None:
@@ -393,6 +399,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
     def _write_export(self, fmt: str, path: Path, actor: str | None) -> None:
         from maliterm.interchange.exporters import Scope, export_to
 
+        assert self.store is not None  # action_export checked it
         export_to(self.store, fmt, path, Scope(actor=actor))  # a failure of any kind: the app's handler shows it
         self.app.call_from_thread(self.notify, one_line(f"Wrote {path}"), title="Export", markup=False)
 

@@ -7,6 +7,7 @@ to highlight) and dismisses with the place to open, or None; the main screen doe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -28,6 +29,9 @@ from maliterm.safe import literal_line, one_line
 from maliterm.timeline import EventFilter, filter_events
 from maliterm.ui.messages import Target
 from maliterm.ui.worker_errors import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 PAN = 4  # a key pans by this fraction of the view
 ZOOM = 1.5
@@ -121,7 +125,7 @@ class MapScreen(ReportsWorkerErrors, Screen[Target | None]):
     HELP = ("Arrows (or h j k l) pan, + and - zoom, 0 fits every place again, Enter opens the place nearest "
             "the +, f filters, escape closes. Tab reaches the places without coordinates.")
 
-    def __init__(self, store, event_filter: EventFilter, highlight: frozenset[str]) -> None:
+    def __init__(self, store: Store, event_filter: EventFilter, highlight: frozenset[str]) -> None:
         super().__init__()
         self.store = store
         self.filter = event_filter  # the timeline's when the map opens
@@ -186,6 +190,7 @@ class MapScreen(ReportsWorkerErrors, Screen[Target | None]):
 
     @on(OptionList.OptionSelected, "#map-unplaced")
     def open_unplaced(self, message: OptionList.OptionSelected) -> None:
+        assert message.option.id is not None  # each option is made with its place's id
         self.dismiss(Target("places", message.option.id))
 
     def action_filter(self) -> None:

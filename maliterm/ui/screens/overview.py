@@ -7,6 +7,7 @@ It returns its filter when closed, so a filter changed here (`f`, `c`, `F`) is t
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -21,6 +22,9 @@ from maliterm import chart
 from maliterm.safe import clean
 from maliterm.stats import Overview, overview
 from maliterm.timeline import EventFilter
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 NARROW = 120  # as the main screen: below this many columns, a shorter chart and the top lists stacked
 TOP = 8
@@ -40,7 +44,7 @@ class OverviewScreen(Screen[EventFilter]):
         Binding("question_mark,f1", "help", "Keys", tooltip="Show every key"),
     ]
 
-    def __init__(self, store, f: EventFilter, by: str = "month") -> None:
+    def __init__(self, store: Store, f: EventFilter, by: str = "month") -> None:
         super().__init__()
         self.store = store
         self.filter = f

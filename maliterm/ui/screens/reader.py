@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
+from typing import TYPE_CHECKING
 
 from maliterm import editing
 from maliterm.paragraphs import citing, paragraphs, sentences
@@ -21,6 +22,9 @@ from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.messages import Target
 from maliterm.ui.widgets.paragraph_view import MARGIN, ParagraphView
 from maliterm.ui.worker_errors import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 KIND = {"events": "E", "actors": "A", "places": "P", "relations": "R", "quotes": "Q"}
 NEW_CITED = ("quotes", "events", "actors", "places", "relations")
@@ -41,7 +45,7 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
         Binding("f", "uncited", "Uncited only", tooltip="Show only the paragraphs nothing cites yet, or all"),
     ]
 
-    def __init__(self, store, source: str, para: int | None, editor) -> None:
+    def __init__(self, store: Store, source: str, para: int | None, editor) -> None:
         """`para` is 1-based (a citation's `para N`), None for the top; `editor` adds records (MainScreen)."""
         super().__init__()
         self.store = store
@@ -154,7 +158,7 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
         elif len(ids) == 1:
             self.dismiss(Target(*ids[0]))
         else:
-            choices = [(f"{t}/{rid}", literal_line(f"{editing.TITLES[t]}: {self.store.name(rid)}")) for t, rid in ids]
+            choices: list[tuple[str, str | Text]] = [(f"{t}/{rid}", literal_line(f"{editing.TITLES[t]}: {self.store.name(rid)}")) for t, rid in ids]
             self.app.push_screen(ChoiceScreen(f"Records citing ¶{para}", choices),
                                  lambda key: key and self.dismiss(Target(*key.split("/", 1))))
 
@@ -178,7 +182,7 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
     def action_new(self) -> None:
         if (preset := self._cited_here()) is None:
             return
-        choices = [(t, f"New {editing.TITLES[t]}" + (" (the selected sentence)" if t == "quotes" else ""))
+        choices: list[tuple[str, str | Text]] = [(t, f"New {editing.TITLES[t]}" + (" (the selected sentence)" if t == "quotes" else ""))
                    for t in NEW_CITED]
 
         def chosen(table: str | None) -> None:

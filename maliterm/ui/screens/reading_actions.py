@@ -5,12 +5,22 @@ A mixin of MainScreen (its `r` binding lives in MainScreen.BINDINGS, where Textu
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from maliterm.paragraphs import paragraphs
 from maliterm.render import cited_sources
 from maliterm.ui.messages import Target
 
+if TYPE_CHECKING:
+    from maliterm.ui.screens.edit_actions import EditActions as _Host  # MainScreen mixes in both
+else:
+    _Host = object
 
-class ReadingActions:
+
+class ReadingActions(_Host):
+    if TYPE_CHECKING:  # what the mixin uses of MainScreen
+        def open_record(self, target: Target | None, origin: str = "", remember: bool = True) -> None: ...
+
     def read(self, target: Target) -> None:
         """Open the reader on source `target.id` at paragraph `target.para` (None: the top)."""
         from maliterm.ui.screens.reader import ReaderScreen  # loaded when first read: a quicker start

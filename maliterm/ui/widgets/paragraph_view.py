@@ -158,7 +158,7 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         """The paragraph under the cursor (0-based); -1 when nothing is shown."""
         return self.shown[self.cursor] if self.shown else -1
 
-    def display(self, index: int) -> str:
+    def paragraph_line(self, index: int) -> str:  # not `display`: that is Textual's visibility property
         """Paragraph `index` as shown: one line of text, escapes visible, never markup."""
         return one_line(self.paras[index])
 
@@ -182,7 +182,7 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         anchor = self._anchor() if keep_top else None
         total = sum(len(self.paras[i]) for i in self.shown) if len(self.shown) < 50_000 else AT_ONCE + 1
         if total <= AT_ONCE:
-            self._apply(Layout.of([line_count(self.display(i), width) for i in self.shown], width), anchor)
+            self._apply(Layout.of([line_count(self.paragraph_line(i), width) for i in self.shown], width), anchor)
             return
         # Paragraphs either side of the cursor, a few screens each way.
         want = WINDOW * max(self.scrollable_content_region.height, 10)
@@ -191,9 +191,9 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         lo = hi = self.cursor
         while sum(before) < want and lo > 0:
             lo -= 1
-            before.append(line_count(self.display(self.shown[lo]), width))
+            before.append(line_count(self.paragraph_line(self.shown[lo]), width))
         while sum(after) < 2 * want and hi < len(self.shown):
-            after.append(line_count(self.display(self.shown[hi]), width))
+            after.append(line_count(self.paragraph_line(self.shown[hi]), width))
             hi += 1
         self._apply(Layout.of(before[::-1] + after, width, lo), anchor)
         # After the first frame: the worker holds the GIL often enough to slow that frame down.
@@ -287,7 +287,7 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
 
     def action_sentence(self, step: int) -> None:
         if self.shown:
-            count = len(sentences(self.display(self.para_index)))
+            count = len(sentences(self.paragraph_line(self.para_index)))
             self.sentence = (self.sentence + step) % count
             self.refresh()
             self._moved()
@@ -332,9 +332,9 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
                     styles.get("uncited" if self.margins is not None and not self.margins.get(index + 1)
                                else "margin"))
         if index == self.mark:
-            line.stylize(styles.get("mark"), 0)
+            line.stylize(styles.get("mark", ""), 0)
         if k == self.cursor:
-            line.stylize(styles.get("cursor"), 0)
+            line.stylize(styles.get("cursor", ""), 0)
         return line
 
     def _wrap(self, index: int, width: int) -> tuple[str, list[tuple[int, int]], list[tuple[int, int]]]:
@@ -343,7 +343,7 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         if key not in self._wrapped:
             if len(self._wrapped) > 256:
                 self._wrapped.clear()
-            text = self.display(index)
+            text = self.paragraph_line(index)
             self._wrapped[key] = (text, wrap(text, width), sentences(text))
         return self._wrapped[key]
 

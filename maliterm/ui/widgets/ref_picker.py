@@ -9,9 +9,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
+from typing import TYPE_CHECKING
 
 from maliterm.safe import literal_line
 from maliterm.ui.widgets.plain_fields import PlainInput
+
+if TYPE_CHECKING:
+    from maliterm.store import Store
 
 
 class RefPicker(Vertical):
@@ -40,7 +44,7 @@ class RefPicker(Vertical):
     class WantsNew(Changed):
         """The person chose "new …": the form opens that record's own form."""
 
-    def __init__(self, store, tables: tuple[str, ...], value: str | None = None, offer_new: bool = False,
+    def __init__(self, store: Store, tables: tuple[str, ...], value: str | None = None, offer_new: bool = False,
                  placeholder: str = "", id: str | None = None) -> None:
         super().__init__(id=id)
         self.store = store
@@ -93,6 +97,7 @@ class RefPicker(Vertical):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        assert event.option.id is not None  # every option is made with its record's id
         self._choose(event.option.id)
 
     def _choose(self, rid: str) -> None:
