@@ -78,10 +78,11 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
         if not self.paras:
             self.query_one("#reader-status", Static).update(
                 Text("This source holds no text yet (maliterm source add FILE stores one).", style="italic"))
-        self.count_citations()
 
     def on_screen_resume(self) -> None:
-        self.count_citations()  # a record added from here cites a paragraph now
+        # On opening and on coming back (a record added from here cites a paragraph now). After the
+        # next frame: the worker walks every record holding the GIL, which would delay that frame.
+        self.call_after_refresh(self.count_citations)
 
     # ---- who cites what --------------------------------------------------------------------
 
