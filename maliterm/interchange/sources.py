@@ -26,19 +26,22 @@ def read_document(path: Path, fmt: str | None) -> tuple[list[str], str]:
     """(paragraphs, format) of a file; MalitermError naming the file when it cannot be read or holds no text."""
     from maliterm.interchange.acled import decode
 
-    if fmt is None and path.suffix.lower() == ".pdf":  # with --format, the user says it is text
-        raise MalitermError(f"cannot read {path}", [Problem(str(path), "", "is a PDF, which maliterm does not read",
-                                                           "a text, Markdown or HTML file (e.g. from pdftotext)")])
     fmt = fmt or paragraphs.format_of(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise MalitermError(f"cannot read {path}", [Problem(str(path), "", exc.strerror or str(exc),
-                                                           "a readable file")]) from None
-    paras = paragraphs.split(decode(raw, path), fmt)
+    if fmt == "pdf":
+        from maliterm import pdftext
+
+        paras, _ = pdftext.read(path)
+    else:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise MalitermError(f"cannot read {path}", [Problem(str(path), "", exc.strerror or str(exc),
+                                                               "a readable file")]) from None
+        paras = paragraphs.split(decode(raw, path), fmt)
     if not paras:
-        raise MalitermError(f"{path} holds no text", [Problem(str(path), "", f"has no paragraphs as {fmt}",
-                                                             "a document with some text")])
+        expected = ("a PDF with a text layer (a scanned one holds pictures of pages: run OCR first)"
+                    if fmt == "pdf" else "a document with some text")
+        raise MalitermError(f"{path} holds no text", [Problem(str(path), "", f"has no paragraphs as {fmt}", expected)])
     return paras, fmt
 
 
