@@ -22,6 +22,7 @@ whether a quotation is word for word in the paragraph it cites.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -162,6 +163,12 @@ def number(loc: str | None) -> int | None:
 
 def locator(n: int) -> str:
     return f"para {n}"
+
+
+def page_of(source: dict, n: int) -> int | None:
+    """The page paragraph `n` starts on, for a source that records its pages (a PDF's `pages`)."""
+    pages = source.get("pages")
+    return bisect_right(pages, n) or None if pages else None
 
 
 def citations_in(value: object, path: str = "") -> list[tuple[str, dict]]:

@@ -263,7 +263,7 @@ SPECS: dict[str, tuple[dict[str, Check], tuple[str, ...]]] = {
     "sources": ({"id": text, "title": text, "kind": one_of(m.SOURCE_KINDS), "author": text,
                  "publisher": text, "published": date, "url": text,
                  "reliability": one_of(m.RELIABILITY_GRADES), "notes": text, "short": text,
-                 "paragraphs": list_of(text), "text_format": one_of(m.TEXT_FORMATS)},
+                 "paragraphs": list_of(text), "text_format": one_of(m.TEXT_FORMATS), "pages": list_of(count)},
                 ("title", "kind")),
     "actors": ({**COMMON, "name": text, "kind": one_of(m.ACTOR_KINDS), "descriptive_name": boolean,
                 "aliases": ALIASES, "summary": text, "nationality": text, "base": text, "role": text,

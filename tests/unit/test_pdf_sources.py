@@ -36,12 +36,14 @@ def report(tmp_path):
 def test_a_pdf_is_added_as_numbered_paragraphs(runner, small_db, report):
     added = runner("source", "add", report, "--db", small_db)
     assert added.exit_code == 0
-    assert " ".join(added.stdout.split()) == f"added source the-first-paragraph-runs-over-two: 3 paragraphs (pdf) from {report}"
+    assert " ".join(added.stdout.split()) == (
+        f"added source the-first-paragraph-runs-over-two: 3 paragraphs (pdf, 2 pages) from {report}")
     shown = json.loads(runner("source", "show", "the-first-paragraph-runs-over-two", "--json", "--db", small_db).stdout)
     assert shown["text_format"] == "pdf"
     assert [p["text"] for p in shown["paragraphs"]] == EXPECTED  # no header, no page numbers
+    assert [p["page"] for p in shown["paragraphs"]] == [1, 1, 2]  # the second starts on page 1, ends on 2
     para = runner("source", "show", "the-first-paragraph-runs-over-two", "--para", "3", "--db", small_db).stdout
-    assert "Seventh attack (this year): [bold]not markup[/]." in para  # shown literally
+    assert para.splitlines()[1:] == ["¶3  p. 2  not cited yet", "Seventh attack (this year): [bold]not markup[/]."]
 
 
 def test_pages_say_where_each_page_starts():

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from maliterm import editing
-from maliterm.paragraphs import citing, paragraphs, sentences
+from maliterm.paragraphs import citing, page_of, paragraphs, sentences
 from maliterm.render import source_label
 from maliterm.safe import literal_line, one_line
 from maliterm.ui.dialogs.choice import ChoiceScreen
@@ -118,8 +118,9 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
             f"cited by {len(self.cites.get(para, []))}" if self.cites.get(para) else "uncited")
         coded = "" if self.cites is None else f" · {self.cited} of {len(self.paras)} paragraphs cited"
         only = " · showing uncited only" if len(self.view.shown) < len(self.paras) else ""
+        page = page_of(self.store.get(self.source) or {}, para)
         self.query_one("#reader-status", Static).update(
-            f"¶{para}: {cited} · sentence {self.view.sentence + 1}{coded}{only}")
+            f"¶{para}{f' (p. {page})' if page else ''}: {cited} · sentence {self.view.sentence + 1}{coded}{only}")
 
     # ---- actions ---------------------------------------------------------------------------
 
