@@ -126,6 +126,7 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         self.margins: dict[int, list[str]] | None = None  # 1-based paragraph -> citing records; None: not yet known
         self._layout = Layout(1, 0, [], [0])
         self._styles: dict[str, Style] = {}
+        self._width = 0
         self._wrapped: dict[tuple[int, int], tuple[str, list[tuple[int, int]], list[tuple[int, int]]]] = {}
 
     # ---- data ------------------------------------------------------------------------------
@@ -307,6 +308,7 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         # The styles are the same for every line of one paint; asking for them is the slow part.
         self._styles = {name.rpartition("--")[2]: self.get_component_rich_style(name) for name in self.COMPONENT_CLASSES}
         self._styles["base"] = self.rich_style
+        self._width = self.scrollable_content_region.width  # the same for every line too, and not free
         return super().render_lines(crop)
 
     def _text_of(self, y: int) -> tuple[str, int, int]:
@@ -365,7 +367,7 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         return names[j] if j < len(names) else ""
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self._width
         base = self._styles.get("base", Style())
         pieces = self._pieces(y + self.scroll_offset.y)
         if pieces is None:
