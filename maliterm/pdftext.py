@@ -29,7 +29,7 @@ from maliterm.errors import MalitermError, Problem
 
 MAX_BYTES = 200_000_000
 MAX_PAGES = 20_000
-TIME_LIMIT = 300.0  # seconds; about 30 ms a page is usual (docs/data-model.md)
+TIME_LIMIT = 300.0  # seconds; 7 to 30 ms a page is usual (docs/data-model.md)
 INSTALL = "pip install 'maliterm[pdf]' (the optional pypdf reader)"
 
 _SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")

@@ -119,8 +119,10 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
         coded = "" if self.cites is None else f" · {self.cited} of {len(self.paras)} paragraphs cited"
         only = " · showing uncited only" if len(self.view.shown) < len(self.paras) else ""
         page = page_of(self.store.get(self.source) or {}, para)
+        # One line high (.pane-status): a new text needs no layout, on each cursor move either.
         self.query_one("#reader-status", Static).update(
-            f"¶{para}{f' (p. {page})' if page else ''}: {cited} · sentence {self.view.sentence + 1}{coded}{only}")
+            f"¶{para}{f' (p. {page})' if page else ''}: {cited} · sentence {self.view.sentence + 1}{coded}{only}",
+            layout=False)
 
     # ---- actions ---------------------------------------------------------------------------
 
