@@ -143,6 +143,7 @@ class Source(TypedDict):
     short: NotRequired[str]  # its label in citations, when author surname + year will not do
     paragraphs: NotRequired[list[str]]  # its document: `para N` is paragraphs[N-1]
     text_format: NotRequired[str]  # what the paragraphs were split from: one of TEXT_FORMATS
+    pages: NotRequired[list[int]]  # a PDF's: pages[k-1] is the first paragraph starting on page k or after
 
 
 class Actor(TypedDict):

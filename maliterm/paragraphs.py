@@ -12,7 +12,8 @@ through `split`, so one document always numbers the same way:
   standard library's HTML parser; scripts, styles and the head are dropped, entities decoded,
   runs of white space collapsed (but not inside pre).
 
-PDF is not read: no pure-Python extractor was measured in time (see docs/data-model.md).
+- pdf: read from the file's bytes by `maliterm.pdftext` (pypdf, an optional extra): blocks of
+  lines between vertical gaps, hyphenated line breaks joined, running headers and footers dropped.
 
 The reader's rules live here too: which records cite a paragraph, a paragraph's sentences, and
 whether a quotation is word for word in the paragraph it cites.
@@ -21,15 +22,16 @@ whether a quotation is word for word in the paragraph it cites.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from maliterm.errors import InvalidDatabase, Problem
 
-FORMATS = ("text", "markdown", "html")
+FORMATS = ("text", "markdown", "html", "pdf")
 EXTENSIONS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-              ".html": "html", ".htm": "html", ".xhtml": "html"}
+              ".html": "html", ".htm": "html", ".xhtml": "html", ".pdf": "pdf"}
 
 _SPACE = re.compile(r"\s+")
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])\s+")
@@ -50,6 +52,8 @@ def split(text: str, fmt: str = "text") -> list[str]:
         return _markdown(text)
     if fmt == "html":
         return _html(text)
+    if fmt == "pdf":
+        raise ValueError("a PDF is read from its bytes: maliterm.pdftext.read(path)")
     raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
 
 
@@ -160,6 +164,12 @@ def number(loc: str | None) -> int | None:
 
 def locator(n: int) -> str:
     return f"para {n}"
+
+
+def page_of(source: dict[str, Any], n: int) -> int | None:
+    """The page paragraph `n` starts on, for a source that records its pages (a PDF's `pages`)."""
+    pages = source.get("pages")
+    return bisect_right(pages, n) or None if pages else None
 
 
 def citations_in(value: object, path: str = "") -> list[tuple[str, dict[str, Any]]]:

@@ -116,6 +116,7 @@ TABLES: dict[str, list[FieldSpec]] = {
         F("short", "text", label="Cited as"),
         F("paragraphs", "text", label="Text", many=True, dossier="count", noun="paragraph", search="text"),
         F("text_format", "choice", label="Text format", choices=m.TEXT_FORMATS),
+        F("pages", "count", label="Pages", many=True),
     ],
     "actors": [
         _ID,

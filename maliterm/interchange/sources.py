@@ -23,24 +23,29 @@ def source() -> None:
     """Sources with their text: add a document, read it paragraph by paragraph."""
 
 
-def read_document(path: Path, fmt: str | None) -> tuple[list[str], str]:
-    """(paragraphs, format) of a file; MalitermError naming the file when it cannot be read or holds no text."""
+def read_document(path: Path, fmt: str | None) -> tuple[list[str], str, list[int] | None]:
+    """(paragraphs, format, pages) of a file (pages: where each page starts, a PDF's only);
+    MalitermError naming the file when it cannot be read or holds no text."""
     from maliterm.interchange.acled import decode
 
-    if fmt is None and path.suffix.lower() == ".pdf":  # with --format, the user says it is text
-        raise MalitermError(f"cannot read {path}", [Problem(str(path), "", "is a PDF, which maliterm does not read",
-                                                           "a text, Markdown or HTML file (e.g. from pdftotext)")])
     fmt = fmt or paragraphs.format_of(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise MalitermError(f"cannot read {path}", [Problem(str(path), "", exc.strerror or str(exc),
-                                                           "a readable file")]) from None
-    paras = paragraphs.split(decode(raw, path), fmt)
+    pages = None
+    if fmt == "pdf":
+        from maliterm import pdftext
+
+        paras, pages = pdftext.read(path)
+    else:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise MalitermError(f"cannot read {path}", [Problem(str(path), "", exc.strerror or str(exc),
+                                                               "a readable file")]) from None
+        paras = paragraphs.split(decode(raw, path), fmt)
     if not paras:
-        raise MalitermError(f"{path} holds no text", [Problem(str(path), "", f"has no paragraphs as {fmt}",
-                                                             "a document with some text")])
-    return paras, fmt
+        expected = ("a PDF with a text layer (a scanned one holds pictures of pages: run OCR first)"
+                    if fmt == "pdf" else "a document with some text")
+        raise MalitermError(f"{path} holds no text", [Problem(str(path), "", f"has no paragraphs as {fmt}", expected)])
+    return paras, fmt, pages
 
 
 def default_title(paras: list[str]) -> str:
@@ -67,17 +72,20 @@ def add(ctx, file: Path, title: str | None, grade: str | None, kind: str, author
     """Add FILE as a new source holding its text (`para N` is its N-th paragraph)."""
     from maliterm.slugs import unique_slug
 
-    paras, fmt = read_document(file, fmt)
+    paras, fmt, pages = read_document(file, fmt)
     title = title or default_title(paras)
     store = open_store(ctx, db, read_only=False)
     rid = unique_slug(" ".join(title.split()[:TITLE_WORDS]), store.table_of)
-    record = {"id": rid, "title": title, "kind": kind, "paragraphs": paras, "text_format": fmt}
+    record: dict[str, object] = {"id": rid, "title": title, "kind": kind, "paragraphs": paras, "text_format": fmt}
+    if pages:
+        record["pages"] = pages
     if grade:
         record["reliability"] = grade
     if author:
         record["author"] = author
     store.put("sources", record)
-    out.print(one_line(f"added source {rid}: {len(paras)} paragraphs ({fmt}) from {file}"), markup=False)
+    of_pages = f", {len(pages)} pages" if pages else ""
+    out.print(one_line(f"added source {rid}: {len(paras)} paragraphs ({fmt}{of_pages}) from {file}"), markup=False)
 
 
 @source.command("show")
@@ -106,19 +114,22 @@ def show(ctx, name: str, para: int | None, db: Path | None, as_json: bool) -> No
         print_json({"source": rid, "title": rec["title"], "text_format": rec.get("text_format"),
                     "paragraph_count": len(paras),
                     "paragraphs": [{"n": n, "loc": paragraphs.locator(n), "text": paras[n - 1],
+                                    **({"page": paragraphs.page_of(rec, n)} if rec.get("pages") else {}),
                                     "cited_by": [{"table": t, "id": i, "where": w} for t, i, w in cites.get(n, [])]}
                                    for n in numbers]})
         return
     if para is None:
         out.print(literal_line(rec["title"], "bold"))
     for n in numbers:
-        out.print(paragraph(n, paras[n - 1], cites.get(n, [])))
+        out.print(paragraph(n, paras[n - 1], cites.get(n, []), paragraphs.page_of(rec, n)))
 
 
-def paragraph(n: int, text: str, citers: list[tuple[str, str, str]]) -> Group:
-    """`¶N`, the ids of the records that cite it (each once, in table then id order)."""
+def paragraph(n: int, text: str, citers: list[tuple[str, str, str]], page: int | None = None) -> Group:
+    """`¶N` (and its page, for a PDF), the ids of the records that cite it (each once, in table then id order)."""
     ids = list(dict.fromkeys(rid for _, rid, _ in citers))
     head = Text(f"¶{n}", style="bold")
+    if page is not None:
+        head.append(f"  p. {page}", style="dim")
     head.append("  cited by: " if ids else "  not cited yet", style="dim")
     head.append_text(literal_line(", ".join(ids), "dim"))
     # One line (a newline shows as \n), so no paragraph can draw a fake `¶N` heading of its own.

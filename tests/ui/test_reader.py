@@ -224,3 +224,17 @@ async def test_a_failure_finding_citations_is_shown(open_app, reader_db, monkeyp
         assert isinstance(app.screen, ReaderScreen)
         assert any(n.title == "Citations not counted" and "disk went away" in n.message for n in app._notifications)
         assert "…" in view(app).shown_text()  # the margins say they are not known, not "uncited"
+
+
+async def test_a_pdf_s_page_shows_beside_the_paragraph(open_app, reader_db):
+    data = json.loads(reader_db.read_text(encoding="utf-8"))
+    data["sources"]["src-a"].update(text_format="pdf", pages=[1, 4, 9])  # pages 1-3, 4-8, 9-11
+    reader_db.write_text(json.dumps(data), encoding="utf-8")
+    app = open_app(reader_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await read_field_report(pilot)
+        for _ in range(4):
+            await pilot.press("down")
+        await pilot.pause()
+        assert str(app.screen.query_one("#reader-status").render()).startswith("¶5 (p. 2): ")

@@ -178,12 +178,12 @@ def test_add_twice_gives_a_new_id(runner, small_db, tmp_path):
     assert again.stdout.startswith("added source same-title-2:")
 
 
-def test_add_refuses_a_pdf_and_an_empty_file(runner, small_db, tmp_path):
+def test_add_refuses_a_broken_pdf_and_an_empty_file(runner, small_db, tmp_path):
     pdf, empty = tmp_path / "r.pdf", tmp_path / "e.txt"
     pdf.write_bytes(b"%PDF-1.4\n")
     empty.write_text("\n\n  \n", encoding="utf-8")
     refused = runner("source", "add", pdf, "--db", small_db)
-    assert refused.exit_code == 1 and "is a PDF, which maliterm does not read" in refused.stderr
+    assert refused.exit_code == 1 and f"{pdf}: could not be read as a PDF" in refused.stderr
     nothing = runner("source", "add", empty, "--db", small_db)
     assert nothing.exit_code == 1 and "has no paragraphs as text" in nothing.stderr
 

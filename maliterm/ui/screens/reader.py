@@ -15,7 +15,7 @@ from textual.widgets import Static
 from typing import TYPE_CHECKING
 
 from maliterm import editing
-from maliterm.paragraphs import citing, paragraphs, sentences
+from maliterm.paragraphs import citing, page_of, paragraphs, sentences
 from maliterm.render import source_label
 from maliterm.safe import literal_line, one_line
 from maliterm.ui.dialogs.choice import ChoiceScreen
@@ -32,6 +32,7 @@ KEYS = "esc back · ⏎ open · n new cited · \" quote · s sentence · f uncit
 
 
 class ReaderScreen(ReportsWorkerErrors, Screen):
+    AUTO_FOCUS = "#reader-text"  # focused as the screen is first shown: no second pass for a focus() after it
     BINDING_GROUP_TITLE = "Reader"
     HELP = ("The source's own text, paragraph by paragraph (the numbers are its 'para N'), and beside "
             "each paragraph the records that cite it. enter opens one; n adds a record cited to the "
@@ -57,9 +58,19 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
         self.cited = 0  # how many of the paragraphs something cites
 
     def compose(self) -> ComposeResult:
-        yield Static(id="reader-title", classes="pane-status", markup=False)
-        yield ParagraphView(id="reader-text")
-        yield Static(id="reader-status", classes="pane-status", markup=False)
+        # Everything the first frame shows is given here, not set after mounting: each later
+        # update is another pass of styles and layout before the reader is first painted.
+        src = self.store.get(self.source) or {}
+        title = literal_line(source_label(self.store, self.source), "bold").append(": ").append_text(
+            literal_line(src.get("title", self.source)))
+        title.append(f"  ({len(self.paras)} paragraphs)", style="dim")
+        yield Static(title, id="reader-title", classes="pane-status", markup=False)
+        view = ParagraphView(id="reader-text")
+        index = self.start - 1 if self.start else 0
+        view.set_document(self.paras, index, index if self.start and 0 <= index < len(self.paras) else None)
+        yield view
+        empty = Text("This source holds no text yet (maliterm source add FILE stores one).", style="italic")
+        yield Static("" if self.paras else empty, id="reader-status", classes="pane-status", markup=False)
         # The keys in one line of our own: a Footer costs most of the reader's first frame.
         yield Static(KEYS, id="reader-keys", classes="pane-status", markup=False)
 
@@ -68,24 +79,13 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
         return self.query_one(ParagraphView)
 
     def on_mount(self) -> None:
-        src = self.store.get(self.source) or {}
-        title = literal_line(source_label(self.store, self.source), "bold").append(": ").append_text(
-            literal_line(src.get("title", self.source)))
-        title.append(f"  ({len(self.paras)} paragraphs)", style="dim")
-        self.query_one("#reader-title", Static).update(title)
-        index = self.start - 1 if self.start else 0
-        mark = index if self.start and 0 <= index < len(self.paras) else None
-        if self.start and mark is None:
+        if self.start and self.view.mark is None:
             self.notify(f"The source has no paragraph {self.start}; it has {len(self.paras)}.", severity="warning")
-        self.view.set_document(self.paras, index, mark)
-        self.view.focus()
-        if not self.paras:
-            self.query_one("#reader-status", Static).update(
-                Text("This source holds no text yet (maliterm source add FILE stores one).", style="italic"))
-        self.count_citations()
 
     def on_screen_resume(self) -> None:
-        self.count_citations()  # a record added from here cites a paragraph now
+        # On opening and on coming back (a record added from here cites a paragraph now). After the
+        # next frame: the worker walks every record holding the GIL, which would delay that frame.
+        self.call_after_refresh(self.count_citations)
 
     # ---- who cites what --------------------------------------------------------------------
 
@@ -122,8 +122,11 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
             f"cited by {len(self.cites.get(para, []))}" if self.cites.get(para) else "uncited")
         coded = "" if self.cites is None else f" · {self.cited} of {len(self.paras)} paragraphs cited"
         only = " · showing uncited only" if len(self.view.shown) < len(self.paras) else ""
+        page = page_of(self.store.get(self.source) or {}, para)
+        # One line high (.pane-status): a new text needs no layout, on each cursor move either.
         self.query_one("#reader-status", Static).update(
-            f"¶{para}: {cited} · sentence {self.view.sentence + 1}{coded}{only}")
+            f"¶{para}{f' (p. {page})' if page else ''}: {cited} · sentence {self.view.sentence + 1}{coded}{only}",
+            layout=False)
 
     # ---- actions ---------------------------------------------------------------------------
 

@@ -17,7 +17,6 @@ from itertools import accumulate
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Size
@@ -127,6 +126,7 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         self.margins: dict[int, list[str]] | None = None  # 1-based paragraph -> citing records; None: not yet known
         self._layout = Layout(1, 0, [], [0])
         self._styles: dict[str, Style] = {}
+        self._width = 0
         self._wrapped: dict[tuple[int, int], tuple[str, list[tuple[int, int]], list[tuple[int, int]]]] = {}
 
     # ---- data ------------------------------------------------------------------------------
@@ -170,22 +170,27 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
     # ---- layout ----------------------------------------------------------------------------
 
     @property
+    def viewport(self) -> Size:
+        """The size of the text area; before the first layout, the app's size less a scroll bar, so a
+        document opened in a new screen is laid out for its first frame (a wrong guess is redone on resize)."""
+        if self.size.width:
+            return self.scrollable_content_region.size
+        return Size(max(self.app.size.width - self.styles.scrollbar_size_vertical, 1), self.app.size.height)
+
+    @property
     def text_width(self) -> int:
-        return max(self.scrollable_content_region.width - GUTTER - MARGIN, 20)
+        return max(self.viewport.width - GUTTER - MARGIN, 20)
 
     def _lay_out(self, keep_top: bool = False) -> None:
         """A layout for the current width: the whole one if small, else a window and a worker."""
-        if not self.size.width:
-            self._layout = Layout(1, 0, [], [0])
-            return  # not on screen yet: on_resize lays it out at its real width
         width = self.text_width
         anchor = self._anchor() if keep_top else None
-        total = sum(len(self.paras[i]) for i in self.shown) if len(self.shown) < 50_000 else AT_ONCE + 1
+        total = sum(map(len, map(self.paras.__getitem__, self.shown))) if len(self.shown) < 50_000 else AT_ONCE + 1
         if total <= AT_ONCE:
             self._apply(Layout.of([line_count(self.paragraph_line(i), width) for i in self.shown], width), anchor)
             return
         # Paragraphs either side of the cursor, a few screens each way.
-        want = WINDOW * max(self.scrollable_content_region.height, 10)
+        want = WINDOW * max(self.viewport.height, 10)
         before: list[int] = []
         after: list[int] = []
         lo = hi = self.cursor
@@ -220,10 +225,10 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
 
     def _apply(self, layout: Layout, anchor: tuple[int, int] | None) -> None:
         self._layout = layout
-        self.virtual_size = Size(self.scrollable_content_region.width, layout.lines)
+        self.virtual_size = Size(0, layout.lines)  # no horizontal scrolling: lines are wrapped to the width
         if anchor is not None and layout.covers(anchor[0]):
             y = layout.top(anchor[0]) + min(anchor[1], layout.counts[anchor[0] - layout.first] - 1)
-            self.scroll_to(y=y, animate=False, immediate=True)
+            self.scroll_to(y=y, animate=False, immediate=True, force=True)
         else:
             self._scroll_cursor_into_view(center=True)
         self.refresh()
@@ -232,7 +237,7 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         if self.paras and self._layout.width != self.text_width:
             self._lay_out(keep_top=bool(self._layout.counts))
         else:
-            self.virtual_size = Size(self.scrollable_content_region.width, self._layout.lines)
+            self.virtual_size = Size(0, self._layout.lines)
 
     # ---- cursor ----------------------------------------------------------------------------
 
@@ -253,7 +258,7 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
     def _scroll_cursor_into_view(self, center: bool = False) -> None:
         if not self._layout.covers(self.cursor):
             return
-        height = self.scrollable_content_region.height or 1
+        height = self.viewport.height or 1
         top, end = self._layout.top(self.cursor), self._layout.end(self.cursor)
         view = self.scroll_offset.y
         if center:
@@ -264,7 +269,7 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
             y = end - height
         else:
             return
-        self.scroll_to(y=y, animate=False, immediate=True)
+        self.scroll_to(y=y, animate=False, immediate=True, force=True)
 
     def _moved(self) -> None:
         if self.shown:
@@ -303,14 +308,17 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         # The styles are the same for every line of one paint; asking for them is the slow part.
         self._styles = {name.rpartition("--")[2]: self.get_component_rich_style(name) for name in self.COMPONENT_CLASSES}
         self._styles["base"] = self.rich_style
+        self._width = self.scrollable_content_region.width  # the same for every line too, and not free
         return super().render_lines(crop)
 
     def _text_of(self, y: int) -> tuple[str, int, int]:
         """Line y as plain text, with the shown index and line number it comes from (-1 if none)."""
-        line = self._line(y)
-        return (line.plain, *self._layout.at(y)) if line is not None else ("", -1, -1)
+        pieces = self._pieces(y)
+        return ("".join(t for t, _ in pieces), *self._layout.at(y)) if pieces is not None else ("", -1, -1)
 
-    def _line(self, y: int) -> Text | None:
+    def _pieces(self, y: int) -> list[tuple[str, Style]] | None:
+        """Line y as runs of text and their styles (number, text, sentence, margin; the cursor and
+        mark over them), drawn as segments directly: a Rich Text per line costs most of a paint."""
         layout = self._layout
         if not layout.counts or not 0 <= y < layout.lines:
             return None
@@ -318,24 +326,25 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         index = self.shown[k]
         text, spans, sents = self._wrap(index, layout.width)
         start, end = spans[j] if j < len(spans) else (len(text), len(text))
-        styles = self._styles or {}
-        line = Text(no_wrap=True, end="")
-        number = f"{index + 1:>4}  " if j == 0 else " " * GUTTER
-        line.append(number, styles.get("number"))
-        body = Text(text[start:end].rstrip().ljust(layout.width), no_wrap=True, end="")
+        styles = self._styles
+        null = Style()
+        over = (styles.get("mark", null) if index == self.mark else null) + (
+            styles.get("cursor", null) if k == self.cursor else null)
+        body = text[start:end].rstrip().ljust(layout.width)
+        pieces = [(f"{index + 1:>4}  " if j == 0 else " " * GUTTER, styles.get("number", null) + over)]
+        s = e = 0
         if k == self.cursor:
             s, e = sents[min(self.sentence, len(sents) - 1)]
-            if s < end and e > start:
-                body.stylize(styles.get("sentence", "reverse"), max(s, start) - start, min(e, end) - start)
-        line.append_text(body)
-        line.append(" " + self._margin(index, j, len(spans))[: MARGIN - 1].ljust(MARGIN - 1),
-                    styles.get("uncited" if self.margins is not None and not self.margins.get(index + 1)
-                               else "margin"))
-        if index == self.mark:
-            line.stylize(styles.get("mark", ""), 0)
-        if k == self.cursor:
-            line.stylize(styles.get("cursor", ""), 0)
-        return line
+            s, e = max(s - start, 0), min(e - start, len(body))
+        if s < e:
+            pieces += [(body[:s], over), (body[s:e], styles.get("sentence", Style(reverse=True)) + over),
+                       (body[e:], over)]
+        else:
+            pieces.append((body, over))
+        uncited = self.margins is not None and not self.margins.get(index + 1)
+        pieces.append((" " + self._margin(index, j, len(spans))[: MARGIN - 1].ljust(MARGIN - 1),
+                       styles.get("uncited" if uncited else "margin", null) + over))
+        return pieces
 
     def _wrap(self, index: int, width: int) -> tuple[str, list[tuple[int, int]], list[tuple[int, int]]]:
         """Paragraph `index` as shown, its lines and its sentences; kept for the few paragraphs on screen."""
@@ -358,10 +367,11 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         return names[j] if j < len(names) else ""
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self._width
         base = self._styles.get("base", Style())
-        line = self._line(y + self.scroll_offset.y)
-        if line is None:
+        pieces = self._pieces(y + self.scroll_offset.y)
+        if pieces is None:
             return Strip.blank(width, base)
-        strip = Strip(Segment.apply_style(line.render(self.app.console), base), line.cell_len)
-        return strip.crop_extend(0, width, base)
+        strip = Strip([Segment(t, base + style) for t, style in pieces if t])
+        # Lines are laid out to the width; wide characters (or a view narrower than the least text width) are not.
+        return strip if strip.cell_length == width else strip.crop_extend(0, width, base)
