@@ -404,6 +404,16 @@ def _within_cycles(places: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
 _FAST: dict[str, Callable[[object, Context], bool]] = {}
 
 
+def _derive() -> None:
+    """SPECS from the schema's tables, in place (importers hold the dict)."""
+    SPECS.clear()
+    SPECS.update({table: specs_of(table) for table in schema.TABLES})
+    _FAST.clear()
+
+
+schema.on_change(_derive)
+
+
 def _record_ok(table: str, rec: dict[str, Any], ctx: Context) -> bool:
     """True only when `record_problems` would find nothing; fast, for whole files."""
     if table == "meta":
