@@ -54,7 +54,7 @@ def default_title(paras: list[str]) -> str:
     return first if len(first) <= 200 else first[:200].rsplit(" ", 1)[0] + "…"
 
 
-@register_importer("source", tuple(paragraphs.EXTENSIONS), "A document (text, Markdown, HTML) as a new source "
+@register_importer("source", tuple(paragraphs.EXTENSIONS), "A document (text, Markdown, HTML, PDF) as a new source "
                    "holding its text by paragraph (as `maliterm source add`)")
 @source.command("add")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
