@@ -8,21 +8,18 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from maliterm import chart
 from maliterm.safe import clean
 from maliterm.stats import Overview, overview
 from maliterm.timeline import EventFilter
+from maliterm.ui.widgets.overview_body import OverviewBody
 
-NARROW = 120  # as the main screen: below this many columns, a shorter chart and the top lists stacked
 TOP = 8
 SLOW = 0.15  # seconds: a count taking longer shows the loading indicator
 
@@ -49,31 +46,15 @@ class OverviewScreen(Screen[EventFilter]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="overview"):
-            yield Static("", id="overview-summary", markup=False)
-            yield Static("", id="overview-chart", markup=False)
-            with Horizontal(id="overview-tops"):
-                yield Static("", id="overview-actors", classes="overview-top", markup=False)
-                yield Static("", id="overview-places", classes="overview-top", markup=False)
-                yield Static("", id="overview-types", classes="overview-top", markup=False)
-            yield Static("", id="overview-contested", markup=False)
+        yield OverviewBody(id="overview")
         yield Footer()
 
     def on_mount(self) -> None:
         self.app.sub_title = "Overview"
-        self._apply_width(self.size.width)
         self.recompute()
 
     def on_unmount(self) -> None:
         self.app.sub_title = ""
-
-    def on_resize(self, event) -> None:
-        self._apply_width(event.size.width)
-        if self.shown is not None:
-            self._draw_chart(self.shown)
-
-    def _apply_width(self, width: int) -> None:
-        self.set_class(width < NARROW, "-narrow")
 
     # ---- computing -----------------------------------------------------------------------
 
@@ -115,21 +96,7 @@ class OverviewScreen(Screen[EventFilter]):
     def show_overview(self, ov: Overview) -> None:
         self.shown = ov
         self._counted_now()
-        store = self.store
-        summary = chart.summary_line(store, ov)
-        summary.append(f"  · per {ov.by}", style="dim")
-        self.query_one("#overview-summary", Static).update(summary)
-        self._draw_chart(ov)
-        for kind, title, groups in (("actors", "Top actors", ov.actors), ("places", "Top places", ov.places),
-                                    ("types", "Top event types", ov.types)):
-            self.query_one(f"#overview-{kind}", Static).update(chart.top_table(store, title, groups, kind, expand=True))
-        self.query_one("#overview-contested", Static).update(chart.contested_lines(store, ov, limit=50))
-
-    def _draw_chart(self, ov: Overview) -> None:
-        box = self.query_one("#overview-chart", Static)
-        width = max((box.content_region.width or self.size.width) - 1, 10)
-        height = 4 if self.has_class("-narrow") or self.size.height < 40 else 10
-        box.update(chart.period_chart(ov, width, height))
+        self.query_one(OverviewBody).show(self.store, ov)
 
     # ---- actions -------------------------------------------------------------------------
 
@@ -168,6 +135,5 @@ class OverviewScreen(Screen[EventFilter]):
 
 
 def overview_text(screen: OverviewScreen) -> str:
-    """The summary, chart and contested facts as plain text (for tests: what a person reads)."""
-    parts = [screen.query_one(f"#overview-{p}", Static).content for p in ("summary", "chart", "contested")]
-    return "\n".join(p.plain if isinstance(p, Text) else str(p) for p in parts)
+    """Every line of the overview as plain text, scrolled into view or not (for tests: what a person reads)."""
+    return "\n".join(screen.query_one(OverviewBody).plain_lines())
