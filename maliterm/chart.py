@@ -99,6 +99,11 @@ def groups_table(store, ov: Overview, bar_width: int = 30) -> Table:
     return table
 
 
+def top_name(store, kind: str, key: str) -> Text:
+    """How an actor, a place or an event type is named in a top list (names from the data: literal)."""
+    return Text(type_label(key)) if kind == "types" else literal_line(store.name(key))
+
+
 def top_table(store, title: str, groups: list[Group], kind: str, expand: bool = False) -> Table:
     """The most frequent actors, places or event types, with their event counts; `expand` fills the
     width given (a pane), else as wide as the names (a terminal's columns of tables)."""
@@ -108,11 +113,27 @@ def top_table(store, title: str, groups: list[Group], kind: str, expand: bool = 
     table.add_column("Name", overflow="ellipsis", no_wrap=True, ratio=1)
     table.add_column("Events", justify="right", no_wrap=True)
     for g in groups:
-        name = Text(type_label(g.key)) if kind == "types" else literal_line(store.name(g.key))
-        table.add_row(name, str(g.events))
+        table.add_row(top_name(store, kind, g.key), str(g.events))
     if not groups:
         table.add_row(Text("none", style="dim"), "")
     return table
+
+
+def top_lines(store, title: str, groups: list[Group], kind: str, width: int) -> list[Text]:
+    """`top_table` as lines of exactly `width` cells, for a widget that draws line by line: the title,
+    then each name (cut with … when it must give way, never the count) and its count at the right."""
+    lines = [Text(title, style="bold")]
+    for g in groups:
+        name, count = top_name(store, kind, g.key), str(g.events)
+        room = max(width - len(count) - 1, 1)
+        if name.cell_len > room:
+            name.truncate(room, overflow="ellipsis")
+        lines.append(name.append(" " * (width - name.cell_len - len(count))).append(count))
+    if not groups:
+        lines.append(Text("none", style="dim"))
+    for line in lines:
+        line.align("left", width)
+    return lines
 
 
 def contested_lines(store, ov: Overview, limit: int | None = None) -> Text:

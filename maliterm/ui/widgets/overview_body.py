@@ -1,17 +1,16 @@
 """The overview's body as one line-API widget: summary, chart, top lists and contested facts.
 
 The screen used to stack a Static per part, each `height: auto`; every redraw changed their
-content, so Textual measured and laid out the screen again, which cost 100-400 ms at 100k
-events (bench/run.py, overview). Here the parts are rendered once into lines for the width,
-and a redraw only swaps the lines and the virtual size: the screen's layout never changes.
+content, so Textual measured and laid the screen out again, and Rich rendered tables: 150-560 ms
+at 100k events (bench/run.py, overview). Here a redraw makes about a hundred short `Text` lines
+and sets the virtual size; only the lines in view are rendered, and the layout never changes.
 """
 
 from __future__ import annotations
 
-from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
-from rich.table import Table
+from rich.text import Text
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
@@ -22,11 +21,12 @@ from maliterm.stats import Overview
 
 NARROW = 120  # as the main screen: below this many columns, a shorter chart and the top lists stacked
 TALL = 40  # rows from which the chart gets its full height
-TOP_GAP = 2  # columns between the top lists side by side
+GAP = 2  # columns between the top lists side by side
+CONTESTED = 50  # contested facts listed (all are counted): a screenful or two, not thousands
 
 
 class OverviewBody(ScrollView, can_focus=True):
-    """Scrolls by keyboard (arrows, page keys, home/end: the scrolling container's bindings)."""
+    """Scrolls by keyboard with the scrolling container's keys (arrows, page up/down, home/end)."""
 
     COMPONENT_CLASSES = {"overview-body--chart"}
 
@@ -34,25 +34,20 @@ class OverviewBody(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._store: object = None
         self._overview: Overview | None = None
-        self._lines: list[list[Segment]] = []
-        self._plain: list[str] = []
+        self._lines: list[Text] = []  # one per row
         self._laid_out: tuple[int, int] = (0, 0)  # the (width, screen height) the lines were made for
         self._cache: LRUCache[tuple[int, int, Style], Strip] = LRUCache(256)
 
     # ---- content -----------------------------------------------------------------------
 
     def show(self, store: object, ov: Overview) -> None:
-        """Draw `ov`: the lines are made again for the current width, nothing is laid out again."""
+        """Draw `ov`: its lines are made for the current width; nothing is laid out again."""
         self._store, self._overview = store, ov
         self._lay_out()
 
-    @property
-    def overview(self) -> Overview | None:
-        return self._overview
-
     def plain_lines(self) -> list[str]:
-        """Every line as plain text, scrolled out of view or not (what a person reads, for tests)."""
-        return list(self._plain)
+        """Every line as plain text, whether scrolled into view or not (what a person reads, for tests)."""
+        return [line.plain.rstrip() for line in self._lines]
 
     def _width(self) -> int:
         return max(self.scrollable_content_region.width, 20)
@@ -61,48 +56,46 @@ class OverviewBody(ScrollView, can_focus=True):
         ov = self._overview
         width, tall = self._width(), self.screen.size.height
         self._laid_out = (width, tall)
-        self._lines = [] if ov is None else self._render(ov, width, tall)
-        self._plain = ["".join(s.text for s in line).rstrip() for line in self._lines]
+        self._lines = [] if ov is None else self._make_lines(ov, width, tall)
         self._cache.clear()
         self.virtual_size = Size(width, len(self._lines))
         self.refresh()
 
-    def _render(self, ov: Overview, width: int, tall: int) -> list[list[Segment]]:
-        store = self._store
+    def _make_lines(self, ov: Overview, width: int, tall: int) -> list[Text]:
+        store, console = self._store, self.app.console
         narrow = self.app.size.width < NARROW
         summary = chart.summary_line(store, ov)
         summary.append(f"  · per {ov.by}", style="dim")
-        height = 4 if narrow or tall < TALL else 10
-        period = chart.period_chart(ov, max(width - 1, 10), height)
-        tops = [chart.top_table(store, title, groups, kind, expand=True)
-                for kind, title, groups in (("actors", "Top actors", ov.actors), ("places", "Top places", ov.places),
-                                            ("types", "Top event types", ov.types))]
-        parts: list[tuple[RenderableType, Style | None]] = [(summary, None), (period, self._chart_style())]
-        if narrow:
-            parts += [(t, None) for t in tops]
-        else:
-            row = Table.grid(expand=True, padding=(0, TOP_GAP, 0, 0))
-            for _ in tops:
-                row.add_column(ratio=1)
-            row.add_row(*tops)
-            parts.append((row, None))
-        parts.append((chart.contested_lines(store, ov, limit=50), None))
-        console = self.app.console
-        options = console.options.update(width=width, height=None, highlight=False)
-        lines: list[list[Segment]] = []
-        for i, (renderable, style) in enumerate(parts):
-            if i:
-                lines.append([])  # a blank line between parts
-            lines += console.render_lines(renderable, options, style=style, pad=False, new_lines=False)
+        lines = list(summary.wrap(console, width))
+        lines.append(Text())
+        period = chart.period_chart(ov, max(width - 1, 10), 4 if narrow or tall < TALL else 10)
+        accent = self.get_component_rich_style("overview-body--chart", partial=True)
+        for line in period.split("\n"):
+            for part in line.wrap(console, width):
+                part.style = accent  # under the chart's own styles (bold, the busiest in yellow)
+                lines.append(part)
+        lines.append(Text())
+        tops = (("actors", "Top actors", ov.actors), ("places", "Top places", ov.places),
+                ("types", "Top event types", ov.types))
+        if narrow:  # one above the other, each the full width
+            for kind, title, groups in tops:
+                lines += chart.top_lines(store, title, groups, kind, width)
+                lines.append(Text())
+        else:  # side by side
+            column = (width - GAP * (len(tops) - 1)) // len(tops)
+            blocks = [chart.top_lines(store, title, groups, kind, column) for kind, title, groups in tops]
+            blank = Text(" " * column)
+            for row in range(max(map(len, blocks))):
+                lines.append(Text(" " * GAP).join(b[row] if row < len(b) else blank for b in blocks))
+            lines.append(Text())
+        for line in chart.contested_lines(store, ov, limit=CONTESTED).split("\n"):
+            lines += line.wrap(console, width)
         return lines
-
-    def _chart_style(self) -> Style:
-        return self.get_component_rich_style("overview-body--chart", partial=True)
 
     # ---- drawing -----------------------------------------------------------------------
 
     def on_resize(self) -> None:
-        if (self._width(), self.screen.size.height) != self._laid_out and self._overview is not None:
+        if self._overview is not None and (self._width(), self.screen.size.height) != self._laid_out:
             self._lay_out()
 
     def render_line(self, y: int) -> Strip:
@@ -112,7 +105,11 @@ class OverviewBody(ScrollView, can_focus=True):
         key = (index, width, base)
         strip = self._cache.get(key)
         if strip is None:
-            line = self._lines[index] if 0 <= index < len(self._lines) else []
-            strip = Strip(Segment.apply_style(line, base)).crop_extend(0, width, base)
+            if 0 <= index < len(self._lines):
+                text = self._lines[index]
+                strip = Strip(Segment.apply_style(text.render(self.app.console), base), text.cell_len)
+            else:
+                strip = Strip([])
+            strip = strip.crop_extend(0, width, base)
             self._cache[key] = strip
         return strip
