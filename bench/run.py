@@ -476,12 +476,12 @@ async def bench_overview(path: Path, rows: list[Row], runs: int) -> None:
                 f = make(i)
                 lat = await painted(lambda f=f: screen.set_filter(f))
                 worst[name] = max(worst.get(name, 0.0), lat)
-        slowest = max(worst, key=worst.get)
         n = len(store.tables["events"])
-        rows.append(Row(f"overview redrawn after a filter change, {n // 1000}k events", worst[slowest], None,
-                        f"worst of {len(cases)} filters x {runs} ({slowest}); "
-                        + ", ".join(f"{k} {fmt(v, 's')}" for k, v in worst.items() if k != slowest)
-                        + f"; first open (reads every event once) {fmt(first, 's')}", 0.100))
+        for name, figure in worst.items():  # each kind of filter its own row: the slowest is not hidden by the rest
+            rows.append(Row(f"overview redrawn after a filter change ({name}), {n // 1000}k events", figure, None,
+                            f"worst of {runs}, filter changed -> frame painted"
+                            + (f"; first open (reads every event once) {fmt(first, 's')}" if name == cases[0][0] else ""),
+                            0.100))
         toggles = []
         for _ in range(runs):
             toggles.append(await painted(screen.action_toggle_by))

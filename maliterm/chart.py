@@ -41,14 +41,8 @@ def binned(groups: list[Group], width: int) -> list[tuple[str, str, int, int]]:
 def columns(values: list[int], height: int, cell: int = 1) -> list[str]:
     """A vertical bar chart, one bar `cell` characters wide per value, `height` rows, top row first."""
     most = max(values, default=0)
-    rows = []
-    for row in range(height, 0, -1):
-        line = []
-        for v in values:
-            eighths = max(1, round(v / most * height * 8)) if most and v else 0
-            line.append(RISING[min(max(eighths - (row - 1) * 8, 0), 8)] * cell)
-        rows.append("".join(line))
-    return rows
+    eighths = [max(1, round(v / most * height * 8)) if most and v else 0 for v in values]
+    return ["".join(RISING[min(max(e - (row - 1) * 8, 0), 8)] * cell for e in eighths) for row in range(height, 0, -1)]
 
 
 def period_chart(ov: Overview, width: int, height: int) -> Text:
@@ -62,9 +56,9 @@ def period_chart(ov: Overview, width: int, height: int) -> Text:
     for line in columns([b[2] for b in bins], height, cell):
         text.append(line + "\n", style="bold")
     busiest = ov.busiest()
-    top = {g.key for g in busiest}
-    keys = [g.key for g in ov.groups]
-    marks = "".join(("▲" if top & set(keys[keys.index(b[0]):keys.index(b[1]) + 1]) else " ") * cell for b in bins)
+    at = {g.key: i for i, g in enumerate(ov.groups)}
+    top = [at[g.key] for g in busiest]
+    marks = "".join(("▲" if any(at[b[0]] <= t <= at[b[1]] for t in top) else " ") * cell for b in bins)
     text.append(marks.rstrip() + "\n", style="bold yellow")
     first, last = bins[0][0], bins[-1][1]
     per = "" if len(bins) == len(ov.groups) else f" ({-(-len(ov.groups) // len(bins))} {ov.by}s a bar)"

@@ -13,7 +13,7 @@ import gc
 import heapq
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from itertools import accumulate, chain, groupby
 from operator import itemgetter
@@ -101,17 +101,19 @@ def _most(items: Iterable[tuple[str, int]], limit: int | None) -> list:
     return pairs[:limit]
 
 
-def _most_within(at: dict[str, list[int]], order: list[str], lo: int, hi: int, limit: int) -> list:
-    """`_most` of how many positions in [lo, hi) each key has, from each key's sorted positions,
-    without counting every event: keys are tried the most frequent overall first, and once a key
-    has fewer positions in all than the limit-th count found, no key after it can make the list."""
+def _most_within(at: dict[str, list[int]], order: list[str], lo: int, hi: int, limit: int,
+                 extra: Mapping[str, int]) -> list:
+    """`_most` of how many positions in [lo, hi) each key has (plus its `extra` count, of positions
+    outside), from each key's sorted positions, without counting every event: keys are tried the
+    most frequent overall first, and once a key has fewer positions in all than the limit-th
+    count found, no key after it can make the list."""
     found: list[tuple[str, int]] = []
     best: list[int] = []  # the largest counts so far (a heap, at most `limit`)
     for key in order:
         positions = at[key]
         if len(best) >= limit and (not best or len(positions) < best[0]):
             break
-        n = bisect.bisect_left(positions, hi) - bisect.bisect_left(positions, lo)
+        n = bisect.bisect_left(positions, hi) - bisect.bisect_left(positions, lo) + extra.get(key, 0)
         if n:
             found.append((key, n))
             if len(best) < limit:
@@ -258,49 +260,60 @@ def _sums(keys: Iterable[str | None], killed: Iterable[int]) -> dict[str, list[i
     return out
 
 
-def positions(view, cols: Columns, f: EventFilter) -> range | list[int]:
-    """Where in `cols` the events `filter_events(view, f)` lists are, ascending: the same parts, each
-    answered from the columns' position lists (mapping 27k event ids to positions alone costs 30 ms;
-    tests/unit/test_stats.py checks the two agree). A range when they are one run of the order."""
-    pools: list[range | list[int]] = []
+class Span(NamedTuple):
+    """Positions in the columns, ascending: a few looked up one by one, then a run of the order."""
+
+    head: list[int]  # each before the run
+    run: range
+
+    def __len__(self) -> int:  # type: ignore[override]
+        return len(self.head) + len(self.run)
+
+    def listed(self) -> list[int]:
+        return [*self.head, *self.run] if self.head else list(self.run)
+
+
+def positions(view, cols: Columns, f: EventFilter) -> Span:
+    """Where in `cols` the events `filter_events(view, f)` lists are: the same parts, each answered
+    from the columns' position lists (mapping 27k event ids to positions alone costs 30 ms;
+    tests/unit/test_index_agrees.py checks the two agree). No filter, or a date range, is a run."""
+    pools: list[Span] = []
     if f.actor:
-        pools.append(cols.by_actor.get(f.actor, []))
+        pools.append(Span(cols.by_actor.get(f.actor, []), range(0)))
     if f.place:
         lists = [at for p in places_under(view, f.place) if (at := cols.by_place.get(p))]
-        pools.append(lists[0] if len(lists) == 1 else sorted(set(chain.from_iterable(lists))))
+        pools.append(Span(lists[0] if len(lists) == 1 else sorted(set(chain.from_iterable(lists))), range(0)))
     if f.type:
-        pools.append(cols.by_type.get(f.type, []))
+        pools.append(Span(cols.by_type.get(f.type, []), range(0)))
     if f.contested:
-        pools.append(cols.contested_at)
+        pools.append(Span(cols.contested_at, range(0)))
     if f.start or f.end:
         pools.append(_located(cols, view.events_between(f.start, f.end)))
     if not pools:
-        return range(len(cols.month))
+        return Span([], range(len(cols.month)))
+    if len(pools) == 1:
+        return pools[0]
     pools.sort(key=len)
-    out = pools[0]
+    out = pools[0].listed()
     for pool in pools[1:]:
-        if isinstance(pool, range):
-            out = [p for p in out if pool.start <= p < pool.stop]
-        else:
-            keep = set(pool)
-            out = [p for p in out if p in keep]
-    return out
+        keep, run = set(pool.head), pool.run
+        out = [p for p in out if p in run or p in keep]
+    return Span(out, range(0))
 
 
-def _located(cols: Columns, ids: list[str]) -> range | list[int]:
+def _located(cols: Columns, ids: list[str]) -> Span:
     """Positions of `ids` (in timeline order): a date range is a run of the order, perhaps after a
     few coarse dates that begin before it (`events_between`), so only those are looked up."""
     if not ids:
-        return []
+        return Span([], range(0))
     end, n = cols.pos[ids[-1]] + 1, len(ids)
     head = []
     for i, eid in enumerate(ids):
         p = cols.pos[eid]
         if p == end - (n - i):  # from here on, a run: positions only go up, one at a time
-            run = range(p, end)
-            return run if not head else [*head, *run]
+            return Span(head, range(p, end))
         head.append(p)
-    return head
+    return Span(head, range(0))
 
 
 def overview(store, f: EventFilter = EventFilter(), by: str = "month", top: int | None = 10) -> Overview:
@@ -315,38 +328,43 @@ def overview(store, f: EventFilter = EventFilter(), by: str = "month", top: int 
     cols = columns(store, view)
     if (found := cols.overviews.get((f, by, top))) is not None:
         return found
-    at = positions(view, cols, f)
+    head, run = positions(view, cols, f)
+    lo, hi = run.start, run.stop
     period = by if by in PERIODS else "month"
     # Two filters with the same run of events (no filter, a range wider than the data) share one count.
-    key = ("run", at.start, at.stop, by, top) if isinstance(at, range) else (f, by, top)
+    key = ("run", lo, hi, by, top) if not head else (f, by, top)
     if (found := cols.overviews.get(key)) is not None:
         return replace(found, filter=f)
-    if isinstance(at, range):
-        lo, hi = at.start, at.stop
 
-        def column(values: list) -> list:
-            return values[lo:hi]
+    def of_head(values: list) -> list:
+        return list(map(values.__getitem__, head))
 
-        total = cols.upto[hi] - cols.upto[lo]
-        periods = {key: [min(b, hi) - max(a, lo), cols.upto[min(b, hi)] - cols.upto[max(a, lo)]]
-                   for key, a, b in cols.runs[period] if a < hi and b > lo}
-    else:
-        def column(values: list) -> list:
-            return list(map(values.__getitem__, at))
+    def column(values: list) -> list:  # every filtered event's value, in order
+        return [*of_head(values), *values[lo:hi]] if head else values[lo:hi]
 
-        total = sum(column(cols.killed))
-        periods = {}
-        for key, same in groupby(zip(column(getattr(cols, period)), column(cols.killed)), itemgetter(0)):
-            pairs = list(same)
+    # Per period, from the runs of the order: the run's events and deaths by running sums, those
+    # looked up by bisection into them (their deaths summed the same way): no event touched one by one.
+    head_upto = [0, *accumulate(of_head(cols.killed))]
+    total = cols.upto[hi] - cols.upto[lo] + head_upto[-1]
+    periods = {}
+    for key, a, b in cols.runs[period]:
+        n = k = 0
+        if a < hi and b > lo:
+            n, k = min(b, hi) - max(a, lo), cols.upto[min(b, hi)] - cols.upto[max(a, lo)]
+        if head:
+            i, j = bisect.bisect_left(head, a), bisect.bisect_left(head, b)
+            n, k = n + j - i, k + head_upto[j] - head_upto[i]
+        if n:
             c = periods.setdefault(key, [0, 0])
-            c[0] += len(pairs)
-            c[1] += sum(map(itemgetter(1), pairs))
+            c[0] += n
+            c[1] += k
 
-    def counted(kind: str, values: Callable[[], Iterable[str | None]]) -> list[Group]:
-        if isinstance(at, range) and top is not None:
-            return [Group(k, n) for k, n in _most_within(*cols.top_at[kind], at.start, at.stop, top)]
-        counts = Counter(values())
+    def counted(kind: str, values: Callable[[Callable[[list], list]], Iterable[str | None]]) -> list[Group]:
+        """The top `kind`: `values(part)` gives the keys of the events `part` selects."""
+        counts = Counter(values(of_head if run and top is not None else column))
         counts.pop(None, None)
+        if run and top is not None:
+            return [Group(k, n) for k, n in _most_within(*cols.top_at[kind], lo, hi, top, counts)]
         return [Group(k, n) for k, n in _most(counts.items(), top)]
 
     if by in PERIODS:
@@ -358,8 +376,8 @@ def overview(store, f: EventFilter = EventFilter(), by: str = "month", top: int 
         groups = _ranked(_sums(column(getattr(cols, by)), column(cols.killed)), None)
     ov = Overview(
         filter=f, by=by, events=sum(g[0] for g in periods.values()), killed=total, groups=groups,
-        actors=counted("actors", lambda: chain.from_iterable(column(cols.actors))),
-        places=counted("places", lambda: column(cols.place)), types=counted("types", lambda: column(cols.type)),
+        actors=counted("actors", lambda part: chain.from_iterable(part(cols.actors))),
+        places=counted("places", lambda part: part(cols.place)), types=counted("types", lambda part: part(cols.type)),
         contested=list(chain.from_iterable(filter(None, column(cols.contested)))),
     )
     with _CACHE_LOCK:

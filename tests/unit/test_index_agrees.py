@@ -138,7 +138,7 @@ def test_the_overviews_positions_are_the_events_filter_events_lists(store, data)
     f = data.draw(filter_strategy(store))
     cols = columns(store)
     order = store.events_in_order()
-    assert [order[p] for p in positions(store.snapshot, cols, f)] == filter_events(store, f)
+    assert [order[p] for p in positions(store.snapshot, cols, f).listed()] == filter_events(store, f)
 
 
 @SETTINGS

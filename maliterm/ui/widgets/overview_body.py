@@ -8,6 +8,7 @@ and sets the virtual size; only the lines in view are rendered, and the layout n
 
 from __future__ import annotations
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -37,6 +38,7 @@ class OverviewBody(ScrollView, can_focus=True):
         self._lines: list[Text] = []  # one per row
         self._laid_out: tuple[int, int] = (0, 0)  # the (width, screen height) the lines were made for
         self._cache: LRUCache[tuple[int, int, Style], Strip] = LRUCache(256)
+        self._paint: tuple[int, Style] = (0, Style())  # the width and base style of this paint
 
     # ---- content -----------------------------------------------------------------------
 
@@ -58,7 +60,15 @@ class OverviewBody(ScrollView, can_focus=True):
         self._laid_out = (width, tall)
         self._lines = [] if ov is None else self._make_lines(ov, width, tall)
         self._cache.clear()
-        self.virtual_size = Size(width, len(self._lines))
+        size = Size(width, len(self._lines))
+        if size != self.virtual_size:
+            # Setting `virtual_size` lays the whole screen out again (15 ms of CPU, twice, for the
+            # scroll bar). This widget's size never depends on its lines (1fr) and its scroll bar is
+            # always there (overflow-y: scroll), so telling the bar the new length is all it needs.
+            self.set_reactive(OverviewBody.virtual_size, size)
+            self.vertical_scrollbar.window_virtual_size = size.height
+            if self.scroll_y > self.max_scroll_y:
+                self.scroll_to(y=self.max_scroll_y, animate=False)
         self.refresh()
 
     def _make_lines(self, ov: Overview, width: int, tall: int) -> list[Text]:
@@ -66,14 +76,13 @@ class OverviewBody(ScrollView, can_focus=True):
         narrow = self.app.size.width < NARROW
         summary = chart.summary_line(store, ov)
         summary.append(f"  · per {ov.by}", style="dim")
-        lines = list(summary.wrap(console, width))
+        lines = _fitted(summary, width, console)
         lines.append(Text())
         period = chart.period_chart(ov, max(width - 1, 10), 4 if narrow or tall < TALL else 10)
         accent = self.get_component_rich_style("overview-body--chart", partial=True)
-        for line in period.split("\n"):
-            for part in line.wrap(console, width):
-                part.style = accent  # under the chart's own styles (bold, the busiest in yellow)
-                lines.append(part)
+        for part in _fitted(period, width, console):
+            part.style = accent  # under the chart's own styles (bold, the busiest in yellow)
+            lines.append(part)
         lines.append(Text())
         tops = (("actors", "Top actors", ov.actors), ("places", "Top places", ov.places),
                 ("types", "Top event types", ov.types))
@@ -88,9 +97,7 @@ class OverviewBody(ScrollView, can_focus=True):
             for row in range(max(map(len, blocks))):
                 lines.append(Text(" " * GAP).join(b[row] if row < len(b) else blank for b in blocks))
             lines.append(Text())
-        for line in chart.contested_lines(store, ov, limit=CONTESTED).split("\n"):
-            lines += line.wrap(console, width)
-        return lines
+        return lines + _fitted(chart.contested_lines(store, ov, limit=CONTESTED), width, console)
 
     # ---- drawing -----------------------------------------------------------------------
 
@@ -98,10 +105,14 @@ class OverviewBody(ScrollView, can_focus=True):
         if self._overview is not None and (self._width(), self.screen.size.height) != self._laid_out:
             self._lay_out()
 
+    def render_lines(self, crop):
+        # The same for every line of a paint, and asking is most of what drawing a line costs.
+        self._paint = (self.scrollable_content_region.width, self.rich_style)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        width, base = self._paint
         key = (index, width, base)
         strip = self._cache.get(key)
         if strip is None:
@@ -113,3 +124,11 @@ class OverviewBody(ScrollView, can_focus=True):
             strip = strip.crop_extend(0, width, base)
             self._cache[key] = strip
         return strip
+
+
+def _fitted(text: Text, width: int, console: Console) -> list[Text]:
+    """`text`'s lines, each wrapped to `width` only if longer (wrapping costs, and most are short)."""
+    out: list[Text] = []
+    for line in text.split("\n"):
+        out += line.wrap(console, width) if line.cell_len > width else [line]
+    return out
