@@ -28,9 +28,9 @@ BY = ("month", "year", "actor", "place", "type")
 PERIODS = ("month", "year")
 
 
-@dataclass(frozen=True)
-class Group:
-    """One bar of the overview: a period, an actor, a place or a type, with its events and deaths."""
+class Group(NamedTuple):
+    """One bar of the overview: a period, an actor, a place or a type, with its events and deaths.
+    (A tuple: 500 months are made per count, ten times faster than a frozen dataclass.)"""
 
     key: str  # `2015-11`, `2015`, or an actor, place or type id
     events: int
@@ -378,7 +378,9 @@ def overview(store, f: EventFilter = EventFilter(), by: str = "month", top: int 
         filter=f, by=by, events=sum(g[0] for g in periods.values()), killed=total, groups=groups,
         actors=counted("actors", lambda part: chain.from_iterable(part(cols.actors))),
         places=counted("places", lambda part: part(cols.place)), types=counted("types", lambda part: part(cols.type)),
-        contested=list(chain.from_iterable(filter(None, column(cols.contested)))),
+        contested=list(chain.from_iterable(map(cols.contested.__getitem__, [
+            *(p for p in head if cols.contested[p]),
+            *cols.contested_at[bisect.bisect_left(cols.contested_at, lo):bisect.bisect_left(cols.contested_at, hi)]]))),
     )
     with _CACHE_LOCK:
         while len(cols.overviews) >= _KEEP:

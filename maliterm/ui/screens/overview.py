@@ -15,16 +15,16 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from maliterm.safe import clean
 from maliterm.stats import Overview, overview
 from maliterm.timeline import EventFilter
 from maliterm.ui.widgets.overview_body import OverviewBody
+from maliterm.ui.worker_errors import ReportsWorkerErrors
 
 TOP = 8
 SLOW = 0.15  # seconds: a count taking longer shows the loading indicator
 
 
-class OverviewScreen(Screen[EventFilter]):
+class OverviewScreen(ReportsWorkerErrors, Screen[EventFilter]):
     BINDING_GROUP_TITLE = "Overview"
     HELP = ("Events per month or year for the timeline's filter (the busiest named), the most frequent actors, "
             "places and event types, and the contested facts. Changing the filter here changes the timeline's.")
@@ -73,7 +73,8 @@ class OverviewScreen(Screen[EventFilter]):
         self._slow.stop()
         self.query_one("#overview").loading = False
 
-    @work(thread=True, exclusive=True, group="overview", exit_on_error=False, description="Counting the overview")
+    @work(thread=True, exclusive=True, group="overview", exit_on_error=False,
+          description="Could not count the overview")
     def count(self, f: EventFilter, by: str) -> Overview:
         # At 100k events the first count reads every event: never on the UI thread.
         return overview(self.store, f, by, top=TOP)
@@ -86,10 +87,8 @@ class OverviewScreen(Screen[EventFilter]):
             ov = event.worker.result
             if ov is not None and ov.filter == self.filter and ov.by == self.by:  # not an answer to an old question
                 self.show_overview(ov)
-        elif event.state == WorkerState.ERROR:
+        elif event.state == WorkerState.ERROR:  # shown by the app's one handler (ReportsWorkerErrors)
             self._counted_now()
-            self.notify(clean(f"Could not count the overview: {event.worker.error}"), title="Overview",
-                        severity="error", markup=False)
 
     # ---- drawing -------------------------------------------------------------------------
 
