@@ -266,7 +266,7 @@ class Span(NamedTuple):
     head: list[int]  # each before the run
     run: range
 
-    def __len__(self) -> int:  # type: ignore[override]
+    def size(self) -> int:
         return len(self.head) + len(self.run)
 
     def listed(self) -> list[int]:
@@ -293,7 +293,7 @@ def positions(view, cols: Columns, f: EventFilter) -> Span:
         return Span([], range(len(cols.month)))
     if len(pools) == 1:
         return pools[0]
-    pools.sort(key=len)
+    pools.sort(key=Span.size)
     out = pools[0].listed()
     for pool in pools[1:]:
         keep, run = set(pool.head), pool.run

@@ -13,7 +13,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -105,7 +105,7 @@ class OverviewBody(ScrollView, can_focus=True):
         if self._overview is not None and (self._width(), self.screen.size.height) != self._laid_out:
             self._lay_out()
 
-    def render_lines(self, crop):
+    def render_lines(self, crop: Region) -> list[Strip]:
         # The same for every line of a paint, and asking is most of what drawing a line costs.
         self._paint = (self.scrollable_content_region.width, self.rich_style)
         return super().render_lines(crop)
