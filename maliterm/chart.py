@@ -45,14 +45,8 @@ def binned(groups: list[Group], width: int) -> list[tuple[str, str, int, int]]:
 def columns(values: list[int], height: int, cell: int = 1) -> list[str]:
     """A vertical bar chart, one bar `cell` characters wide per value, `height` rows, top row first."""
     most = max(values, default=0)
-    rows = []
-    for row in range(height, 0, -1):
-        line = []
-        for v in values:
-            eighths = max(1, round(v / most * height * 8)) if most and v else 0
-            line.append(RISING[min(max(eighths - (row - 1) * 8, 0), 8)] * cell)
-        rows.append("".join(line))
-    return rows
+    eighths = [max(1, round(v / most * height * 8)) if most and v else 0 for v in values]
+    return ["".join(RISING[min(max(e - (row - 1) * 8, 0), 8)] * cell for e in eighths) for row in range(height, 0, -1)]
 
 
 def period_chart(ov: Overview, width: int, height: int) -> Text:
@@ -66,9 +60,9 @@ def period_chart(ov: Overview, width: int, height: int) -> Text:
     for line in columns([b[2] for b in bins], height, cell):
         text.append(line + "\n", style="bold")
     busiest = ov.busiest()
-    top = {g.key for g in busiest}
-    keys = [g.key for g in ov.groups]
-    marks = "".join(("▲" if top & set(keys[keys.index(b[0]):keys.index(b[1]) + 1]) else " ") * cell for b in bins)
+    at = {g.key: i for i, g in enumerate(ov.groups)}
+    top = [at[g.key] for g in busiest]
+    marks = "".join(("▲" if any(at[b[0]] <= t <= at[b[1]] for t in top) else " ") * cell for b in bins)
     text.append(marks.rstrip() + "\n", style="bold yellow")
     first, last = bins[0][0], bins[-1][1]
     per = "" if len(bins) == len(ov.groups) else f" ({-(-len(ov.groups) // len(bins))} {ov.by}s a bar)"
@@ -103,6 +97,11 @@ def groups_table(store: Store, ov: Overview, bar_width: int = 30) -> Table:
     return table
 
 
+def top_name(store: Store, kind: str, key: str) -> Text:
+    """How an actor, a place or an event type is named in a top list (names from the data: literal)."""
+    return Text(type_label(key)) if kind == "types" else literal_line(store.name(key))
+
+
 def top_table(store: Store, title: str, groups: list[Group], kind: str, expand: bool = False) -> Table:
     """The most frequent actors, places or event types, with their event counts; `expand` fills the
     width given (a pane), else as wide as the names (a terminal's columns of tables)."""
@@ -112,11 +111,27 @@ def top_table(store: Store, title: str, groups: list[Group], kind: str, expand: 
     table.add_column("Name", overflow="ellipsis", no_wrap=True, ratio=1)
     table.add_column("Events", justify="right", no_wrap=True)
     for g in groups:
-        name = Text(type_label(g.key)) if kind == "types" else literal_line(store.name(g.key))
-        table.add_row(name, str(g.events))
+        table.add_row(top_name(store, kind, g.key), str(g.events))
     if not groups:
         table.add_row(Text("none", style="dim"), "")
     return table
+
+
+def top_lines(store: Store, title: str, groups: list[Group], kind: str, width: int) -> list[Text]:
+    """`top_table` as lines of exactly `width` cells, for a widget that draws line by line: the title,
+    then each name (cut with … when it must give way, never the count) and its count at the right."""
+    lines = [Text(title, style="bold")]
+    for g in groups:
+        name, count = top_name(store, kind, g.key), str(g.events)
+        room = max(width - len(count) - 1, 1)
+        if name.cell_len > room:
+            name.truncate(room, overflow="ellipsis")
+        lines.append(name.append(" " * (width - name.cell_len - len(count))).append(count))
+    if not groups:
+        lines.append(Text("none", style="dim"))
+    for line in lines:
+        line.align("left", width)
+    return lines
 
 
 def contested_lines(store: Store, ov: Overview, limit: int | None = None) -> Text:

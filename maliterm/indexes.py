@@ -47,6 +47,10 @@ def _places_within(places: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
     return dict(children)  # a reader asking for a missing key must not add one
 
 
+def _is_contested_event(ev: dict[str, Any]) -> bool:
+    return "facts" in ev and m.is_contested(ev)  # most events have no facts: skip the call
+
+
 def _record_id(rec: dict[str, Any]) -> str:
     rid: str = rec["id"]
     return rid
@@ -93,6 +97,8 @@ class ReadView(Protocol):
     def event_pos(self) -> Mapping[str, int]: ...
     @property
     def places_within(self) -> Mapping[str, list[str]]: ...
+    @property
+    def contested_events(self) -> frozenset[str]: ...
 
     def events_in_order(self) -> list[str]: ...
     def events_between(self, start: str | None, end: str | None) -> list[str]: ...
@@ -274,6 +280,7 @@ class Snapshot:
         """The snapshot after `changes` made `data` from this one's: this one's indexes, copied
         where the changes touch them (a table of ids, the timeline order, the lists of the records
         they link), the rest shared. This snapshot itself is left as it was."""
+        changes = tuple(changes)  # read twice: by the indexes and the contested events
         new = object.__new__(Snapshot)
         new.version = self.version + 1
         new.tables = self.tables  # the state before, until the links are undone
@@ -287,6 +294,10 @@ class Snapshot:
         if "by_name" in self.__dict__:  # built: keep it up to date; not yet: built from the records on first use
             new.__dict__["by_name"] = dict(self.by_name)
         new._reindex(data, changes)
+        if "contested_events" in self.__dict__:  # as `by_name`: kept up to date once built
+            edited = {c.id: c.after for c in changes if c.table == "events"}
+            now = {eid for eid, ev in edited.items() if ev is not None and _is_contested_event(ev)}
+            new.__dict__["contested_events"] = (self.contested_events - edited.keys()) | now
         return new
 
     def _reindex(self, data: Mapping[str, dict[str, Any]], changes: Iterable[RecordChange]) -> None:
@@ -375,6 +386,12 @@ class Snapshot:
                 for key in self._name_keys(t, records[rid]):
                     by_name[key].append(rid)
         return dict(by_name)
+
+    @cached_property
+    def contested_events(self) -> frozenset[str]:
+        """Events with a contested fact: "contested only" is a lookup here, not a scan of 100k events
+        (200 ms); built on first use, as few sessions ask."""
+        return frozenset(eid for eid, ev in self.tables["events"].items() if _is_contested_event(ev))
 
     def events_between(self, start: str | None, end: str | None) -> list[str]:
         """Events that may fall in [start, end], by binary search on the date order."""

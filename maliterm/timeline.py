@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from maliterm import model as m
 
 if TYPE_CHECKING:
     from maliterm.indexes import ReadView
@@ -82,6 +81,8 @@ def filter_events(store: ReadView, f: EventFilter) -> list[str]:
         pools.append(events_at(store, f.place))
     if f.start or f.end:
         pools.append(store.events_between(f.start, f.end))
+    if f.contested:  # a set kept per snapshot: a few thousand of 100k, put in order
+        pools.append(sorted(store.contested_events, key=store.event_pos.__getitem__))
     if not pools:
         pools.append(store.events_in_order())
     # Every pool is in timeline order already: walk the smallest, keep what the others hold too.
@@ -94,9 +95,6 @@ def filter_events(store: ReadView, f: EventFilter) -> list[str]:
     if f.type:
         events = store.tables["events"]
         out = [e for e in out if events[e].get("type") == f.type]
-    if f.contested:
-        events = store.tables["events"]
-        out = [e for e in out if "facts" in events[e] and m.is_contested(events[e])]  # most have none
     return out
 
 

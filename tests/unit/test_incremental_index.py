@@ -25,7 +25,7 @@ GENERATOR = Path(__file__).parents[2] / "bench" / "generate.py"
 DATES = ("2013", "2013-05", "2013-05-04", "2012/2016", "2015-03~", "2020-02-29", "1999/2001-06")
 INDEXES = ("table_of", "event_order", "event_keys", "event_ends", "event_pos", "max_span_years", "events_by_actor",
            "events_by_place", "relations_by_actor", "relations_by_event", "quotes_by_speaker", "by_name",
-           "places_within")
+           "places_within", "contested_events")
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def found(index: SearchIndex, query: str) -> dict[tuple[str, str], float]:
 def an_edit(store: Store, draw) -> None:
     """One random user action: change or add a record, delete one (with what refers to it), undo, redo."""
     kind = draw(st.sampled_from(["event", "event", "new event", "claim", "relation", "quote", "actor",
-                                 "delete", "undo", "undo", "redo"]))
+                                 "delete", "delete contested", "undo", "undo", "redo"]))
     pick = lambda table: draw(st.sampled_from(sorted(store.tables[table])))  # noqa: E731
     if kind == "undo":
         store.undo()
@@ -88,6 +88,8 @@ def an_edit(store: Store, draw) -> None:
         if rel["type"] != "claimed":
             rel["to"] = pick("actors")
         store.put("relations", rel)
+    elif kind == "delete contested" and store.contested_events:
+        store.delete("events", draw(st.sampled_from(sorted(store.contested_events))), cascade=True)
     elif kind == "quote":
         store.put("quotes", {**store.tables["quotes"][pick("quotes")], "speaker": pick("actors")})
     elif kind == "actor":
@@ -106,6 +108,7 @@ def test_indexes_after_edits_equal_a_full_build(data, tmp_path_factory, draw):
     path.write_bytes(dumps(data))
     with Store.open(path) as store:
         store.by_name  # built now, so the edits must keep it up to date
+        assert store.contested_events  # the same (a copied or deleted contested event changes it)
         store.search("a")
         names = [m.label(t, r) for t in m.NAMED_TABLES for r in store.tables[t].values()][:40]
         for _ in range(draw.draw(st.integers(1, 12))):

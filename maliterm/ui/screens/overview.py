@@ -9,29 +9,26 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from maliterm import chart
-from maliterm.safe import clean
 from maliterm.stats import Overview, overview
 from maliterm.timeline import EventFilter
+from maliterm.ui.widgets.overview_body import OverviewBody
+from maliterm.ui.worker_errors import ReportsWorkerErrors
 
 if TYPE_CHECKING:
     from maliterm.store import Store
 
-NARROW = 120  # as the main screen: below this many columns, a shorter chart and the top lists stacked
 TOP = 8
 SLOW = 0.15  # seconds: a count taking longer shows the loading indicator
 
 
-class OverviewScreen(Screen[EventFilter]):
+class OverviewScreen(ReportsWorkerErrors, Screen[EventFilter]):
     BINDING_GROUP_TITLE = "Overview"
     HELP = ("Events per month or year for the timeline's filter (the busiest named), the most frequent actors, "
             "places and event types, and the contested facts. Changing the filter here changes the timeline's.")
@@ -53,31 +50,15 @@ class OverviewScreen(Screen[EventFilter]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="overview"):
-            yield Static("", id="overview-summary", markup=False)
-            yield Static("", id="overview-chart", markup=False)
-            with Horizontal(id="overview-tops"):
-                yield Static("", id="overview-actors", classes="overview-top", markup=False)
-                yield Static("", id="overview-places", classes="overview-top", markup=False)
-                yield Static("", id="overview-types", classes="overview-top", markup=False)
-            yield Static("", id="overview-contested", markup=False)
+        yield OverviewBody(id="overview")
         yield Footer()
 
     def on_mount(self) -> None:
         self.app.sub_title = "Overview"
-        self._apply_width(self.size.width)
         self.recompute()
 
     def on_unmount(self) -> None:
         self.app.sub_title = ""
-
-    def on_resize(self, event) -> None:
-        self._apply_width(event.size.width)
-        if self.shown is not None:
-            self._draw_chart(self.shown)
-
-    def _apply_width(self, width: int) -> None:
-        self.set_class(width < NARROW, "-narrow")
 
     # ---- computing -----------------------------------------------------------------------
 
@@ -96,7 +77,8 @@ class OverviewScreen(Screen[EventFilter]):
         self._slow.stop()
         self.query_one("#overview").loading = False
 
-    @work(thread=True, exclusive=True, group="overview", exit_on_error=False, description="Counting the overview")
+    @work(thread=True, exclusive=True, group="overview", exit_on_error=False,
+          description="Could not count the overview")
     def count(self, f: EventFilter, by: str) -> Overview:
         # At 100k events the first count reads every event: never on the UI thread.
         return overview(self.store, f, by, top=TOP)
@@ -109,31 +91,15 @@ class OverviewScreen(Screen[EventFilter]):
             ov = event.worker.result
             if ov is not None and ov.filter == self.filter and ov.by == self.by:  # not an answer to an old question
                 self.show_overview(ov)
-        elif event.state == WorkerState.ERROR:
+        elif event.state == WorkerState.ERROR:  # shown by the app's one handler (ReportsWorkerErrors)
             self._counted_now()
-            self.notify(clean(f"Could not count the overview: {event.worker.error}"), title="Overview",
-                        severity="error", markup=False)
 
     # ---- drawing -------------------------------------------------------------------------
 
     def show_overview(self, ov: Overview) -> None:
         self.shown = ov
         self._counted_now()
-        store = self.store
-        summary = chart.summary_line(store, ov)
-        summary.append(f"  · per {ov.by}", style="dim")
-        self.query_one("#overview-summary", Static).update(summary)
-        self._draw_chart(ov)
-        for kind, title, groups in (("actors", "Top actors", ov.actors), ("places", "Top places", ov.places),
-                                    ("types", "Top event types", ov.types)):
-            self.query_one(f"#overview-{kind}", Static).update(chart.top_table(store, title, groups, kind, expand=True))
-        self.query_one("#overview-contested", Static).update(chart.contested_lines(store, ov, limit=50))
-
-    def _draw_chart(self, ov: Overview) -> None:
-        box = self.query_one("#overview-chart", Static)
-        width = max((box.content_region.width or self.size.width) - 1, 10)
-        height = 4 if self.has_class("-narrow") or self.size.height < 40 else 10
-        box.update(chart.period_chart(ov, width, height))
+        self.query_one(OverviewBody).show(self.store, ov)
 
     # ---- actions -------------------------------------------------------------------------
 
@@ -172,6 +138,5 @@ class OverviewScreen(Screen[EventFilter]):
 
 
 def overview_text(screen: OverviewScreen) -> str:
-    """The summary, chart and contested facts as plain text (for tests: what a person reads)."""
-    parts = [screen.query_one(f"#overview-{p}", Static).content for p in ("summary", "chart", "contested")]
-    return "\n".join(p.plain if isinstance(p, Text) else str(p) for p in parts)
+    """Every line of the overview as plain text, scrolled into view or not (for tests: what a person reads)."""
+    return "\n".join(screen.query_one(OverviewBody).plain_lines())
