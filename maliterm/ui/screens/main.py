@@ -179,7 +179,8 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         if store.took_over_lock_from is not None:
             self.notify(one_line(f"Took over the lock of a writer that is gone: {store.took_over_lock_from.describe()}"),
                         severity="warning", markup=False)
-        self.query_one("#loading").display = False
+        # Removed, not hidden: a hidden LoadingIndicator keeps animating (1% of a core, idle).
+        self.query("#loading").remove()
         self.query_one("#panes").display = True
         self.query_one(TimelinePane).show_store(store)
         self.query_one(RelationsPane).show_store(store)
