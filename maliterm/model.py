@@ -104,7 +104,7 @@ class Citation(TypedDict):
 
 class Claim(TypedDict):
     text: str
-    cite: list[Citation]
+    cite: NotRequired[list[Citation]]  # without it, the record's own (not in a contested fact)
     value: NotRequired[int | float | str]
     unit: NotRequired[str]
     by: NotRequired[str]
@@ -177,7 +177,7 @@ class EventActor(TypedDict):
 class Casualty(TypedDict):
     kind: str
     count: int
-    cite: list[Citation]
+    cite: NotRequired[list[Citation]]  # without it, the record's own
     qualifier: NotRequired[str]
     who: NotRequired[str]
     counted_by: NotRequired[str]
@@ -266,6 +266,12 @@ def alias_display(alias: str | Alias) -> str:
 
 def aliases_text(record: dict) -> str:
     return ", ".join(alias_display(a) for a in record.get("aliases", ()))
+
+
+def cites_of(part: dict, record: dict) -> list:
+    """The citations a part of a record (a claim, a casualty, an event's actor) rests on: its own, else
+    the record's. An imported row cites the row once, on the record, for every field it gave."""
+    return part.get("cite") or record.get("cite", [])
 
 
 def event_places(event: dict) -> list[str]:
