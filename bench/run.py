@@ -569,15 +569,18 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024, steady)
 
 def run_measured(args: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
     """(wall seconds, peak RSS bytes, stdout) of `python args`, its rusage read by wait4."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([PYTHON, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
-    out, err = proc.communicate()  # reads both pipes to the end; the child is a zombie until wait4
-    _, status, usage = os.wait4(proc.pid, 0) if proc.returncode is None else (0, 0, None)
-    wall = time.perf_counter() - start
-    if (proc.returncode or os.waitstatus_to_exitcode(status)) not in (0, None):
-        raise SystemExit(f"{' '.join(args)} failed:\n{err[-2000:]}")
-    return wall, (usage.ru_maxrss * 1024 if usage else 0), out
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([PYTHON, *args], cwd=ROOT, stdout=out, stderr=err, text=True,
+                                env={**os.environ, **(env or {})})
+        _, status, usage = os.wait4(proc.pid, 0)  # reaped here, so Popen must not wait for it again
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode:
+            raise SystemExit(f"{' '.join(args)} failed:\n{err.read()[-2000:]}")
+        return wall, usage.ru_maxrss * 1024, out.read()
 
 
 def acled_import_key() -> str:
