@@ -292,16 +292,19 @@ class Importer:
         return sorted(rid for rid in self.store.by_name.get(fold(name), ())
                       if self.store.table_of.get(rid) == table and accept(self.store.get(rid)))
 
-    def source(self, title: str, make: Callable[[str], dict]) -> str:
+    def source(self, title: str, make: Callable[[str], dict], short: str = "") -> str:
+        """The source called `title` (found by title), else a new one named after `short` or the title."""
         key = fold(title)
         if key not in self.source_by_title:
             found = self._existing("sources", title)
             self.source_by_title[key] = (self._reuse("sources", found[0]) if found else
-                                         self._add("sources", make(unique_slug(title, self.taken, "src-"))))
+                                         self._add("sources", make(unique_slug(short or title, self.taken, "src-"))))
         return self.source_by_title[key]
 
     def dataset(self) -> str:
-        return self.source(DATASET_TITLE, lambda slug: {
+        # `src-acled`: every imported event cites it, so its id is kept short (a database of 100k rows
+        # holds it 200k times).
+        return self.source(DATASET_TITLE, short="ACLED", make=lambda slug: {
             "id": slug, "title": DATASET_TITLE, "kind": "dataset", "publisher": "ACLED",
             "url": "https://acleddata.com",
             "notes": "Locators are ACLED event ids (event_id_cnty), then the column cited.",
