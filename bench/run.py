@@ -753,6 +753,9 @@ def main() -> None:
     parser.add_argument("--acled-rows", type=int, default=100_000, help="rows of the ACLED-layout CSV (issue 16)")
     parser.add_argument("--quick", action="store_true", help="idle CPU over 10 s instead of 30")
     args = parser.parse_args()
+    # A private memory of valid files: the user's is shared by every maliterm (and every checkout
+    # with other rules) on the machine, and a "reopened" figure must not depend on them.
+    os.environ.setdefault("MALITERM_CACHE", str(generate.DATA_DIR / "validated-cache.json"))
     want = set(args.only or GROUPS)
     runs = max(args.runs, 5)
     for n in (1000, 10_000, args.events):
