@@ -188,8 +188,10 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         first = store.events_in_order()
         if first:
             self.show(Target("events", first[0]))
-        self.warm_search()
-        self.warm_fulltext()
+        # After the frame with the panes: the index builds hold the GIL for seconds at 100k events,
+        # and started now they would hold back that very frame.
+        self.call_after_refresh(self.warm_search)
+        self.call_after_refresh(self.warm_fulltext)
 
     # ---- coordination --------------------------------------------------------------------
 
