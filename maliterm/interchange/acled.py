@@ -318,18 +318,20 @@ class Importer:
                      "the reports themselves not read. Locators are ACLED event ids.",
         })
 
-    def actor(self, name: str, inter: str, cite: dict) -> str:
+    def actor(self, name: str, inter: str, cite: Callable[[str], dict], column: str) -> str:
+        """The actor called `name`; a new one cites `cite(column)` (made only then: most rows reuse)."""
         key = fold(name)
         if key not in self.actor_by_name:
             found = self._existing("actors", name)
             self.actor_by_name[key] = self._reuse("actors", found[0]) if found else self._add("actors", {
-                "id": unique_slug(name, self.taken), "name": name, "kind": actor_kind(inter), "cite": [cite],
+                "id": unique_slug(name, self.taken), "name": name, "kind": actor_kind(inter), "cite": [cite(column)],
             })
         return self.actor_by_name[key]
 
     def place(self, name: str, kind: str, within: str | None, country: str | None,
-              coords: dict | None, cite: dict) -> str:
-        """The place called `name` directly inside `within` (a country: anywhere), near `coords` if given."""
+              coords: dict | None, cite: Callable[[str], dict], column: str) -> str:
+        """The place called `name` directly inside `within` (a country: anywhere), near `coords` if given;
+        a new one cites `cite(column)`."""
         key = (kind == "country", None if kind == "country" else within, fold(name))
         if key not in self.places_at:
             self.places_at[key] = self._existing("places", name, lambda r: r.get("kind") == "country"
@@ -345,7 +347,7 @@ class Importer:
             if coords and not self._record(rid).get("coords"):
                 self._locate(rid, coords)
             return self._reuse("places", rid)
-        rec = {"id": self._place_slug(name, within), "name": name, "kind": kind, "cite": [cite]}
+        rec = {"id": self._place_slug(name, within), "name": name, "kind": kind, "cite": [cite(column)]}
         if within:
             rec["within"] = within
         if country:
@@ -406,13 +408,13 @@ class Importer:
         """The event's place: the location inside its admin chain, or the deepest level the row names."""
         country = place = None
         if row.get("country", "").strip():
-            country = place = self.place(row["country"].strip(), "country", None, None, None, cite("country"))
+            country = place = self.place(row["country"].strip(), "country", None, None, None, cite, "country")
         for col in ("admin1", "admin2", "admin3"):
             if row.get(col, "").strip():
-                place = self.place(row[col].strip(), col, place, country, None, cite(col))  # kinds admin1..3
+                place = self.place(row[col].strip(), col, place, country, None, cite, col)  # kinds admin1..3
         location = row.get("location", "").strip()
         if location and not (place == country and country and fold(location) == fold(row["country"])):
-            place = self.place(location, "other", place, country, coords, cite("location"))
+            place = self.place(location, "other", place, country, coords, cite, "location")
         return place
 
     def row(self, row: dict[str, str], line: int) -> None:
@@ -439,7 +441,7 @@ class Importer:
             inter = row.get(f"inter{side}", "")
             for column, names in ((main, [row.get(main, "").strip()]), (assoc, split_list(row.get(assoc, "")))):
                 for name in filter(None, names):
-                    who = self.actor(name, inter, cite(column))
+                    who = self.actor(name, inter, cite, column)
                     # Side 1 comes first and its roles are the export's default; side 2 says its column.
                     actors.append({"actor": who, "role": role, "cite": [cite(column)]} if side == 2 else
                                   {"actor": who, "role": role})
@@ -519,7 +521,8 @@ def read_rows(path: Path) -> Iterable[tuple[int, dict[str, str] | BadRow]]:
                     if len(cells) != len(header):
                         yield start, BadRow("", f"has {len(cells)} fields", f"{len(header)}, one per header column")
                     else:
-                        yield start, dict(zip(header, map(uncell, cells)))
+                        # Only a cell starting with `'` can need uncell: most rows have none.
+                        yield start, dict(zip(header, map(uncell, cells) if "'" in "".join(cells) else cells))
                 start = reader.line_num + 1
         except csv.Error as exc:
             raise MalitermError(f"cannot read {path}", [Problem(f"{path}:{start}", "", f"is not valid CSV: {exc}",
