@@ -22,7 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -633,6 +634,18 @@ def bench_import(rows: list[Row], runs: int, n: int) -> Path:
     return db
 
 
+@contextmanager
+def first_open() -> Iterator[None]:
+    """Children started meanwhile remember no valid file (an unwritable cache path): every record is checked."""
+    os.environ["MALITERM_CACHE"], saved = "/dev/null/maliterm-bench-cache.json", os.environ.get("MALITERM_CACHE")
+    try:
+        yield
+    finally:
+        os.environ.pop("MALITERM_CACHE")
+        if saved is not None:
+            os.environ["MALITERM_CACHE"] = saved
+
+
 def bench_open(rows: list[Row], runs: int, files: dict[str, Path]) -> None:
     """TUI usable (panes filled) from launch, against launch + orjson.loads with the GC off (issue 16),
     reopened (contents remembered as valid) and on first open (every record checked)."""
@@ -644,13 +657,8 @@ def bench_open(rows: list[Row], runs: int, files: dict[str, Path]) -> None:
         loads, usable = paired(runs, ["-c", LOADS_GC_OFF, str(path)], [fp, "maliterm", str(path), "--loaded"])
         rows.append(Row(f"TUI usable, {name} (reopened)", usable, loads, "launch + orjson.loads, GC off", 1.5,
                         fix="records decoded into msgspec structs or on demand (the parse itself is the floor)"))
-        os.environ["MALITERM_CACHE"], saved = "/dev/null/maliterm-bench-cache.json", os.environ.get("MALITERM_CACHE")
-        try:
+        with first_open():
             loads, usable = paired(runs, ["-c", LOADS_GC_OFF, str(path)], [fp, "maliterm", str(path), "--loaded"])
-        finally:
-            os.environ.pop("MALITERM_CACHE")
-            if saved is not None:
-                os.environ["MALITERM_CACHE"] = saved
         rows.append(Row(f"TUI usable, {name} (first open)", usable, loads, "launch + orjson.loads, GC off", 1.5,
                         fix="validation off the critical path (panes first, the check in a worker before any "
                             "edit) or validation of typed structs in C (msgspec)"))
@@ -787,13 +795,8 @@ def main() -> None:
         rows.append(Row(f"fully loaded and usable, {args.events // 1000}k (from launch, reopened)", usable, loads,
                         "launch + orjson.loads", 1.5))
         # First open: an unwritable cache path means nothing is remembered, so every record is checked.
-        os.environ["MALITERM_CACHE"], saved = "/dev/null/maliterm-bench-cache.json", os.environ.get("MALITERM_CACHE")
-        try:
+        with first_open():
             loads, usable = paired(runs, ["-c", LOADS_SCRIPT, str(big)], [fp, "maliterm", str(big), "--loaded"])
-        finally:
-            os.environ.pop("MALITERM_CACHE")
-            if saved is not None:
-                os.environ["MALITERM_CACHE"] = saved
         rows.append(Row(f"fully loaded and usable, {args.events // 1000}k (from launch, first open)", usable, loads,
                         "launch + orjson.loads", 1.5))
     print(table(rows), flush=True)
