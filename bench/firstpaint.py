@@ -9,6 +9,9 @@ the frame to terminal bytes itself (what a real terminal write costs), prints
 
 Without `--loaded` the first frame of a screen with a footer counts (for maliterm, the
 loading screen); with it, the first frame after the data is in and the panes are filled.
+
+With `--stay` the process prints the time and keeps running (every later frame still rendered
+to terminal bytes): the idle-CPU figure reads its CPU time from /proc while nothing happens.
 """
 
 from __future__ import annotations
@@ -20,19 +23,29 @@ import time
 from textual.app import App
 
 
+STAY = "--stay" in sys.argv
+
+
 def hook(ready) -> None:
-    """Print the time of the first frame for which `ready(app, screen)` holds, then exit."""
+    """Print the time of the first frame for which `ready(app, screen)` holds, then exit (or, with
+    `--stay`, go on rendering every frame)."""
     original = App._display
+    told = False
 
     def display(self, screen, renderable) -> None:
+        nonlocal told
         original(self, screen, renderable)
-        if renderable is None or not ready(self, screen):
+        if renderable is None or (not told and not ready(self, screen)):
             return
         if hasattr(renderable, "render_segments"):
             renderable.render_segments(self.console)
+        if told:
+            return
         sys.stdout.write(f"{time.time()}\n")
         sys.stdout.flush()
-        os._exit(0)
+        if not STAY:
+            os._exit(0)
+        told = True
 
     App._display = display
 

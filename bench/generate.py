@@ -238,6 +238,160 @@ class Gen:
                 "events": events, "relations": relations, "quotes": quotes}
 
 
+# ---- ACLED export layout ------------------------------------------------------------------
+
+ACLED_COUNTRIES = (("Mali", "MLI", 466), ("Burkina Faso", "BFA", 854), ("Niger", "NER", 562),
+                   ("Nigeria", "NGA", 566), ("Chad", "TCD", 148), ("Mauritania", "MRT", 478))
+ACLED_TYPES = (  # (disorder_type, event_type, sub_event_type, share)
+    ("Political violence", "Battles", "Armed clash", 0.22),
+    ("Political violence", "Battles", "Government regains territory", 0.02),
+    ("Political violence", "Battles", "Non-state actor overtakes territory", 0.02),
+    ("Political violence", "Violence against civilians", "Attack", 0.2),
+    ("Political violence", "Violence against civilians", "Abduction/forced disappearance", 0.06),
+    ("Political violence", "Explosions/Remote violence", "Remote explosive/landmine/IED", 0.07),
+    ("Political violence", "Explosions/Remote violence", "Air/drone strike", 0.05),
+    ("Political violence", "Explosions/Remote violence", "Shelling/artillery/missile attack", 0.03),
+    ("Demonstrations", "Protests", "Peaceful protest", 0.15),
+    ("Demonstrations", "Riots", "Violent demonstration", 0.05),
+    ("Strategic developments", "Strategic developments", "Looting/property destruction", 0.06),
+    ("Strategic developments", "Strategic developments", "Headquarters or base established", 0.02),
+    ("Strategic developments", "Strategic developments", "Agreement", 0.05),
+)
+ACLED_INTER = ("State forces", "Rebel groups", "Political militias", "Identity militias", "Rioters",
+               "Protesters", "Civilians", "External/Other forces")
+ACLED_OUTLETS = ("Le Monde", "Studio Tamani", "Radio France Internationale", "Maliweb", "Menastream", "Al Jazeera",
+                 "Human Rights Watch", "Reuters", "AFP", "Twitter", "Le Faso", "Sahel Intelligence", "ActuNiger",
+                 "Premium Times", "Jeune Afrique", "Xinhua", "Anadolu Agency", "Kibaru", "Aïr Info", "Burkina24")
+ACLED_SCALES = ("National", "International", "Local partner-National", "National-International", "Other",
+                "Subnational", "New media")
+NOTE_VERBS = ("clashed with", "attacked", "ambushed", "abducted members of", "fired on", "looted a shop owned by",
+              "burned houses belonging to", "negotiated with", "arrested", "killed")
+NOTE_TAILS = ("near the market", "on the road out of town", "at a checkpoint", "around the well",
+              "during the night", "after Friday prayers", "outside the military camp", "in the fields",
+              "at the weekly fair", "close to the border")
+
+
+class AcledGen:
+    """Rows in ACLED's export layout (maliterm.interchange.acled.COLUMNS), as a real pull looks:
+    a few hundred named actors (a handful in most rows), a few thousand locations each with one
+    fixed point inside one admin chain, outlets repeating, notes of one or two sentences."""
+
+    def __init__(self, rows: int, seed: int = SEED) -> None:
+        self.r = random.Random(seed)
+        self.n = rows
+        r = self.r
+        self.actors: list[tuple[str, str]] = []  # (name, inter label)
+        for i in range(max(rows // 200, 40)):
+            country = r.choice(ACLED_COUNTRIES)[0]
+            p = r.random()
+            if p < 0.15:
+                name, inter = f"Military Forces of {country} ({r.randint(1990, 2021)}-)", "State forces"
+            elif p < 0.2:
+                name, inter = f"Police Forces of {country} ({r.randint(1990, 2021)}-)", "State forces"
+            elif p < 0.55:
+                short = self.word(2).upper()
+                name, inter = f"{short}: {r.choice(GROUP_WORDS)} {self.word()} {r.choice(GROUP_TAILS)}", "Rebel groups"
+            elif p < 0.8:
+                name, inter = f"{self.word()} Communal Militia ({country})", "Identity militias"
+            elif p < 0.9:
+                name, inter = f"{self.word()} Ethnic Group ({country})", "Identity militias"
+            else:
+                name, inter = f"Unidentified Armed Group ({country}) {i}", "Political militias"
+            self.actors.append((name, inter))
+        self.weights = [1 / (k + 1) ** 0.9 for k in range(len(self.actors))]
+        self.places: list[tuple] = []  # (country, iso3, iso, admin1, admin2, admin3, location, lat, lon)
+        for country, iso3, iso in ACLED_COUNTRIES:
+            for _ in range(r.randint(4, 10)):
+                a1 = self.word(2)
+                for _ in range(r.randint(2, 6)):
+                    a2 = self.word(3)
+                    for _ in range(r.randint(2, 6)):
+                        a3 = self.word(2)
+                        for _ in range(r.randint(1, 8)):
+                            loc = self.word(r.randint(2, 3))
+                            self.places.append((country, iso3, iso, a1, a2, a3, loc,
+                                                round(r.uniform(10, 22), 4), round(r.uniform(-12, 15), 4)))
+        self.type_weights = [t[3] for t in ACLED_TYPES]
+
+    def word(self, k: int = 2) -> str:
+        return "".join(self.r.choice(SYLLABLES) for _ in range(k)).capitalize()
+
+    def actor(self) -> tuple[str, str]:
+        return self.r.choices(self.actors, weights=self.weights)[0]
+
+    def rows(self):
+        r = self.r
+        yield list(_acled_columns())
+        counters = {iso3: 1000 for _, iso3, _ in ACLED_COUNTRIES}
+        for _ in range(self.n):
+            disorder, etype, sub, _share = r.choices(ACLED_TYPES, weights=self.type_weights)[0]
+            country, iso3, iso, a1, a2, a3, loc, lat, lon = r.choice(self.places)
+            counters[iso3] += r.randint(1, 3)
+            y, mo, d = r.randint(1997, 2024), r.randint(1, 12), r.randint(1, 28)
+            precision = r.choices("123", weights=(85, 10, 5))[0]
+            actor1, inter1 = self.actor()
+            assoc1 = self.actor()[0] if r.random() < 0.15 else ""
+            if etype in ("Protests", "Riots"):
+                actor1, inter1 = f"{'Protesters' if etype == 'Protests' else 'Rioters'} ({country})", \
+                    "Protesters" if etype == "Protests" else "Rioters"
+                actor2, inter2 = (f"Police Forces of {country} (2021-)", "State forces") if r.random() < 0.3 else ("", "")
+            elif etype == "Violence against civilians":
+                actor2, inter2 = f"Civilians ({country})", "Civilians"
+            else:
+                actor2, inter2 = self.actor() if r.random() < 0.85 else ("", "")
+            if actor2 == actor1:
+                actor2, inter2 = "", ""
+            assoc2 = self.actor()[0] if actor2 and r.random() < 0.2 else ""
+            if assoc2 in (actor1, actor2, assoc1):
+                assoc2 = ""
+            if assoc1 in (actor1, actor2):
+                assoc1 = ""
+            outlets = "; ".join(r.sample(ACLED_OUTLETS, r.choices((1, 2, 3), weights=(60, 30, 10))[0]))
+            killed = r.choices((0, r.randint(1, 5), r.randint(6, 60)), weights=(55, 30, 15))[0]
+            notes = (f"On {d} {('January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December')[mo - 1]} {y}, "
+                     f"{actor1.split(':')[0].split(' (')[0]} {r.choice(NOTE_VERBS)} "
+                     f"{(actor2 or 'residents').split(':')[0].split(' (')[0]} {r.choice(NOTE_TAILS)} in {loc} "
+                     f"({a2}, {a1}).")
+            if r.random() < 0.6:
+                notes += f" {killed or 'No'} fatalities reported." if r.random() < 0.5 else \
+                    f" [size=no report] {self.word(3)} residents fled towards {self.word(2)}."
+            yield [f"{iso3}{counters[iso3]}", f"{y:04d}-{mo:02d}-{d:02d}", str(y), precision, disorder, etype, sub,
+                   actor1, assoc1, inter1, actor2, assoc2, inter2, str(r.randint(10, 88)),
+                   "Civilian targeting" if etype == "Violence against civilians" else "", str(iso), "Western Africa",
+                   country, a1, a2, a3 if r.random() < 0.9 else "", loc, f"{lat:.4f}", f"{lon:.4f}",
+                   r.choice("1112"), outlets, r.choice(ACLED_SCALES), notes, str(killed), "",
+                   str(1_600_000_000 + r.randint(0, 100_000_000))]
+
+
+def _acled_columns() -> tuple[str, ...]:
+    from maliterm.interchange.acled import COLUMNS
+
+    return COLUMNS
+
+
+def acled_path_for(rows: int) -> Path:
+    version = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
+    return DATA_DIR / f"acled-{rows}-{version}.csv"
+
+
+def generate_acled(rows: int) -> Path:
+    """An ACLED-layout CSV of `rows` rows (about 450 bytes each), same seed, same bytes."""
+    import csv
+
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path = acled_path_for(rows)
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(AcledGen(rows).rows())
+    tmp.replace(path)
+    return path
+
+
+def ensure_acled(rows: int) -> Path:
+    path = acled_path_for(rows)
+    return path if path.exists() else generate_acled(rows)
+
+
 def path_for(events: int) -> Path:
     """Named after this generator's source too, so a changed generator never reuses an old file."""
     version = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:8]
@@ -267,9 +421,10 @@ def ensure(events: int) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[1000, 10000, 100000], help="events per file")
+    parser.add_argument("--acled", action="store_true", help="write ACLED-layout CSVs of that many rows instead")
     args = parser.parse_args()
     for n in args.sizes:
-        path = generate(n)
+        path = generate_acled(n) if args.acled else generate(n)
         print(f"{path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 

@@ -116,7 +116,7 @@ class Citation(TypedDict):
 
 class Claim(TypedDict):
     text: str
-    cite: list[Citation]
+    cite: NotRequired[list[Citation]]  # without it, the record's own (not in a contested fact)
     value: NotRequired[int | float | str]
     unit: NotRequired[str]
     by: NotRequired[str]
@@ -190,7 +190,7 @@ class EventActor(TypedDict):
 class Casualty(TypedDict):
     kind: str
     count: int
-    cite: list[Citation]
+    cite: NotRequired[list[Citation]]  # without it, the record's own
     qualifier: NotRequired[str]
     who: NotRequired[str]
     counted_by: NotRequired[str]
@@ -279,6 +279,13 @@ def alias_display(alias: str | Alias) -> str:
 
 def aliases_text(record: dict[str, Any]) -> str:
     return ", ".join(alias_display(a) for a in record.get("aliases", ()))
+
+
+def cites_of(part: dict[str, Any], record: dict[str, Any]) -> list[Any]:
+    """The citations a part of a record (a claim, a casualty, an event's actor) rests on: its own, else
+    the record's. An imported row cites the row once, on the record, for every field it gave."""
+    cites: list[Any] = part.get("cite") or record.get("cite", [])
+    return cites
 
 
 def event_places(event: dict[str, Any]) -> list[str]:

@@ -133,7 +133,7 @@ def _event_link(store: Store, actor: str, eid: str, from_actor: bool) -> list[Li
         if a["actor"] == actor:
             role = m.words(a["role"])
             out.append(Link(f"{role} in" if from_actor else f"has as {role}", eid, "event", a["role"],
-                            dates.display(ev["date"]), tuple(a.get("cite") or ev["cite"]), m.is_contested(ev)))
+                            dates.display(ev["date"]), tuple(m.cites_of(a, ev)), m.is_contested(ev)))
     for rel in store.relations_by_event.get(eid, ()):
         if rel["from"] == actor:  # a claim is a relation: its own dates, citations and sides
             link = _relation_link(rel, actor)

@@ -97,7 +97,8 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def fact_lines(store: Store, facts: list[dict]) -> list[Item]:
+def fact_lines(store: Store, facts: list[dict], record: dict | None = None) -> list[Item]:
+    """The facts' lines; a claim without a citation of its own cites `record`'s (see `m.cites_of`)."""
     out: list[Item] = []
     for f in facts:
         head = Text()
@@ -117,8 +118,9 @@ def fact_lines(store: Store, facts: list[dict]) -> list[Item]:
                 line.append("  per ").append_text(literal_line(store.name(c["by"]), "italic"))
             if c.get("credibility"):
                 line.append(f"  credibility {c['credibility']}", style="magenta")
-            line.append(" ").append_text(cites(store, c["cite"]))
-            out.append((line, cite_target(c["cite"])))
+            cited = m.cites_of(c, record or {})
+            line.append(" ").append_text(cites(store, cited))
+            out.append((line, cite_target(cited)))
     return out
 
 
@@ -224,10 +226,11 @@ def dossier_parts(store: Store, table: str, rec: dict) -> DossierParts:
                     line.append(" (").append_text(literal_line(c["who"])).append(")")
                 if c.get("counted_by"):
                     line.append(", counted by ").append_text(literal_line(c["counted_by"]))
-                add(line.append(" ").append_text(cites(store, c["cite"])), cite_target(c["cite"]))
+                cited = m.cites_of(c, rec)
+                add(line.append(" ").append_text(cites(store, cited)), cite_target(cited))
     if rec.get("facts"):
         heading("Facts")
-        for line, target in fact_lines(store, rec["facts"]):
+        for line, target in fact_lines(store, rec["facts"], rec):
             add(line, target)
     if table == "actors":
         rels = store.relations_of(rid)

@@ -215,7 +215,9 @@ STRUCTS: dict[str, list[FieldSpec]] = {
     ],
     "claim": [
         F("text", "text", True, "Claim", search="text"),
-        F("cite", "object", True, "Sources", many=True, min_items=1, struct="citation"),
+        # Optional: a claim may rest on its record's citation (an imported row cites the row once);
+        # each claim of a contested fact must cite its own (validate._contested_has_sides).
+        F("cite", "object", label="Sources", many=True, min_items=1, struct="citation"),
         F("value", "value", label="Value"),
         F("unit", "text", label="Unit", search="text"),
         F("by", "ref", label="Claimed by", tables=("actors",)),
@@ -243,7 +245,7 @@ STRUCTS: dict[str, list[FieldSpec]] = {
     "casualty": [
         F("kind", "choice", True, "Kind", choices=m.CASUALTY_KINDS),
         F("count", "count", True, "Count"),
-        F("cite", "object", True, "Sources", many=True, min_items=1, struct="citation"),
+        F("cite", "object", label="Sources", many=True, min_items=1, struct="citation"),  # else the event's
         F("qualifier", "choice", label="Qualifier", choices=m.CASUALTY_QUALIFIERS),
         F("who", "text", label="Whose", search="text"),
         F("counted_by", "text", label="Counted by", search="text"),

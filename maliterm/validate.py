@@ -217,13 +217,19 @@ def coords(v: Any, ctx: Context) -> Findings:
 
 
 def _contested_has_sides(base: Check) -> Check:
-    """A fact's check: its fields, and a contested fact with a claim for each side."""
+    """A fact's check: its fields, and a contested fact with a claim for each side, each citing its own
+    source (a claim elsewhere may rest on its record's citation: docs/data-model.md, "Citations")."""
     def fact(v: Any, ctx: Context) -> Findings:
         yield from base(v, ctx)
-        if isinstance(v, dict) and v.get("contested") and isinstance(v.get("claims"), list) and len(v["claims"]) < 2:
-            yield ".contested", "is true with one claim", "at least two claims, one for each side"
+        if isinstance(v, dict) and v.get("contested") and isinstance(v.get("claims"), list):
+            if len(v["claims"]) < 2:
+                yield ".contested", "is true with one claim", "at least two claims, one for each side"
+            for i, claim in enumerate(v["claims"]):
+                if isinstance(claim, dict) and "cite" not in claim:
+                    yield f".claims[{i}].cite", "is missing", "a citation of its own: each side of a contested fact says its source"
     base_ok = _ok(base)
-    with_ok(fact, lambda v, ctx: base_ok(v, ctx) and not (v.get("contested") and len(v["claims"]) < 2))
+    with_ok(fact, lambda v, ctx: base_ok(v, ctx) and not (v.get("contested") and (
+        len(v["claims"]) < 2 or any("cite" not in c for c in v["claims"]))))
     return fact
 
 

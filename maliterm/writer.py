@@ -88,7 +88,8 @@ class Writer:
         if reason := self._writable():
             raise ReadOnly(f"{self.path} is open read-only: {reason}")
 
-    def write_many(self, records: Iterable[tuple[str, str, dict[str, Any] | None]], summary: str | None = None) -> Edit | None:
+    def write_many(self, records: Iterable[tuple[str, str, dict[str, Any] | None]], summary: str | None = None,
+                   handover: bool = False) -> Edit | None:
         """Add or replace (a dict) or delete (None) many records as one edit; see `Store.write_many`."""
         changes = []
         tables = self.snapshot.tables
@@ -99,8 +100,8 @@ class Writer:
                 raise InvalidDatabase(f"cannot save a record of {table} without an id", [Problem(
                     str(self.path), f"{table}/?.id", f"is {after.get('id')!r}", "a slug naming the record")])
             before = tables[table].get(rid)
-            if after != before:  # the caller may go on changing its dicts; ours must not move
-                changes.append(RecordChange(table, rid, before, copy.deepcopy(after)))
+            if after != before:  # the caller may go on changing its dicts (unless handed over); ours must not move
+                changes.append(RecordChange(table, rid, before, after if handover else copy.deepcopy(after)))
         if not changes:
             return None
         edit = Edit(tuple(changes), summary)

@@ -417,7 +417,10 @@ def resolve(merged: dict, report: MergeReport, choose: Callable[[Conflict], str]
             if choice == "theirs":
                 facts[i] = c.theirs
             elif choice == "contested":
-                claims = merge_list(None, c.ours["claims"], c.theirs["claims"])
+                # Each side of a contested fact cites its own source: a claim that rested on its record's
+                # citation takes that record's with it (ours: the merged record's, which holds ours).
+                claims = merge_list(None, [{"cite": copy.deepcopy(rec["cite"]), **x} for x in c.ours["claims"]],
+                                    [{"cite": copy.deepcopy(t_rec["cite"]), **x} for x in c.theirs["claims"]])
                 facts[i] = {**c.ours, "claims": claims, **({"contested": True} if len(claims) > 1 else {})}
             continue
         if choice == "theirs" and c.field == WHOLE:

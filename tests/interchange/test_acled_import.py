@@ -355,3 +355,41 @@ def test_undoing_an_import_logs_one_change_too(empty_db):
         store.undo()
         assert not store.tables["events"]
         assert sorted(c["action"] for c in store.tables["changes"].values()) == ["add", "undo"]
+
+
+# ---- one citation per row (issue 16): the row is the source of every field it gives ----------------
+
+
+def citations_in(value: object) -> list[dict]:
+    """Every citation anywhere in a record (its own, its actors', claims', casualties')."""
+    if isinstance(value, dict):
+        return [*value.get("cite", ()), *(c for k, v in value.items() if k != "cite" for c in citations_in(v))]
+    if isinstance(value, list):
+        return [c for v in value for c in citations_in(v)]
+    return []
+
+
+def test_an_imported_row_is_cited_once_on_its_event(acled_db):
+    store = Store.open(acled_db, read_only=True)
+    for eid, row in ((r["event_id_cnty"], r) for r in good_rows()):
+        ev = store.event("acled-" + eid.lower())
+        dataset = [c for c in ev["cite"] if c["loc"] == eid]
+        assert len(dataset) == 1, ev["cite"]
+        outlets = [o.strip() for o in row["source"].split(";") if o.strip()]
+        assert sorted(store.name(c["source"]) for c in ev["cite"] if c is not dataset[0]) == sorted(outlets)
+        # Nothing else of the event repeats the row's citation, except a second-side actor's column.
+        inner = [c for c in citations_in(ev) if c not in ev["cite"]]
+        assert [c["loc"] for c in inner] == [f"{eid} {col}" for col in ("actor2", "assoc_actor_2")
+                                             for name in row[col].split(";") if name.strip()]
+    assert store.tables["events"]  # the file as imported passed validation on open
+
+
+def test_a_casualty_resting_on_the_rows_citation_shows_it_in_the_dossier(runner, acled_db):
+    ev = Store.open(acled_db, read_only=True).event("acled-mli5001")
+    assert "cite" not in ev["casualties"][0] and "cite" not in ev["facts"][0]["claims"][0]
+    shown = runner("show", "acled-mli5001", "--db", acled_db)
+    assert shown.exit_code == 0, shown.output
+    words = " ".join(shown.output.split())  # lines wrap at the terminal's width
+    # The row's citation stands where the figure and the classification are read.
+    assert re.search(r"12 killed[^\[\]]*\[ACLED[^\]]*MLI5001", words), words
+    assert re.search(r"= Armed clash \[ACLED[^\]]*MLI5001", words), words

@@ -83,6 +83,25 @@ def test_a_fact_changed_on_both_sides_becomes_one_contested_fact(runner, small_d
     assert [c["value"] for c in facts[0]["claims"]] == [2, 3]
 
 
+def test_claims_resting_on_their_records_citation_take_it_into_a_contested_fact(runner, small_data, write_db):
+    """An imported row cites itself once, on the record; once the two sides' claims stand side by side,
+    each must say its own source, the citation of the record it came from."""
+    ours, theirs = copy.deepcopy(small_data), copy.deepcopy(small_data)
+    ours["actors"]["old-front"]["facts"] = [{"about": "leaders", "claims": [{"text": "Two leaders.", "value": 2}]}]
+    theirs["actors"]["old-front"]["facts"] = [{"about": "leaders", "claims": [{"text": "Three leaders.", "value": 3}]}]
+    theirs["actors"]["old-front"]["cite"] = [{"source": "src-a", "loc": "para 7"}]
+    o, t = write_db(ours, "o.json"), write_db(theirs, "t.json")
+    result = runner("merge", t, "--db", o, "--keep", "contested")
+    assert result.exit_code == 0, result.output
+    rec = Store.open(o, read_only=True).actor("old-front")
+    [fact] = [f for f in rec["facts"] if f["about"] == "leaders"]
+    assert fact["contested"] is True
+    ours_claim, theirs_claim = fact["claims"]
+    # Ours rests on the merged record's citations (ours, with what theirs added); theirs on theirs alone.
+    assert all(c in ours_claim["cite"] for c in small_data["actors"]["old-front"]["cite"])
+    assert theirs_claim["cite"] == [{"source": "src-a", "loc": "para 7"}]
+
+
 def test_merging_an_identical_copy_changes_nothing(runner, small_db, tmp_path):
     before = small_db.read_bytes()
     copy_path = Path(shutil.copy(small_db, tmp_path / "copy.json"))

@@ -204,15 +204,18 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         if store.took_over_lock_from is not None:
             self.notify(one_line(f"Took over the lock of a writer that is gone: {store.took_over_lock_from.describe()}"),
                         severity="warning", markup=False)
-        self.query_one("#loading").display = False
+        # Removed, not hidden: a hidden LoadingIndicator keeps animating (1% of a core, idle).
+        self.query("#loading").remove()
         self.query_one("#panes").display = True
         self.store_signal.publish(StoreChange(store, opened=True))
         self.query(Pane).first().focus_content()
         first = store.events_in_order()
         if first:
             self.show(Target("events", first[0]))
-        self.warm_search()
-        self.warm_fulltext()
+        # After the frame with the panes: the index builds hold the GIL for seconds at 100k events,
+        # and started now they would hold back that very frame.
+        self.call_after_refresh(self.warm_search)
+        self.call_after_refresh(self.warm_fulltext)
 
     # ---- coordination --------------------------------------------------------------------
 
