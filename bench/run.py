@@ -147,7 +147,7 @@ def keystrokes(store, rng: random.Random) -> list[str]:
 def bench_search(store, rows: list[Row], runs: int) -> None:
     from rapidfuzz import fuzz, process
 
-    from maliterm.folding import fold
+    from maliterm.spellings import fold
 
     t = time.perf_counter()
     store.search("warm-up")

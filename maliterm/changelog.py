@@ -13,7 +13,7 @@ from collections.abc import Container
 from datetime import datetime
 from typing import Any
 
-from maliterm.history import Edit
+from maliterm.undo import Edit
 from maliterm.locking import current_user, now_utc
 
 

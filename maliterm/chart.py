@@ -1,7 +1,7 @@
 """Overview pictures as rich renderables, for `maliterm stats` and the TUI overview alike.
 
 Bars are block characters (eighths of a cell), so a chart needs no graphics and reads over SSH.
-Every name from the data goes through `safe`: text, never markup.
+Every name from the data goes through `untrusted`: text, never markup.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from rich.text import Text
 from typing import TYPE_CHECKING
 
 from maliterm import dates
-from maliterm.render import counted
-from maliterm.safe import literal_line
+from maliterm.presentation import counted
+from maliterm.untrusted import literal_line
 from maliterm.stats import PERIODS, Group, Overview, type_label
 
 if TYPE_CHECKING:

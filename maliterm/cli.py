@@ -10,9 +10,9 @@ from maliterm.cli_support import (
     check_date, db_option, db_path, err, event_filter, fail, filter_options, handles_errors, json_option, open_store, out,
     print_json, resolve_name,
 )
-from maliterm.interchange.commands import export, import_, merge_cmd, merge_driver, sync
+from maliterm.interchange.cli_commands import export, import_, merge_cmd, merge_driver, sync
 from maliterm.interchange.sources import source
-from maliterm.safe import one_line
+from maliterm.untrusted import one_line
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,7 +47,7 @@ def validate(ctx: click.Context, path: Path | None, db: Path | None) -> None:
     from maliterm.store import Store
 
     store = Store.open(path or db_path(ctx, db), read_only=True)
-    from maliterm.render import counts_table
+    from maliterm.presentation import counts_table
 
     out.print(one_line(f"{store.path}: valid"), markup=False)
     out.print(counts_table(store.counts()))
@@ -89,7 +89,7 @@ def show(ctx: click.Context, name: str, db: Path | None, as_json: bool) -> None:
             "quotes": store.quotes_by_speaker.get(rid, []) if table == "actors" else [],
         })
         return
-    from maliterm.render import dossier
+    from maliterm.presentation import dossier
 
     out.print(dossier(store, table, rec))
 
@@ -110,10 +110,10 @@ def timeline(ctx, actor, place, etype, start, end, contested, db, as_json) -> No
     if as_json:
         print_json([store.event(e) for e in ids])
         return
-    from maliterm.render import timeline_table
+    from maliterm.presentation import timeline_table
 
     out.print(timeline_table(store, ids))
-    from maliterm.render import counted
+    from maliterm.presentation import counted
 
     out.print(one_line(f"{counted(len(ids), 'event')} ({f.describe(store.name)})"), style="dim", markup=False)
 
@@ -171,7 +171,7 @@ def lineage(ctx, actor, as_of, db, as_json) -> None:
     if as_json:
         print_json({"as_of": as_of, "focus": focus, "roots": [node_json(lin, n) for n in nodes]})
         return
-    from maliterm.render import lineage_tree
+    from maliterm.presentation import lineage_tree
 
     if not nodes:
         what = f"{store.name(focus)} has no lineage" if focus else "No lineage"
@@ -206,7 +206,7 @@ def search(ctx, text, limit, db, as_json) -> None:
         for line in fulltext.no_match(text):
             err.print(one_line(line), markup=False, highlight=False)
         sys.exit(1)
-    from maliterm.render import search_table
+    from maliterm.presentation import search_table
 
     out.print(search_table(store, hits))
 
@@ -231,7 +231,7 @@ def path(ctx, first, second, no_events, limit, db, as_json) -> None:
     if as_json:
         print_json(to_json(store, found))
         return
-    from maliterm.render import path_lines
+    from maliterm.presentation import path_lines
 
     for line, _ in path_lines(store, found):
         out.print(line, soft_wrap=True)  # a step is one line, for grep
@@ -251,7 +251,7 @@ def map_(ctx, actor, place, etype, start, end, contested, width, height, db) -> 
     places without coordinates are listed under it, never guessed."""
     from maliterm.mapdraw import View, draw, legend
     from maliterm.mapplaces import map_places
-    from maliterm.render import counted
+    from maliterm.presentation import counted
     from maliterm.timeline import filter_events
 
     store = open_store(ctx, db)
@@ -272,7 +272,7 @@ def map_(ctx, actor, place, etype, start, end, contested, width, height, db) -> 
     if found.unplaced:
         out.print(f"Not on the map (no coordinates in the data): {counted(len(found.unplaced), 'place')}",
                   markup=False, soft_wrap=True)
-        from maliterm.safe import literal_line
+        from maliterm.untrusted import literal_line
 
         for pid, n in found.unplaced:
             out.print(literal_line(f"  {store.name(pid)} ({pid}): {counted(n, 'event')}"), soft_wrap=True)

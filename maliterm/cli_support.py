@@ -17,7 +17,7 @@ from rich.console import Console
 
 from maliterm import model as m
 from maliterm.errors import MalitermError
-from maliterm.safe import json_text, one_line
+from maliterm.untrusted import json_text, one_line
 
 if TYPE_CHECKING:
     from maliterm.store import Store

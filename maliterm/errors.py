@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from maliterm.safe import one_line
+from maliterm.untrusted import one_line
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ with SQLite's FTS5 (in Python's standard library): the `porter` stemmer over `un
 remove_diacritics 2`, so peacekeepers finds peacekeeper, and case and accents never matter.
 
 The index is DERIVED: a file in the user's cache folder (beside `validated.json`, see
-`maliterm.validated.cache_path`), one per database path, holding the digest of the database
+`maliterm.validation_cache.cache_path`), one per database path, holding the digest of the database
 file it was built from. Opened for a store whose file has another digest, it is rebuilt; it is
 never read as the truth and never lives in the repository (so nothing to add to .gitignore).
 When the cache folder cannot be written, the index is built in memory and lost at exit.
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from maliterm import model as m
 from maliterm import schema
-from maliterm.folding import fold
+from maliterm.spellings import fold
 from maliterm.search import content_words
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ def index_version() -> str:
 
 def index_path(db: Path) -> Path:
     """Where the index of the database at `db` lives: named by its real path, in the cache folder."""
-    from maliterm.validated import cache_path
+    from maliterm.validation_cache import cache_path
 
     key = hashlib.sha256(os.path.realpath(db).encode()).hexdigest()[:24]
     return cache_path().parent / "fulltext" / f"{key}.sqlite"

@@ -15,8 +15,8 @@ from functools import cached_property
 
 from maliterm import dates, references
 from maliterm import model as m
-from maliterm.folding import fold
-from maliterm.history import Edit, RecordChange
+from maliterm.spellings import fold
+from maliterm.undo import Edit, RecordChange
 
 
 _T = TypeVar("_T")  # what an index's lists hold

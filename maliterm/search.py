@@ -1,7 +1,7 @@
 """Ranked, forgiving search over names, aliases, summaries and event titles.
 
 Case, accents and punctuation never matter (`sevare` finds Sévaré). Romanisation
-variants meet on a "skeleton" (the table in `romanisation.py`, no spaces, doubled letters single),
+variants meet on a "skeleton" (the table in `spellings.py`, no spaces, doubled letters single),
 so Mourabitoun, Murabitun and al-Murabitoun, Hurras al-Deen and Hurras ad-Din, or Belmokhtar and
 Bel Mokhtar, are one key; a word also matches one of the same consonants (Fath, Fateh, Fatah).
 Typos fall to rapidfuzz. Exact and substring hits are found by `str.find` over one joined string
@@ -24,8 +24,8 @@ from rapidfuzz import fuzz, process
 
 from maliterm import model as m
 from maliterm import schema
-from maliterm.folding import fold
-from maliterm.romanisation import ARTICLES, romanise, skeleton, sound
+from maliterm.spellings import fold
+from maliterm.spellings import ARTICLES, romanise, skeleton, sound
 
 if TYPE_CHECKING:
     from maliterm.indexes import ReadView

@@ -34,7 +34,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from maliterm.safe import json_bytes
+from maliterm.untrusted import json_bytes
 from maliterm.errors import FileChanged, InvalidDatabase, Problem, ReadOnly, SaveFailed
 
 DUMP_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS

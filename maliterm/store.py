@@ -17,11 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple, TYPE_CHECKING
 
-from maliterm import validated
+from maliterm import validation_cache
 from maliterm import model as m
 from maliterm.errors import Ambiguous, InvalidDatabase, NotFound, Problem, ReadOnly
-from maliterm.folding import fold
-from maliterm.history import Edit, RecordChange
+from maliterm.spellings import fold
+from maliterm.undo import Edit, RecordChange
 from maliterm.indexes import Snapshot
 from maliterm.migrate import SchemaTooNew, migrate
 from maliterm.locking import Holder, LockUnavailable, Locked, WriterLock
@@ -79,13 +79,13 @@ def load_valid_with_identity(path: Path, progress: Callable[[str], None] | None 
     except SchemaTooNew as exc:
         raise InvalidDatabase(f"{path} needs a newer maliterm", [Problem(
             str(path), "meta/meta.schema_version", exc.title, "a newer maliterm to open it")]) from None
-    if not validated.known_valid(identity.digest):
+    if not validation_cache.known_valid(identity.digest):
         say("checking")
         check_duplicate_keys(raw, data, path)
         problems = validate(data, str(path))
         if problems:
             raise InvalidDatabase(f"{path} is not a valid maliterm database", problems)
-        validated.remember(identity.digest)
+        validation_cache.remember(identity.digest)
     return data, identity  # type: ignore[return-value]
 
 
@@ -373,11 +373,11 @@ class Store:
     @property
     def can_undo(self) -> bool:
         """A hint for the UI (the writer decides when the undo runs)."""
-        return self._writer.history.can_undo
+        return self._writer.undo_history.can_undo
 
     @property
     def can_redo(self) -> bool:
-        return self._writer.history.can_redo
+        return self._writer.undo_history.can_redo
 
     def undo(self) -> Edit | None:
         """Take back the last edit of this session (saved, and logged as "undo"); None if there is none."""

@@ -16,10 +16,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from maliterm import changelog, validated
+from maliterm import changelog, validation_cache
 from maliterm import model as m
 from maliterm.errors import InvalidDatabase, NotFound, Problem, ReadOnly, Referenced, SaveFailed
-from maliterm.history import Edit, History, RecordChange
+from maliterm.undo import Edit, RecordChange, UndoHistory
 from maliterm.indexes import FrozenTable, Snapshot, net_changes
 from maliterm.storage import save_failed
 from maliterm.validate import validate
@@ -39,7 +39,7 @@ class Writer:
         """`first` is the snapshot of what `db` holds; `writable()` says why writing is refused ("" when
         it is not); `published(old, new, changes)` hears of each new snapshot (changes None: a reload)."""
         self.path = path
-        self.history = History()  # read and changed on the writer's thread only
+        self.undo_history = UndoHistory()  # read and changed on the writer's thread only
         self.snapshot = first
         self._db = db
         self._writable = writable
@@ -129,22 +129,22 @@ class Writer:
         return edit
 
     def undo(self) -> Edit | None:
-        edit = self.history.next_undo()
+        edit = self.undo_history.next_undo()
         if edit is not None:
             self.commit(edit.inverse(), "undo")
-            self.history.undone()
+            self.undo_history.undone()
         return edit
 
     def redo(self) -> Edit | None:
-        edit = self.history.next_redo()
+        edit = self.undo_history.next_redo()
         if edit is not None:
             self.commit(edit, "redo")
-            self.history.redone()
+            self.undo_history.redone()
         return edit
 
     def commit(self, edit: Edit, action: str | None = None) -> None:
         """Apply an edit and its change-log entries: validated as a whole, one atomic save, then
-        published and undoable. `action` is "undo" or "redo" when replaying history; otherwise
+        published and undoable. `action` is "undo" or "redo" when replaying the undo history; otherwise
         the edit is new and clears redo. Nothing changes, in memory or on disk, if any step fails."""
         self.check_writable()
         snap = self.snapshot
@@ -174,16 +174,16 @@ class Writer:
             raise
         except OSError as exc:  # storage says SaveFailed itself; anything else it let through, likewise
             raise save_failed(self.path, exc) from exc
-        validated.remember(self._db.storage.identity.digest)  # checked above: reopening needs no check
+        validation_cache.remember(self._db.storage.identity.digest)  # checked above: reopening needs no check
         changes = net_changes(edit.changes + tuple(logged))
         self._publish(snap.evolve(trial, changes), changes)
         if action is None:
-            self.history.done(edit)
+            self.undo_history.done(edit)
 
     def replace(self, db: SlugDB, snapshot: Snapshot) -> None:
-        """Take the file as read again (a reload): history is dropped, it was about the old file."""
+        """Take the file as read again (a reload): the undo history is dropped, it was about the old file."""
         self._db = db
-        self.history.clear()
+        self.undo_history.clear()
         self._publish(snapshot, None)
 
     def changed_on_disk(self) -> bool:

@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 from maliterm import dates
 from maliterm import model as m
 from maliterm.errors import MalitermError, Problem
-from maliterm.folding import fold
+from maliterm.spellings import fold
 from maliterm.lists import split_list  # ACLED separates several names or outlets in one cell with `;`
 from maliterm.slugs import RESERVED, slugify, unique_slug
 from maliterm.store import bulk_load

@@ -23,7 +23,7 @@ from maliterm.interchange.acled import (
     CLASSIFICATION, COLUMNS, OUR_TAGS, OUTLET_LOC, acled_date, default_title, event_date_column, event_id_of,
 )
 from maliterm.lists import join_list
-from maliterm.safe import clean
+from maliterm.untrusted import clean
 
 if TYPE_CHECKING:
     from maliterm.store import Store
@@ -112,7 +112,7 @@ _NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][-+]?\d+)?")
 
 
 def cell(value: str) -> str:
-    """A cell as data, never code: controls shown as escapes (`safe.clean`; the file may be
+    """A cell as data, never code: controls shown as escapes (`untrusted.clean`; the file may be
     printed to a terminal), and a formula starter prefixed with `'` as OWASP recommends."""
     text = clean(value)
     if _FORMULA.match(text) and not _NUMBER.fullmatch(text):

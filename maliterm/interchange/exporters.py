@@ -151,7 +151,7 @@ register("mermaid", ".mmd", "graph (Mermaid)", "The relations graph as a Mermaid
           "Threat actors, identities, locations, reports, relationships", ("actor",))
 def _stix(store: Store, scope: Scope) -> str:
     from maliterm.interchange.stix import bundle
-    from maliterm.safe import json_text
+    from maliterm.untrusted import json_text
 
     return json_text(json.dumps(bundle(store, actor=scope.actor), indent=2, ensure_ascii=False)) + "\n"
 

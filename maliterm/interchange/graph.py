@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from maliterm import model as m
 from maliterm.lineage import Lineage
-from maliterm.safe import clean, one_line, xml_text
+from maliterm.untrusted import clean, one_line, xml_text
 
 if TYPE_CHECKING:
     from maliterm.store import Store

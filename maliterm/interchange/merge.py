@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from maliterm import model as m
-from maliterm.folding import fold
+from maliterm.spellings import fold
 from maliterm.slugs import unique_slug
 from maliterm.references import references_to, steps, value_at
 

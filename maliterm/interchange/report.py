@@ -18,8 +18,8 @@ from maliterm import dates, schema
 from maliterm import model as m
 from maliterm.interchange import svg
 from maliterm.lineage import Lineage, Node
-from maliterm.safe import clean
-from maliterm.render import cite_text, counted, source_label
+from maliterm.untrusted import clean
+from maliterm.presentation import cite_text, counted, source_label
 from maliterm.timeline import casualty_summary
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from maliterm import paragraphs
 from maliterm.cli_support import db_option, handles_errors, json_option, open_store, out, print_json, resolve_name
 from maliterm.errors import MalitermError, Problem
 from maliterm.interchange.importers import register as register_importer
-from maliterm.safe import literal_line, one_line
+from maliterm.untrusted import literal_line, one_line
 
 TITLE_WORDS = 6  # words of the title a new source's id is made from
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from maliterm import dates
 from maliterm import model as m
 from maliterm.lineage import Lineage
-from maliterm.safe import xml_text
+from maliterm.untrusted import xml_text
 
 if TYPE_CHECKING:
     from maliterm.store import Store

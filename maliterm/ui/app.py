@@ -12,8 +12,8 @@ from textual.worker import Worker, WorkerState
 
 from maliterm import config
 from maliterm.errors import MalitermError
-from maliterm.safe import clean, one_line
-from maliterm.ui.commands import MalitermCommands
+from maliterm.untrusted import clean, one_line
+from maliterm.ui.palette import MalitermCommands
 from maliterm.ui.screens.main import MainScreen
 from maliterm.ui.themes import HIGH_CONTRAST, THEME_CYCLE
 

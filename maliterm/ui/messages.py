@@ -21,7 +21,7 @@ class Target:
 
 
 class Navigate(Message):
-    """Show this record in every pane; `remember` adds it to back/forward history."""
+    """Show this record in every pane; `remember` adds it to the trail (back and forward)."""
 
     def __init__(self, target: Target, remember: bool = True, origin: str = "") -> None:
         super().__init__()

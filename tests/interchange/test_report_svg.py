@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from maliterm.interchange import svg
-from maliterm.safe import xml_text
+from maliterm.untrusted import xml_text
 from maliterm.store import Store
 
 ROOT = Path(__file__).parents[2]

@@ -29,7 +29,7 @@ import pytest
 
 from maliterm.cli import main
 from maliterm.interchange.acled import COLUMNS
-from maliterm.safe import clean, one_line, xml_text
+from maliterm.untrusted import clean, one_line, xml_text
 from maliterm.storage import dumps
 from maliterm.store import Store
 
@@ -42,7 +42,7 @@ FAKE = "FAKE LINE"  # starts the second line of names and titles in the corpus
 # What a terminal would obey or that would hide or reorder text: C0 but tab and newline, DEL,
 # C1, bidi controls, zero-width and invisible characters, line and paragraph separators.
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-# An escape as safe.py, JSON, DOT or Mermaid's YAML title writes one.
+# An escape as untrusted.py, JSON, DOT or Mermaid's YAML title writes one.
 VISIBLE = re.compile(r"\\(n|x[0-9a-f]{2}|u[0-9a-f]{4})")
 
 
@@ -419,12 +419,12 @@ def test_merge_report_shows_c1_and_bidi_visibly(runner, tmp_path):
 
 def test_merge_question_shows_both_sides_visibly(monkeypatch, capsys):
     """`merge` on a terminal asks about each conflict, quoting both sides (not reachable by CliRunner)."""
-    from maliterm.interchange import commands
+    from maliterm.interchange import cli_commands
     from maliterm.interchange.merge import Conflict
 
-    monkeypatch.setattr(commands.click, "prompt", lambda *a, **k: "ours")
+    monkeypatch.setattr(cli_commands.click, "prompt", lambda *a, **k: "ours")
     ours, theirs = DATA["actors"]["osc-group"]["name"], DATA["meta"]["meta"]["title"]
-    assert commands.ask(Conflict("actors", "osc-group", "name\x1b[2J", ours, theirs)) == "ours"
+    assert cli_commands.ask(Conflict("actors", "osc-group", "name\x1b[2J", ours, theirs)) == "ours"
     err = capsys.readouterr().err
     assert unsafe(err.encode()) == []
     assert "Conflict in actors/osc-group.name\\x1b[2J:" in err

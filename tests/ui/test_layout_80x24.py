@@ -13,7 +13,7 @@ from textual.geometry import Region
 from textual.widgets import Footer, Input
 
 from maliterm import dates
-from maliterm.render import cites
+from maliterm.presentation import cites
 from maliterm.timeline import casualty_summary
 from maliterm.ui.panes.dossier import DossierPane
 from maliterm.ui.panes.relations import RelationsTree

@@ -60,7 +60,7 @@ async def test_a_word_inside_a_quotation_finds_it_and_enter_selects_it(open_app,
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, SearchScreen)
-        assert app.screen.history[-1].id == "quote-chellani-barricade"
+        assert app.screen.trail[-1].id == "quote-chellani-barricade"
 
 
 def small_with(tmp_path: Path, table: str, rid: str, edit) -> Path:

@@ -13,11 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from maliterm.safe import literal_line
+from maliterm.untrusted import literal_line
 from maliterm.ui.messages import Selection, StoreChange
 from maliterm.ui.panes.base import Pane
 from maliterm.ui.panes.dossier import DossierPane
-from maliterm.ui.screens.edit_actions import EditsHost
+from maliterm.ui.edit_actions import EditsHost
 from maliterm.ui.screens.help import HelpScreen
 from maliterm.ui.screens.main import MainScreen
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 CORE = ("maliterm.store", "maliterm.indexes", "maliterm.validate", "maliterm.lineage", "maliterm.timeline",
-        "maliterm.search", "maliterm.render", "maliterm.editing", "maliterm.interchange.acled",
+        "maliterm.search", "maliterm.presentation", "maliterm.editing", "maliterm.interchange.acled",
         "maliterm.interchange.report", "maliterm.interchange.graph", "maliterm.interchange.stix",
         "maliterm.interchange.merge", "maliterm.cli")
 

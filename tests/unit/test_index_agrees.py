@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from maliterm import dates
 from maliterm import model as m
-from maliterm.folding import fold
+from maliterm.spellings import fold
 from maliterm.lineage import Lineage
 from maliterm.storage import dumps
 from maliterm.store import Store

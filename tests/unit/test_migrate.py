@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from maliterm import model as m
-from maliterm import validated
+from maliterm import validation_cache
 from maliterm.migrate import migrate
 from maliterm.storage import backup_path, digest, dumps, save_atomic
 from maliterm.store import Store, load_valid
@@ -81,7 +81,7 @@ def test_v1_round_trips_load_save_load(tmp_path):
 def test_the_cache_never_lets_a_v1_file_skip_migration(tmp_path):
     path = Path(shutil.copy(V1, tmp_path / "db.json"))
     load_valid(path)
-    assert validated.known_valid(digest(path.read_bytes()))  # the second open skips the check ...
+    assert validation_cache.known_valid(digest(path.read_bytes()))  # the second open skips the check ...
     assert load_valid(path)["meta"]["meta"]["schema_version"] == 2  # ... never the migration
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from maliterm.romanisation import ARTICLES, romanise, skeleton, sound
+from maliterm.spellings import ARTICLES, romanise, skeleton, sound
 
 # Each row: spellings of one name that must meet on one skeleton, and what the row is for.
 SAME = [

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from maliterm import editing, fulltext, render, schema
+from maliterm import editing, fulltext, presentation, schema
 from maliterm import model as m
 from maliterm import validate as v
 from maliterm.interchange import csv_export, report, stix
@@ -123,7 +123,7 @@ def test_every_form_field_is_in_the_table_and_every_form_field_of_the_table_in_i
                          ids=lambda x: x if isinstance(x, str) else x.name)
 def test_the_dossier_shows_every_row_field(stores: list[Store], table: str, spec: schema.FieldSpec):
     store, rec = one_holding(stores, table, spec.name)
-    lines = [text.plain for text, _ in render.dossier_items(store, table, rec)]
+    lines = [text.plain for text, _ in presentation.dossier_items(store, table, rec)]
     if spec.dossier == "summary":
         assert " ".join(rec[spec.name].split()) in [" ".join(line.split()) for line in lines]
     else:

@@ -122,7 +122,7 @@ def test_ids_are_never_cut_at_80_columns(shipped):
     from rich.console import Console
 
     from maliterm.fulltext import search
-    from maliterm.render import search_table
+    from maliterm.presentation import search_table
 
     hits = search(shipped, "un mali force")
     console = Console(width=80, record=True, color_system=None)

@@ -95,5 +95,5 @@ def test_no_other_slug_code_exists():
         text = path.read_text(encoding="utf-8")
         if path.name != "slugs.py":
             assert "[^a-z0-9]" not in text, path  # the old editing.slugify's rule
-        if path.name not in ("slugs.py", "romanisation.py"):  # ids, and search keys across scripts
+        if path.name not in ("slugs.py", "spellings.py"):  # ids, and search keys across scripts
             assert "anyascii" not in text, path

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from maliterm.safe import clean, literal
+from maliterm.untrusted import clean, literal
 
 ESC = "\x1b"
 
@@ -64,7 +64,7 @@ def test_clean_shows_bidi_invisible_and_osc_visibly(raw, shown):
 
 
 def test_one_line_never_breaks_a_line():
-    from maliterm.safe import one_line
+    from maliterm.untrusted import one_line
 
     assert one_line("fake\nline\r\tx") == "fake\\nline\\x0d x"
     assert "\n" not in one_line("a\n\u2029b")
@@ -73,7 +73,7 @@ def test_one_line_never_breaks_a_line():
 def test_json_text_escapes_what_a_terminal_would_obey_and_decodes_exactly():
     import orjson
 
-    from maliterm.safe import json_text
+    from maliterm.untrusted import json_text
 
     data = {"name": "a\x1b[2J\x9b\u202e\u200b\x7fz", "n": "line\nbreak"}
     text = json_text(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode())
@@ -82,7 +82,7 @@ def test_json_text_escapes_what_a_terminal_would_obey_and_decodes_exactly():
 
 
 def test_json_bytes_agrees_with_json_text_on_every_character():
-    from maliterm.safe import json_bytes, json_text
+    from maliterm.untrusted import json_bytes, json_text
 
     points = [*range(0x20, 0xD800), *range(0xE000, 0x10000), *range(0xE0000, 0xE0200), 0x1F600, 0x10FFFF]
     for o in points:

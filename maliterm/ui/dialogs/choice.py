@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from maliterm.safe import literal, literal_line, one_line
+from maliterm.untrusted import literal, literal_line, one_line
 
 
 class ChoiceScreen(ModalScreen[str | None]):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from maliterm import dates
 from maliterm.errors import Ambiguous, NotFound
-from maliterm.safe import clean, literal_line, one_line
+from maliterm.untrusted import clean, literal_line, one_line
 from maliterm.timeline import EventFilter
 from maliterm.ui.widgets.plain_fields import PlainInput
 

@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 from typing import TYPE_CHECKING
 
 from maliterm.paths import shortest
-from maliterm.render import path_lines
+from maliterm.presentation import path_lines
 from maliterm.ui.messages import Target
 from maliterm.ui.widgets.ref_picker import RefPicker
 from maliterm.ui.worker_errors import ReportsWorkerErrors

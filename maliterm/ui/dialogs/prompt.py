@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from maliterm.safe import clean, one_line
+from maliterm.untrusted import clean, one_line
 from maliterm.ui.widgets.plain_fields import PlainInput
 
 

@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 from maliterm.editing import Field, changed_fields, problem
 from maliterm.errors import Conflict, FileChanged, InvalidDatabase, MalitermError
 from maliterm.lists import join_list
-from maliterm.safe import clean
+from maliterm.untrusted import clean
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.widgets.plain_fields import PlainInput, PlainTextArea
 from maliterm.ui.widgets.ref_picker import RefPicker

@@ -21,8 +21,8 @@ from textual.worker import get_current_worker
 from typing import TYPE_CHECKING
 
 from maliterm import fulltext
-from maliterm.render import marked
-from maliterm.safe import literal_line
+from maliterm.presentation import marked
+from maliterm.untrusted import literal_line
 from maliterm.ui.messages import Target
 from maliterm.ui.widgets.plain_fields import PlainInput
 from maliterm.ui.worker_errors import ReportsWorkerErrors

@@ -80,7 +80,7 @@ class Pane(Vertical, can_focus=False):
         """The data changed: show it as it now is. The selection follows (`selection_changed`)."""
 
     def selection_changed(self, selection: Selection) -> None:
-        """A record was selected (in this pane, another, search, the palette or history): show your part of it."""
+        """A record was selected (in this pane, another, search, the palette, back or forward): show your part of it."""
 
     # ---- what the screen asks of a pane -------------------------------------------------------------
 
@@ -106,7 +106,7 @@ class Pane(Vertical, can_focus=False):
 
     def navigate(self, target: Target, remember: bool = True) -> None:
         """A person picked `target` here: every pane shows it (this one already does); `remember` adds it to
-        back/forward history and opens it."""
+        trail (back and forward) and opens it."""
         self.post_message(Navigate(target, remember=remember, origin=self.id or ""))
 
 

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from maliterm.render import DossierParts, Item, dossier_parts, event_line
+from maliterm.presentation import DossierParts, Item, dossier_parts, event_line
 from maliterm.ui.messages import Selection, StoreChange, Target
 from maliterm.ui.panes.base import Pane
 from maliterm.ui.widgets.line_list import LineList

@@ -22,8 +22,8 @@ from textual.widgets.tree import TreeNode
 from maliterm import dates
 from maliterm import model as m
 from maliterm.lineage import REVISIT, Edge, Lineage, in_time_order
-from maliterm.render import relation_line
-from maliterm.safe import literal_line
+from maliterm.presentation import relation_line
+from maliterm.untrusted import literal_line
 from maliterm.ui.messages import Selection, StoreChange, Target
 from maliterm.ui.panes.base import Pane
 

@@ -12,8 +12,8 @@ from textual.widgets import Static
 
 from maliterm import dates
 from maliterm import model as m
-from maliterm.render import counted
-from maliterm.safe import literal_line, one_line
+from maliterm.presentation import counted
+from maliterm.untrusted import literal_line, one_line
 from maliterm.timeline import EventFilter, casualty_summary, filter_events, year_index
 from maliterm.ui.messages import Selection, StoreChange, Target
 from maliterm.ui.panes.base import Pane

@@ -1,4 +1,4 @@
-"""The main screen: linked panes, their coordination, and back/forward history.
+"""The main screen: linked panes, their coordination, and the trail of visited records (back and forward).
 
 The panes are `PANES`, found again with `query(Pane)`: the screen tells them of the data and the selection
 through two signals and learns what a person picks from their `Navigate` messages (panes/base.py).
@@ -20,7 +20,7 @@ from textual.widgets import Header, LoadingIndicator, ProgressBar, Static
 
 from maliterm import dates
 from maliterm.errors import MalitermError
-from maliterm.safe import one_line
+from maliterm.untrusted import one_line
 from maliterm.timeline import EventFilter
 from maliterm.ui.dialogs.prompt import PromptScreen
 from maliterm.ui.messages import LoadProgress, Navigate, Selection, StoreChange, StoreLoaded, Target
@@ -28,8 +28,8 @@ from maliterm.ui.panes.base import Pane
 from maliterm.ui.panes.dossier import DossierPane
 from maliterm.ui.panes.relations import RelationsPane
 from maliterm.ui.panes.timeline import TimelinePane
-from maliterm.ui.screens.edit_actions import EditActions
-from maliterm.ui.screens.reading_actions import ReadingActions
+from maliterm.ui.edit_actions import EditActions
+from maliterm.ui.reading_actions import ReadingActions
 from maliterm.ui.widgets.footer import KeyFooter
 from maliterm.ui.worker_errors import ReportsWorkerErrors
 
@@ -79,8 +79,8 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         self.read_only = read_only
         self.store: Store | None = None
         self.selected: Target | None = None  # the record every pane shows
-        self.history: list[Target] = []
-        self.position = -1
+        self.trail: list[Target] = []
+        self.trail_at = -1
         self.selection_signal: Signal[Selection] = Signal(self, "selection")
         self.store_signal: Signal[StoreChange] = Signal(self, "store")
 
@@ -226,7 +226,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         self.open_record(message.target, message.origin, message.remember)
 
     def open_record(self, target: Target | None, origin: str = "", remember: bool = True) -> None:
-        """Show `target` in every pane; `remember`: add it to history and focus the pane it opens in.
+        """Show `target` in every pane; `remember`: add it to the trail (back and forward) and focus the pane it opens in.
 
         `origin` is the pane it was picked in; "" from elsewhere (search, the palette, the map, a dialog's
         answer, where None means nothing was chosen). A citation opens the reader at its paragraph."""
@@ -260,8 +260,8 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         if (store := self.store) is None:  # edits come after the load
             return
         self.store_signal.publish(StoreChange(store, opened=False))
-        self.history = [t for t in self.history if store.get(t.id) is not None]
-        self.position = min(self.position, len(self.history) - 1)
+        self.trail = [t for t in self.trail if store.get(t.id) is not None]
+        self.trail_at = min(self.trail_at, len(self.trail) - 1)
         for candidate in (target, self.selected):
             if candidate is not None and store.get(candidate.id) is not None:
                 self.show(candidate)  # an actor also gets its relations and timeline marks here
@@ -271,17 +271,17 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
             self.show(Target("events", first[0]))
 
     def remember(self, target: Target) -> None:
-        if self.position >= 0 and self.history[self.position] == target:
+        if self.trail_at >= 0 and self.trail[self.trail_at] == target:
             return
-        del self.history[self.position + 1:]
-        self.history.append(target)
-        self.position = len(self.history) - 1
+        del self.trail[self.trail_at + 1:]
+        self.trail.append(target)
+        self.trail_at = len(self.trail) - 1
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """False hides a key from the footer while it would do nothing, leaving room for those that do."""
         if action == "back":
-            return self.position > 0
+            return self.trail_at > 0
         if action in ("undo", "redo"):
             return self.store is not None and getattr(self.store, f"can_{action}")
         if action == "focus_pane":
@@ -289,15 +289,15 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         return True
 
     def action_back(self) -> None:
-        if self.position > 0:
-            self.position -= 1
-            self.show(self.history[self.position])
+        if self.trail_at > 0:
+            self.trail_at -= 1
+            self.show(self.trail[self.trail_at])
             self.refresh_bindings()
 
     def action_forward(self) -> None:
-        if self.position < len(self.history) - 1:
-            self.position += 1
-            self.show(self.history[self.position])
+        if self.trail_at < len(self.trail) - 1:
+            self.trail_at += 1
+            self.show(self.trail[self.trail_at])
             self.refresh_bindings()
 
     # ---- actions -------------------------------------------------------------------------

@@ -24,8 +24,8 @@ from textual.widgets.option_list import Option
 from maliterm import mapdraw
 from maliterm.mapdraw import View, draw, nearest
 from maliterm.mapplaces import MapPlaces, map_places
-from maliterm.render import counted
-from maliterm.safe import literal_line, one_line
+from maliterm.presentation import counted
+from maliterm.untrusted import literal_line, one_line
 from maliterm.timeline import EventFilter, filter_events
 from maliterm.ui.messages import Target
 from maliterm.ui.worker_errors import ReportsWorkerErrors

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from maliterm import editing
 from maliterm.paragraphs import citing, page_of, paragraphs, sentences
-from maliterm.render import source_label
-from maliterm.safe import literal_line, one_line
+from maliterm.presentation import source_label
+from maliterm.untrusted import literal_line, one_line
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.messages import Target
 from maliterm.ui.widgets.paragraph_view import MARGIN, ParagraphView

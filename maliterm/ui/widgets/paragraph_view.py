@@ -25,7 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from maliterm.paragraphs import sentences
-from maliterm.safe import one_line
+from maliterm.untrusted import one_line
 from maliterm.ui.worker_errors import ReportsWorkerErrors
 
 GUTTER = 6  # "  13 " and a space

@@ -12,7 +12,7 @@ from rich.segment import Segment
 from textual.strip import Strip
 from textual.widgets import Input, TextArea
 
-from maliterm.safe import stand_ins
+from maliterm.untrusted import stand_ins
 
 
 def shown(strip: Strip) -> Strip:

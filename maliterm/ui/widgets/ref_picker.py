@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 from typing import TYPE_CHECKING
 
-from maliterm.safe import literal_line
+from maliterm.untrusted import literal_line
 from maliterm.ui.widgets.plain_fields import PlainInput
 
 if TYPE_CHECKING:

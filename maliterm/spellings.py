@@ -1,4 +1,7 @@
-"""One name, many spellings: the romanisations an Arabic name takes in English, French and scholarly
+"""One name, many spellings: how two spellings of a name meet on one key.
+
+`fold` takes case, accents and punctuation out (`Sévaré` -> `sevare`): every name search, index and
+match starts there. Beyond it, the romanisations an Arabic name takes in English, French and scholarly
 usage, and the variant letters of the Arabic script itself, meet on one key.
 
 The index's names and aliases and the query go through the same table, whatever their language, so a
@@ -11,11 +14,21 @@ tests/unit/test_romanisation.py.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from anyascii import anyascii
 
-from maliterm.folding import fold
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=262144)
+def fold(text: str) -> str:
+    """`Sévaré` -> `sevare`; `Al-Mourabitoun` -> `al mourabitoun`: case-, accent- and punctuation-insensitive."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", stripped.casefold()).strip()
 
 # Hamza and ayn marks belong to the word they are in: Jama'at is Jamaat, not "Jama at".
 _MARKS = re.compile("['`\u00b4\u2018\u2019\u02bb\u02bc\u02be\u02bf]")

@@ -17,9 +17,9 @@ from textual import work
 
 from maliterm import editing
 from maliterm.errors import FileChanged, NotFound
-from maliterm.history import Edit, RecordChange
+from maliterm.undo import Edit, RecordChange
 from maliterm.paragraphs import refuse_unquoted
-from maliterm.safe import literal_line, one_line
+from maliterm.untrusted import literal_line, one_line
 from maliterm.ui.dialogs.choice import ChoiceScreen
 from maliterm.ui.messages import Target
 
@@ -46,8 +46,8 @@ class EditsHost(Protocol):
 
     store: Store | None
     selected: Target | None  # the record the panes show: what edit, delete and claim act on
-    history: list[Target]  # back/forward history, pruned of deleted records after an edit
-    position: int
+    trail: list[Target]  # the records visited, for back and forward; pruned of deleted records after an edit
+    trail_at: int
 
     @property
     def app(self) -> App[object]: ...
@@ -70,8 +70,8 @@ class EditActions(_Host):
     if TYPE_CHECKING:  # what the mixin uses of MainScreen, as `EditsHost` declares it
         store: Store | None
         selected: Target | None
-        history: list[Target]
-        position: int
+        trail: list[Target]
+        trail_at: int
 
         def show(self, target: Target, origin: str = "") -> None: ...
         def remember(self, target: Target) -> None: ...

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from maliterm import store as store_module
-from maliterm import validated
+from maliterm import validation_cache
 from maliterm.errors import InvalidDatabase
 from maliterm.store import Store
 
@@ -59,13 +59,13 @@ def test_a_file_maliterm_saved_needs_no_check_on_reopen(small_db, checks):
 
 def test_a_new_validator_checks_everything_again(small_db, checks, monkeypatch):
     Store.open(small_db, read_only=True)
-    monkeypatch.setattr(validated, "validator_key", lambda: "rules of a newer maliterm")
+    monkeypatch.setattr(validation_cache, "validator_key", lambda: "rules of a newer maliterm")
     Store.open(small_db, read_only=True)
     assert len(checks) == 2
 
 
 def test_a_damaged_cache_only_costs_a_check(small_db, checks):
-    validated.cache_path().write_text("{not json")
+    validation_cache.cache_path().write_text("{not json")
     Store.open(small_db, read_only=True)
     Store.open(small_db, read_only=True)
     assert len(checks) == 1

@@ -13,7 +13,7 @@ from maliterm.errors import InvalidDatabase, MalitermError, Problem
 from maliterm.interchange.importers import ImportGroup
 from maliterm.interchange.importers import register as register_importer
 from maliterm.interchange.merge import NOTE_FIELDS, POLICIES, Conflict, MergeReport, merge, resolve, show
-from maliterm.safe import one_line
+from maliterm.untrusted import one_line
 
 FILE = click.Path(path_type=Path, dir_okay=False)
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from maliterm.paragraphs import paragraphs
-from maliterm.render import cited_sources
+from maliterm.presentation import cited_sources
 from maliterm.ui.messages import Target
 
 if TYPE_CHECKING:
-    from maliterm.ui.screens.edit_actions import EditActions as _Host  # MainScreen mixes in both
+    from maliterm.ui.edit_actions import EditActions as _Host  # MainScreen mixes in both
 else:
     _Host = object
 

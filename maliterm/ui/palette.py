@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from maliterm.safe import literal_line, one_line
+from maliterm.untrusted import literal_line, one_line
 from maliterm.ui.messages import Navigate, Target
 
 ACTIONS = (

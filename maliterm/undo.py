@@ -44,7 +44,7 @@ class Edit:
         return Edit(tuple(c.inverse() for c in reversed(self.changes)), self.summary)
 
 
-class History:
+class UndoHistory:
     """The session's undo and redo stacks, used by the writer alone (on its thread), and moved only once a save succeeded."""
 
     def __init__(self) -> None:

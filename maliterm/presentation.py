@@ -1,6 +1,7 @@
-"""Rich renderables for the CLI: dossiers, timelines, lineage trees, search results.
+"""How records are presented: the dossier's rows and sections (which the dossier pane draws), and the
+rich renderables the CLI prints (dossiers, timelines, lineage trees, search results).
 
-All data text goes through `safe`, never into markup strings: names, titles and other
+All data text goes through `untrusted`, never into markup strings: names, titles and other
 single-line fields through `literal_line`/`one_line` (a newline in a name must not draw a
 line of its own), summaries and quotations through `literal`.
 """
@@ -18,7 +19,7 @@ from rich.tree import Tree
 from maliterm import dates, schema
 from maliterm import model as m
 from maliterm.lineage import Lineage, Node, revisit
-from maliterm.safe import literal, literal_line, one_line
+from maliterm.untrusted import literal, literal_line, one_line
 from maliterm.timeline import casualty_summary, events_at
 
 if TYPE_CHECKING:
