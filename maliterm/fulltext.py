@@ -96,7 +96,7 @@ def index_path(db: Path) -> Path:
     return cache_path().parent / "fulltext" / f"{key}.sqlite"
 
 
-def _create(conn: sqlite3.Connection, tables: dict[str, dict[str, dict]], digest: str) -> None:
+def create(conn: sqlite3.Connection, tables: dict[str, dict[str, dict]], digest: str) -> None:
     conn.execute(f"CREATE VIRTUAL TABLE doc USING fts5(tbl UNINDEXED, rid UNINDEXED, field UNINDEXED, body, "
                  f"tokenize='{TOKENIZER}')")
     conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -147,14 +147,14 @@ class FullText:
             conn = sqlite3.connect(tmp, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")  # losing it to a crash costs a rebuild, nothing else
-            _create(conn, seen, digest)
+            create(conn, seen, digest)
             conn.close()
             os.replace(tmp, path)
             return cls(sqlite3.connect(path, check_same_thread=False), digest, path, seen)
         except (OSError, sqlite3.Error):
             # The cache cannot be written (read-only home, full disk): search still works, from memory.
             conn = sqlite3.connect(":memory:", check_same_thread=False)
-            _create(conn, seen, digest)
+            create(conn, seen, digest)
             return cls(conn, digest, None, seen)
 
     def refresh(self, tables, digest: str) -> bool:
@@ -186,6 +186,8 @@ class FullText:
                     self._rowids.setdefault((t, rid), []).append(rowid)
                     rowid += 1
             self.conn.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (digest,))
+            # The records `derived` keeps in the same file describe the file before: no longer its index.
+            self.conn.execute("DELETE FROM meta WHERE key = 'identity'")
             self.conn.commit()
         self.digest = digest
         self.seen = tables

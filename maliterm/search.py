@@ -126,13 +126,24 @@ class SearchIndex:
 
     def add(self, entries: list[tuple[str, str, str, str]]) -> None:
         """Index more entries, each record's together (those of a record already here: `remove` them first)."""
+        self.add_keyed(entries, *self.keys_of(entries))
+
+    @staticmethod
+    def keys_of(entries: list[tuple[str, str, str, str]]) -> tuple[list[str], list[str], list[str]]:
+        """The folded text, skeleton and sounds each entry is found by (most of the cost of `add`)."""
+        return ([fold(e[3]) for e in entries],
+                [skeleton(e[3]) if e[2] != "summary" else "" for e in entries],
+                [sounds(e[3]) if e[2] != "summary" else "" for e in entries])
+
+    def add_keyed(self, entries: list[tuple[str, str, str, str]], folded: list[str], skeletons: list[str],
+                  sound_keys: list[str]) -> None:
+        """`add`, given what `keys_of` makes of the entries (the derived index keeps them)."""
         base = len(self.entries)
         self.entries += entries
-        folded = [fold(e[3]) for e in entries]
         self.folded.extend(folded)
         self.names.extend([k if e[2] != "summary" else "" for e, k in zip(entries, folded)])
-        self.skeletons.extend([skeleton(e[3]) if e[2] != "summary" else "" for e in entries])
-        self.sounds.extend([sounds(e[3]) if e[2] != "summary" else "" for e in entries])
+        self.skeletons.extend(skeletons)
+        self.sounds.extend(sound_keys)
         for i, (e, k) in enumerate(zip(entries, folded), base):
             self.first.setdefault(e[1], i)
             if e[2] == "summary" or not k:
@@ -164,11 +175,16 @@ class SearchIndex:
 
     @classmethod
     def from_store(cls, store: ReadView) -> "SearchIndex":
+        return cls(cls.all_entries(store))
+
+    @classmethod
+    def all_entries(cls, store: ReadView) -> list[tuple[str, str, str, str]]:
+        """Every record's entries, in the order an index is built from (the derived index keeps them)."""
         entries: list[tuple[str, str, str, str]] = []
         for table in m.NAMED_TABLES:
             for rid, rec in store.tables[table].items():
                 entries.extend(cls.entries_of(table, rid, rec))
-        return cls(entries)
+        return entries
 
     def query(self, text: str, limit: int = 20) -> list[Hit]:
         q = fold(text)
