@@ -34,7 +34,8 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 PYTHON = sys.executable
-GROUPS = ("firstpaint", "load", "search", "fulltext", "filter", "map", "panes", "overview", "reader", "save", "memory")
+GROUPS = ("firstpaint", "load", "search", "fulltext", "filter", "map", "panes", "overview", "reader", "save", "memory",
+          "cli")
 SHIPPED = ROOT / "db.json"
 
 
@@ -639,6 +640,10 @@ def main() -> None:
                                   cwd=ROOT).stdout.split()[-1]) / 1e6 for _ in range(runs)]
         rows.append(Row(f"peak RSS, {args.events // 1000}k loaded (search index too)", median(rss), size_mb,
                         "file size", 4.0, unit="MB"))
+    if "cli" in want:
+        import cli_bench
+
+        rows += [Row(f.target, f.figure, f.reference, f.ref_name, f.limit, f.unit) for f in cli_bench.measure(big, runs)]
     print()
     print(table(rows))
     if want == set(GROUPS):
