@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from maliterm.resolving import Resolved
     from maliterm.search import Hit, SearchIndex
 
-LAYOUT = "1"  # bump when what is stored, or how, changes: every index is then rebuilt
+LAYOUT = "2"  # bump when what is stored, or how, changes: every index is then rebuilt
 RACY_NS = 2_000_000_000  # a file changed this recently when stat'ed may change again unseen (coarse clocks)
 V = TypeVar("V")
 
@@ -126,11 +126,8 @@ def build(db: Path, snap: Snapshot, digest: str, st: os.stat_result, stat_time_n
                                   for key, items in index.items() for item in items))
                 meta[f"links:{kind}"] = [lo, _next_rowid(conn, "links") - 1, len(index)]
             conn.execute("CREATE INDEX links_key ON links (kind, key)")
-            entries = SearchIndex.all_entries(snap)
-            conn.execute("CREATE TABLE names (tbl TEXT, id TEXT, field TEXT, text TEXT, folded TEXT, "
-                         "skeleton TEXT, sounds TEXT)")
-            conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             (e + keys for e, keys in zip(entries, zip(*SearchIndex.keys_of(entries)))))
+            conn.execute("CREATE TABLE names (state BLOB)")  # the name search's index, whole
+            conn.execute("INSERT INTO names VALUES (?)", (orjson.dumps(SearchIndex.from_store(snap).state()),))
             meta["max_span"] = snap.max_span_years
             meta["version"] = snap.version
             meta["racy"] = stat_time_ns - st.st_ctime_ns < RACY_NS or stat_time_ns - st.st_mtime_ns < RACY_NS
@@ -361,15 +358,11 @@ class IndexedStore:
         return resolve(self._snap, self.search, query, tuple(tables))
 
     def search(self, text: str, limit: int = 20) -> list[Hit]:
-        """`Store.search`: the same index, made from the keys stored at build (folding them costs seconds)."""
+        """`Store.search`: the same index, as it was built from the file (building it costs seconds)."""
         if self._search is None:
             from maliterm.search import SearchIndex
 
-            rows = self._conn.execute("SELECT tbl, id, field, text, folded, skeleton, sounds FROM names "
-                                      "ORDER BY rowid").fetchall()
-            index = SearchIndex([])
-            index.add_keyed([r[:4] for r in rows], [r[4] for r in rows], [r[5] for r in rows], [r[6] for r in rows])
-            self._search = index
+            self._search = SearchIndex.from_state(orjson.loads(self._conn.execute("SELECT state FROM names").fetchone()[0]))
         return self._search.query(text, limit)
 
     def close(self) -> None:
