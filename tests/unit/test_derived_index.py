@@ -25,6 +25,7 @@ from maliterm import cli, derived, fulltext
 from maliterm import model as m
 from maliterm.storage import dumps
 from maliterm.store import Store
+from test_index_agrees import date_strategy  # the same dates the snapshot's own checks draw
 
 ROOT = Path(__file__).parents[2]
 DATA = ROOT / "tests" / "data"
@@ -133,13 +134,6 @@ def generated_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[P
 def generated(generated_file: tuple[Path, str], monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("MALITERM_CACHE", generated_file[1])
     return generated_file[0]
-
-
-def date_strategy() -> st.SearchStrategy[str | None]:
-    years = st.integers(1988, 2026)
-    day = st.tuples(years, st.integers(1, 12), st.integers(1, 28)).map(lambda t: "%04d-%02d-%02d" % t)
-    month = st.tuples(years, st.integers(1, 12)).map(lambda t: "%04d-%02d" % t)
-    return st.one_of(day, month, years.map(lambda y: "%04d" % y), st.none())
 
 
 @SETTINGS
