@@ -79,9 +79,12 @@ def open_reader(ctx: click.Context, db: Path | None) -> Any:
     very file (no load: tenths of a second at 100k events), else the file, loaded, after which the
     index is built for the next command. Both answer every read alike (see `maliterm.derived`)."""
     from maliterm import derived
-    from maliterm.store import default_path
 
-    path = db_path(ctx, db) or default_path()
+    path = db_path(ctx, db)
+    if path is None:
+        from maliterm.store import default_path  # not at the top: the store's imports cost a tenth of a second
+
+        path = default_path()
     if not ctx.meta.get("maliterm.no_index") and (indexed := derived.open_indexed(path)) is not None:
         ctx.meta["maliterm.indexed"] = True
         ctx.call_on_close(indexed.close)
@@ -101,7 +104,7 @@ def index_for_next_time(store: Any, path: Path, st: os.stat_result, seen: int) -
     import sqlite3
     import threading
 
-    from maliterm import derived, fulltext
+    from maliterm import derived
 
     say = threading.Timer(1.0, lambda: err.print(one_line(
         f"Indexing {path} for quick commands (once per change of the file)…"), style="dim", markup=False))
@@ -113,7 +116,7 @@ def index_for_next_time(store: Any, path: Path, st: os.stat_result, seen: int) -
             say.start()
         derived.build(path, snap, digest, st, seen)
     except (OSError, sqlite3.Error) as exc:
-        err.print(one_line(f"Could not save the index of {path} in {fulltext.index_path(path).parent} "
+        err.print(one_line(f"Could not save the index of {path} in {derived.index_path(path).parent} "
                            f"({exc}): the next command reads the whole file again."), style="dim", markup=False)
     finally:
         say.cancel()

@@ -4,7 +4,7 @@
 index all of it (seconds, over a gigabyte) to print a few records. The index holds every record
 as its JSON bytes keyed by table and id, the snapshot's indexes (timeline order, events by actor
 and place, places within places, relations and quotes by record, names), the name search's keys,
-and the full-text tables of `fulltext` (the same file: `fulltext.index_path`). `IndexedSnapshot`
+and the full-text tables of `fulltext` (the same file: `index_path`). `IndexedSnapshot`
 answers a `Snapshot`'s reads from it, decoding only the records a command touches, so the
 commands run the same code, and print the same bytes, whichever answers.
 
@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import orjson
 
-from maliterm import fulltext
 from maliterm import model as m
 from maliterm.indexes import FrozenTable, Snapshot
 
@@ -61,11 +60,20 @@ _LINKS: tuple[tuple[str, str, str | None], ...] = (
 )
 
 
+def index_path(db: Path) -> Path:
+    """Where the index of the database at `db` lives: named by its real path, in the cache folder."""
+    from maliterm.validated import cache_path
+
+    key = hashlib.sha256(os.path.realpath(db).encode()).hexdigest()[:24]
+    return cache_path().parent / "index" / f"{key}.sqlite"
+
+
 def layout_key() -> str:
-    """What an index must have been built by to be read: this layout, this maliterm, this schema."""
+    """What an index must have been built by to be read: this layout, this maliterm, this schema.
+    (The full-text tables carry their own version, checked by `fulltext` when a search opens them.)"""
     from maliterm import __version__
 
-    return f"{LAYOUT}/{__version__}/{m.SCHEMA_VERSION}/{fulltext.INDEX_VERSION}"
+    return f"{LAYOUT}/{__version__}/{m.SCHEMA_VERSION}"
 
 
 def identity(db: Path, st: os.stat_result) -> str:
@@ -88,9 +96,10 @@ def file_digest(db: Path) -> str:
 def build(db: Path, snap: Snapshot, digest: str, st: os.stat_result, stat_time_ns: int) -> Path:
     """Write the index of `snap`, read from the file `db` that was `st` at `stat_time_ns` with
     `digest`, aside, then rename it into place. Raises OSError or sqlite3.Error when it cannot."""
+    from maliterm import fulltext  # here: its imports (rapidfuzz) would slow every quick command
     from maliterm.search import SearchIndex
 
-    path = fulltext.index_path(db)
+    path = index_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -375,7 +384,7 @@ def open_indexed(db: Path) -> IndexedStore | None:
     sake; costs a stat, opening SQLite, one query (and, for a racy index, hashing the file)."""
     try:
         st = os.stat(db)
-        path = fulltext.index_path(db)
+        path = index_path(db)
         if not path.is_file():
             return None
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)

@@ -5,8 +5,8 @@ with SQLite's FTS5 (in Python's standard library): the `porter` stemmer over `un
 remove_diacritics 2`, so peacekeepers finds peacekeeper, and case and accents never matter.
 
 The index is DERIVED: a file in the user's cache folder (beside `validated.json`, see
-`maliterm.validated.cache_path`), one per database path, holding the digest of the database
-file it was built from. Opened for a store whose file has another digest, it is rebuilt; it is
+`maliterm.derived.index_path`, whose tables share the file), one per database path, holding
+the digest of the database file it was built from. Opened for a store whose file has another digest, it is rebuilt; it is
 never read as the truth and never lives in the repository (so nothing to add to .gitignore).
 When the cache folder cannot be written, the index is built in memory and lost at exit.
 Building it costs seconds at 100k events: the TUI does it in a worker (`prepare`).
@@ -17,7 +17,6 @@ forgiven): a full-text hit scores below 60, under any name hit, so an exact name
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import sqlite3
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from maliterm import model as m
+from maliterm.derived import index_path
 from maliterm.folding import fold
 from maliterm.search import content_words
 
@@ -86,14 +86,6 @@ def texts_of(table: str, rec: dict) -> list[tuple[str, str]]:
     for i, p in enumerate(rec.get("paragraphs", ())):
         add(f"paragraphs[{i}]", p)
     return out
-
-
-def index_path(db: Path) -> Path:
-    """Where the index of the database at `db` lives: named by its real path, in the cache folder."""
-    from maliterm.validated import cache_path
-
-    key = hashlib.sha256(os.path.realpath(db).encode()).hexdigest()[:24]
-    return cache_path().parent / "fulltext" / f"{key}.sqlite"
 
 
 def create(conn: sqlite3.Connection, tables: dict[str, dict[str, dict]], digest: str) -> None:

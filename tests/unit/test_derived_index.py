@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from maliterm import cli, derived, fulltext
+from maliterm import cli, derived
 from maliterm import model as m
 from maliterm.storage import dumps
 from maliterm.store import Store
@@ -230,7 +230,7 @@ def test_an_index_of_a_file_unchanged_for_a_while_is_trusted_without_hashing(shi
 def test_a_damaged_index_falls_back_to_the_file_and_is_rebuilt(damage, shipped, tmp_path, monkeypatch):
     expected = loaded(shipped, "show", "radisson-blu-attack-2015", monkeypatch=monkeypatch).stdout
     build_index(shipped)
-    path = fulltext.index_path(shipped)
+    path = derived.index_path(shipped)
     if damage == "garbage":
         path.write_bytes(os.urandom(50_000))
     elif damage == "empty":
@@ -243,7 +243,7 @@ def test_a_damaged_index_falls_back_to_the_file_and_is_rebuilt(damage, shipped, 
     else:  # the index of another database, renamed to this one's name
         other = copy(DATA / "small.json", tmp_path, "other.json")
         build_index(other)
-        os.replace(fulltext.index_path(other), path)
+        os.replace(derived.index_path(other), path)
     result = invoke("show", "radisson-blu-attack-2015", "--db", str(shipped))
     assert (result.exit_code, result.stdout) == (0, expected)
     assert "Traceback" not in result.output
@@ -253,7 +253,7 @@ def test_a_damaged_index_falls_back_to_the_file_and_is_rebuilt(damage, shipped, 
 def test_a_locked_index_falls_back_to_the_file(shipped, monkeypatch):
     expected = loaded(shipped, "lineage", monkeypatch=monkeypatch).stdout
     build_index(shipped)
-    holder = sqlite3.connect(fulltext.index_path(shipped), timeout=0)
+    holder = sqlite3.connect(derived.index_path(shipped), timeout=0)
     holder.execute("BEGIN EXCLUSIVE")
     try:
         assert derived.open_indexed(shipped) is None
@@ -267,7 +267,7 @@ def test_a_locked_index_falls_back_to_the_file(shipped, monkeypatch):
 def test_an_unwritable_cache_still_answers_and_says_why(shipped, tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
-    monkeypatch.setattr(fulltext, "index_path", lambda db: blocker / "index.sqlite")  # under a file: ENOTDIR
+    monkeypatch.setattr(derived, "index_path", lambda db: blocker / "index.sqlite")  # under a file: ENOTDIR
     expected = loaded(shipped, "timeline", "--place", "bamako", monkeypatch=monkeypatch)
     result = invoke("timeline", "--place", "bamako", "--db", str(shipped))
     assert (result.exit_code, result.stdout) == (0, expected.stdout)
@@ -281,7 +281,7 @@ def test_a_refused_rename_leaves_no_index_and_no_temporary_file(shipped, monkeyp
     monkeypatch.setattr(derived.os, "replace", refuse)
     result = invoke("show", "radisson-blu-attack-2015", "--db", str(shipped))
     assert result.exit_code == 0 and "Could not save the index" in result.stderr
-    assert list(fulltext.index_path(shipped).parent.iterdir()) == []
+    assert list(derived.index_path(shipped).parent.iterdir()) == []
 
 
 def test_nothing_is_written_beside_the_database(shipped):
@@ -289,7 +289,7 @@ def test_nothing_is_written_beside_the_database(shipped):
         invoke(*args, "--db", str(shipped))
         invoke(*args, "--db", str(shipped))
     assert sorted(p.name for p in shipped.parent.iterdir()) == ["db.json"]
-    assert fulltext.index_path(shipped).is_file()
+    assert derived.index_path(shipped).is_file()
 
 
 def test_a_slow_first_build_says_so_on_a_terminal(shipped, monkeypatch):
