@@ -396,12 +396,27 @@ def open_indexed(db: Path) -> IndexedStore | None:
             raise LookupError("another file, or another maliterm's index")
         reader = orjson.loads(meta["reader"])
         digest = meta["digest"]
-        if reader["racy"] and file_digest(db) != digest:
-            raise LookupError("changed within the file clock's tick")
+        if reader["racy"]:
+            if file_digest(db) != digest:
+                raise LookupError("changed within the file clock's tick")
+            if now_ns() - max(st.st_ctime_ns, st.st_mtime_ns) >= RACY_NS:
+                _settle(path, reader)
         return IndexedStore(db, conn, IndexedSnapshot(conn, reader), digest)
     except (OSError, sqlite3.Error, LookupError, ValueError, TypeError):
         conn.close()
         return None
+
+
+def _settle(path: Path, reader: dict[str, Any]) -> None:
+    """Mark a racy index checked: its file matched the digest just now, and is old enough that any
+    later write shows in its stat (ctime moves past the tick), so it need not be hashed again.
+    Best effort: a cache that cannot be written keeps hashing, nothing worse."""
+    try:
+        with sqlite3.connect(path, timeout=0.1) as conn:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'reader'", (orjson.dumps({**reader, "racy": False}).decode(),))
+        conn.close()
+    except sqlite3.Error:
+        pass
 
 
 def now_ns() -> int:

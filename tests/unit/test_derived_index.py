@@ -226,6 +226,20 @@ def test_an_index_of_a_file_unchanged_for_a_while_is_trusted_without_hashing(shi
     assert derived.open_indexed(shipped) is not None
 
 
+def test_a_racy_index_checked_once_its_file_is_old_is_not_hashed_again(shipped, monkeypatch):
+    build_index(shipped)  # racy: the copy was just written
+    hashed: list[Path] = []
+    real = derived.file_digest
+    monkeypatch.setattr(derived, "file_digest", lambda db: hashed.append(db) or real(db))
+    assert derived.open_indexed(shipped) is not None and len(hashed) == 1  # still young: hashed, kept racy
+    assert derived.open_indexed(shipped) is not None and len(hashed) == 2
+    monkeypatch.setattr(derived, "now_ns", lambda: os.stat(shipped).st_ctime_ns + derived.RACY_NS)
+    assert derived.open_indexed(shipped) is not None and len(hashed) == 3  # old now: hashed once more, settled
+    assert derived.open_indexed(shipped) is not None and len(hashed) == 3
+    edit_title(shipped, "Changed after it settled")
+    assert derived.open_indexed(shipped) is None
+
+
 @pytest.mark.parametrize("damage", ["garbage", "pages", "empty", "other-file"])
 def test_a_damaged_index_falls_back_to_the_file_and_is_rebuilt(damage, shipped, tmp_path, monkeypatch):
     expected = loaded(shipped, "show", "radisson-blu-attack-2015", monkeypatch=monkeypatch).stdout
