@@ -131,7 +131,7 @@ def reads_index(f: Callable[..., None]) -> Callable[..., None]:
     def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> None:
         try:
             return f(ctx, *args, **kwargs)
-        except (sqlite3.Error, ValueError):  # orjson's JSONDecodeError is a ValueError
+        except (sqlite3.Error, orjson.JSONDecodeError):  # a damaged page, or a record's bytes in one
             if not ctx.meta.pop("maliterm.indexed", False):
                 raise
             ctx.meta["maliterm.no_index"] = True

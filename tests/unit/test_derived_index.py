@@ -240,6 +240,24 @@ def test_a_racy_index_checked_once_its_file_is_old_is_not_hashed_again(shipped, 
     assert derived.open_indexed(shipped) is None
 
 
+@pytest.mark.parametrize("damage", ["record-bytes", "missing-table"])
+def test_an_index_damaged_past_its_header_is_left_midway_for_the_file(damage, shipped, monkeypatch):
+    """The index opens and matches the file, then fails while the command reads it: the command
+    starts again on the loaded file, with the same answer and no traceback."""
+    expected = loaded(shipped, "show", "radisson-blu-attack-2015", monkeypatch=monkeypatch).stdout
+    build_index(shipped)
+    with sqlite3.connect(derived.index_path(shipped)) as conn:
+        if damage == "record-bytes":
+            conn.execute("UPDATE rec SET body = x'7b7b' WHERE id = 'radisson-blu-attack-2015'")
+        else:
+            conn.execute("DROP TABLE links")
+    conn.close()
+    assert derived.open_indexed(shipped) is not None  # the damage is found only on reading
+    result = invoke("show", "radisson-blu-attack-2015", "--db", str(shipped))
+    assert (result.exit_code, result.stdout) == (0, expected)
+    assert "Traceback" not in result.output
+
+
 @pytest.mark.parametrize("damage", ["garbage", "pages", "empty", "other-file"])
 def test_a_damaged_index_falls_back_to_the_file_and_is_rebuilt(damage, shipped, tmp_path, monkeypatch):
     expected = loaded(shipped, "show", "radisson-blu-attack-2015", monkeypatch=monkeypatch).stdout
