@@ -37,13 +37,6 @@ import generate  # noqa: E402
 PYTHON = sys.executable
 GROUPS = ("firstpaint", "load", "search", "fulltext", "filter", "map", "panes", "overview", "reader", "save", "memory",
           "import", "open", "scale-memory", "idle", "cli")
-# The CLI-on-an-unchanged-file targets of issue 16 (derived index beside the database) are measured
-# by bench/cli_bench.py: `bench(rows, runs, files, row=Row)` appends its rows; `files` maps
-# "synthetic" and "acled" to the 100k databases. Absent, the group says so.
-try:
-    import cli_bench  # noqa: E402
-except ImportError:
-    cli_bench = None
 SHIPPED = ROOT / "db.json"
 
 
@@ -899,19 +892,17 @@ def main() -> None:
                                   cwd=ROOT).stdout.split()[-1]) / 1e6 for _ in range(runs)]
         rows.append(Row(f"peak RSS, {args.events // 1000}k loaded (search index too)", median(rss), size_mb,
                         "file size", 4.0, unit="MB", fix="see the issue 16 memory rows"))
-    if want & {"import", "open", "scale-memory", "cli"}:
+    if want & {"import", "open", "scale-memory"}:
         acled = bench_import(rows, runs, args.acled_rows) if "import" in want else acled_db(args.acled_rows)
         files = {f"synthetic {args.events // 1000}k": big, f"ACLED-layout import {args.acled_rows // 1000}k": acled}
         if "open" in want:
             bench_open(rows, runs, files)
         if "scale-memory" in want:
             bench_scale_memory(rows, runs, files)
-        if "cli" in want:
-            if cli_bench is not None:
-                cli_bench.bench(rows, runs, files={"synthetic": big, "acled": acled}, row=Row)
-            else:
-                rows.append(Row("CLI on an unchanged file (show, search, timeline, lineage)", None, None,
-                                "bench/cli_bench.py is not in this branch", 3.0, fix="merge bench/cli_bench.py"))
+    if "cli" in want:
+        import cli_bench  # noqa: E402 - bench/ is on the path
+
+        rows += [Row(f.target, f.figure, f.reference, f.ref_name, f.limit, f.unit) for f in cli_bench.measure(big, runs)]
     if "idle" in want:
         bench_idle(rows, 10 if args.quick else 30)
     print()

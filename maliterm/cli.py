@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
 import click
+import orjson
 
 from maliterm.cli_support import (
     check_date, db_option, db_path, err, event_filter, fail, filter_options, handles_errors, json_option, open_store, out,
@@ -13,6 +19,71 @@ from maliterm.cli_support import (
 from maliterm.interchange.cli_commands import export, import_, merge_cmd, merge_driver, sync
 from maliterm.interchange.sources import source
 from maliterm.untrusted import one_line
+
+
+def open_reader(ctx: click.Context, db: Path | None) -> Any:
+    """What `show`, `search`, `timeline` and `lineage` read: the derived index when it is that of this
+    very file (no load: tenths of a second at 100k events), else the file, loaded, after which the
+    index is built for the next command. Both answer every read alike (see `maliterm.derived`)."""
+    from maliterm import derived
+
+    path = db_path(ctx, db)
+    if path is None:
+        from maliterm.store import default_path  # not at the top: the store's imports cost a tenth of a second
+
+        path = default_path()
+    if not ctx.meta.get("maliterm.no_index") and (indexed := derived.open_indexed(path)) is not None:
+        ctx.meta["maliterm.indexed"] = True
+        ctx.call_on_close(indexed.close)
+        return indexed
+    try:
+        st, seen = os.stat(path), derived.now_ns()
+    except OSError:
+        return open_store(ctx, path)  # which says what is wrong with the path
+    store = open_store(ctx, path)
+    ctx.call_on_close(lambda: index_for_next_time(store, path, st, seen))
+    return store
+
+
+def index_for_next_time(store: Any, path: Path, st: os.stat_result, seen: int) -> None:
+    """Build the derived index of the file `store` read, unless it changed since (then the next
+    command loads it again); a failure is said, never fatal: the answer was given already."""
+    import sqlite3
+    import threading
+
+    from maliterm import derived
+
+    say = threading.Timer(1.0, lambda: err.print(one_line(
+        f"Indexing {path} for quick commands (once per change of the file)…"), style="dim", markup=False))
+    try:
+        if derived.identity(path, os.stat(path)) != derived.identity(path, st):
+            return
+        snap, digest = store.saved_state()
+        if err.is_terminal:  # a first build on a big file takes seconds: say why
+            say.start()
+        derived.build(path, snap, digest, st, seen)
+    except (OSError, sqlite3.Error) as exc:
+        err.print(one_line(f"Could not save the index of {path} in {derived.index_path(path).parent} "
+                           f"({exc}): the next command reads the whole file again."), style="dim", markup=False)
+    finally:
+        say.cancel()
+
+
+def reads_index(f: Callable[..., None]) -> Callable[..., None]:
+    """Run a reading command again on the loaded file if the derived index fails it midway (a
+    corrupt page SQLite finds only when read): the answer must not depend on the cache."""
+    import sqlite3
+
+    @functools.wraps(f)
+    def wrapper(ctx: click.Context, *args: Any, **kwargs: Any) -> None:
+        try:
+            return f(ctx, *args, **kwargs)
+        except (sqlite3.Error, orjson.JSONDecodeError):  # a damaged page, or a record's bytes in one
+            if not ctx.meta.pop("maliterm.indexed", False):
+                raise
+            ctx.meta["maliterm.no_index"] = True
+            return f(ctx, *args, **kwargs)
+    return wrapper
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
@@ -71,9 +142,10 @@ def init(path: Path, title: str) -> None:
 @json_option
 @click.pass_context
 @handles_errors
+@reads_index
 def show(ctx: click.Context, name: str, db: Path | None, as_json: bool) -> None:
     """The dossier of an actor, event, place or source, by name, alias or id."""
-    store = open_store(ctx, db)
+    store = open_reader(ctx, db)
     table, rec = resolve_name(store, name)
     if as_json:
         from maliterm.timeline import events_at
@@ -100,11 +172,12 @@ def show(ctx: click.Context, name: str, db: Path | None, as_json: bool) -> None:
 @json_option
 @click.pass_context
 @handles_errors
+@reads_index
 def timeline(ctx, actor, place, etype, start, end, contested, db, as_json) -> None:
     """Events in date order, optionally filtered."""
     from maliterm.timeline import filter_events
 
-    store = open_store(ctx, db)
+    store = open_reader(ctx, db)
     f = event_filter(store, actor, place, etype, start, end, contested)
     ids = filter_events(store.snapshot, f)
     if as_json:
@@ -159,12 +232,13 @@ def stats(ctx, by, top, actor, place, etype, start, end, contested, db, as_json)
 @json_option
 @click.pass_context
 @handles_errors
+@reads_index
 def lineage(ctx, actor, as_of, db, as_json) -> None:
     """Group lineage (splits, mergers, renamings) as a tree; ACTOR narrows it to one family."""
     from maliterm.lineage import Lineage, node_json
 
     check_date("--as-of", as_of)
-    store = open_store(ctx, db)
+    store = open_reader(ctx, db)
     focus = resolve_name(store, actor, ("actors",))[1]["id"] if actor else None
     lin = Lineage.of_store(store.snapshot, as_of)
     nodes = lin.forest(focus)
@@ -187,12 +261,13 @@ def lineage(ctx, actor, as_of, db, as_json) -> None:
 @json_option
 @click.pass_context
 @handles_errors
+@reads_index
 def search(ctx, text, limit, db, as_json) -> None:
     """Search names, aliases and titles (case, accents and typos forgiven), and every text: facts,
     claims, quotations, casualty notes, summaries, source paragraphs (plurals and inflections too)."""
     from maliterm import fulltext
 
-    store = open_store(ctx, db)
+    store = open_reader(ctx, db)
     if err.is_terminal:  # a first search of a big file takes seconds: say why
         fulltext.prepare(store, lambda: err.print("Indexing every text for search (once per change of the file)…",
                                                   style="dim", markup=False))

@@ -5,8 +5,8 @@ with SQLite's FTS5 (in Python's standard library): the `porter` stemmer over `un
 remove_diacritics 2`, so peacekeepers finds peacekeeper, and case and accents never matter.
 
 The index is DERIVED: a file in the user's cache folder (beside `validated.json`, see
-`maliterm.validation_cache.cache_path`), one per database path, holding the digest of the database
-file it was built from. Opened for a store whose file has another digest, it is rebuilt; it is
+`maliterm.derived.index_path`, whose tables share the file), one per database path, holding
+the digest of the database file it was built from. Opened for a store whose file has another digest, it is rebuilt; it is
 never read as the truth and never lives in the repository (so nothing to add to .gitignore).
 When the cache folder cannot be written, the index is built in memory and lost at exit.
 Building it costs seconds at 100k events: the TUI does it in a worker (`prepare`).
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 from maliterm import model as m
 from maliterm import schema
+from maliterm.derived import index_path
 from maliterm.spellings import fold
 from maliterm.search import content_words
 
@@ -126,15 +127,7 @@ def index_version() -> str:
     return f"{INDEX_VERSION}-{hashlib.sha256(schema.search_signature().encode()).hexdigest()[:12]}"
 
 
-def index_path(db: Path) -> Path:
-    """Where the index of the database at `db` lives: named by its real path, in the cache folder."""
-    from maliterm.validation_cache import cache_path
-
-    key = hashlib.sha256(os.path.realpath(db).encode()).hexdigest()[:24]
-    return cache_path().parent / "fulltext" / f"{key}.sqlite"
-
-
-def _create(conn: sqlite3.Connection, tables: dict[str, dict[str, dict]], digest: str) -> None:
+def create(conn: sqlite3.Connection, tables: dict[str, dict[str, dict]], digest: str) -> None:
     conn.execute(f"CREATE VIRTUAL TABLE doc USING fts5(tbl UNINDEXED, rid UNINDEXED, field UNINDEXED, body, "
                  f"tokenize='{TOKENIZER}')")
     conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
@@ -185,14 +178,14 @@ class FullText:
             conn = sqlite3.connect(tmp, check_same_thread=False)
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")  # losing it to a crash costs a rebuild, nothing else
-            _create(conn, seen, digest)
+            create(conn, seen, digest)
             conn.close()
             os.replace(tmp, path)
             return cls(sqlite3.connect(path, check_same_thread=False), digest, path, seen)
         except (OSError, sqlite3.Error):
             # The cache cannot be written (read-only home, full disk): search still works, from memory.
             conn = sqlite3.connect(":memory:", check_same_thread=False)
-            _create(conn, seen, digest)
+            create(conn, seen, digest)
             return cls(conn, digest, None, seen)
 
     def refresh(self, tables, digest: str) -> bool:
@@ -224,6 +217,8 @@ class FullText:
                     self._rowids.setdefault((t, rid), []).append(rowid)
                     rowid += 1
             self.conn.execute("UPDATE meta SET value = ? WHERE key = 'digest'", (digest,))
+            # The records `derived` keeps in the same file describe the file before: no longer its index.
+            self.conn.execute("DELETE FROM meta WHERE key = 'identity'")
             self.conn.commit()
         self.digest = digest
         self.seen = tables

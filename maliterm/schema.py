@@ -7,7 +7,7 @@ required, how people see it (`label`, `form_label`), and where it goes: the edit
 
 - `validate.SPECS` (the checks of every field, nested objects included) is derived;
 - `editing.FORMS` (the edit forms) is derived, plus the few form-only fields declared there;
-- `render.dossier_parts` draws the row of each field with a row style (`ROWS`);
+- `presentation.dossier_parts` draws the row of each field with a row style (`ROWS`);
 - `report.build` lists the actor rows and the timeline columns marked `report`;
 - `search.SearchIndex.entries_of` and `fulltext.texts_of` index the fields marked `search`.
 

@@ -18,6 +18,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
@@ -89,12 +90,12 @@ class _Column:
         self.starts: list[int] = []
 
     def extend(self, keys: list[str]) -> None:
-        pos = len(self.blob)
-        for k in keys:
-            self.starts.append(pos)
-            pos += len(k) + 1
+        if not keys:
+            return
+        # Each key starts one past the end of the one before (C-speed loops: 200k keys at a CLI search).
+        self.starts += accumulate(map((1).__add__, map(len, keys[:-1])), initial=len(self.blob))
         self.keys += keys
-        self.blob += "".join(k + "\n" for k in keys)
+        self.blob += "\n".join(keys) + "\n"
 
     def containing(self, needle: str, cap: int, dead: set[int]) -> list[int]:
         """Indexes of keys that contain `needle`, at most `cap` of them, none of those in `dead`."""
@@ -181,6 +182,26 @@ class SearchIndex:
             for rid, rec in store.tables[table].items():
                 entries.extend(cls.entries_of(table, rid, rec))
         return cls(entries)
+
+    def state(self) -> dict[str, object]:
+        """What `from_state` makes this index again from without folding a name (the derived index
+        keeps it as JSON: folding 100k titles costs seconds, reading them back a fraction)."""
+        return {"entries": self.entries, "folded": self.folded.keys,
+                "skeletons": self.skeletons.keys, "sounds": self.sounds.keys, "dead": sorted(self.dead),
+                "first": self.first, "fuzzy_entries": self.fuzzy_entries, "fuzzy_keys": self.fuzzy_keys,
+                "grams": self.grams}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> "SearchIndex":
+        index = cls([])
+        index.entries = [tuple(e) for e in state["entries"]]
+        for column in ("folded", "skeletons", "sounds"):
+            getattr(index, column).extend(state[column])
+        index.names.extend([k if e[2] != "summary" else "" for e, k in zip(index.entries, index.folded.keys)])
+        index.dead = set(state["dead"])
+        index.first, index.fuzzy_entries, index.fuzzy_keys = state["first"], state["fuzzy_entries"], state["fuzzy_keys"]
+        index.grams = defaultdict(list, state["grams"])
+        return index
 
     def query(self, text: str, limit: int = 20) -> list[Hit]:
         q = fold(text)

@@ -15,15 +15,15 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NamedTuple, TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from maliterm import validation_cache
 from maliterm import model as m
-from maliterm.errors import Ambiguous, InvalidDatabase, NotFound, Problem, ReadOnly
-from maliterm.spellings import fold
+from maliterm.errors import InvalidDatabase, Problem, ReadOnly
 from maliterm.undo import Edit, RecordChange
 from maliterm.indexes import Snapshot
 from maliterm.migrate import SchemaTooNew, migrate
+from maliterm.resolving import Resolved, resolve
 from maliterm.locking import Holder, LockUnavailable, Locked, WriterLock
 from maliterm.storage import (FileIdentity, cannot_keep_owner, check_duplicate_keys, digest, open_tinydb, parse,
                               read_raw, remove_leftovers, save_atomic)
@@ -116,17 +116,6 @@ def bulk_load() -> Iterator[None]:
         gc.freeze()
         if enabled:
             gc.enable()
-
-
-class Resolved(NamedTuple):
-    table: str
-    record: dict[str, Any]
-    exact: bool  # an id, name or alias; False when the words of a name matched
-
-
-def _holds_words(name_words: list[str], words: list[str]) -> bool:
-    """Every query word is one of the name's words or the start of one."""
-    return all(any(n.startswith(w) for n in name_words) for w in words)
 
 
 class Store:
@@ -259,35 +248,8 @@ class Store:
         return found.table, found.record
 
     def resolve_match(self, query: str, tables: Iterable[str] = m.NAMED_TABLES) -> "Resolved":
-        """The one record a person means by `query`, for every command that takes a name.
-
-        In order: an id (case ignored); a whole name or alias (folded: case, accents and
-        punctuation ignored); else the records one of whose names holds every word of the query
-        as a whole word or the start of one (`dacko` -> Didier Dacko), which must be exactly one.
-        `exact` is False for that last kind, so callers can say which record they took.
-        Several: Ambiguous listing them. None: NotFound with the closest search hits, never taken.
-        """
-        tables = tuple(tables)
-        snap = self.snapshot
-        q = query.strip()
-        for rid in (q, q.lower()):
-            if snap.table_of.get(rid) in tables:
-                return Resolved(snap.table_of[rid], snap.get(rid), True)  # type: ignore[arg-type]
-        folded = fold(q)
-        for rid in snap.by_name.get(folded, ()):
-            if snap.table_of[rid] in tables:
-                return Resolved(snap.table_of[rid], snap.get(rid), True)  # type: ignore[arg-type]
-        words = folded.split()
-        found = {rid for key, rids in snap.by_name.items() if words and _holds_words(key.split(), words)
-                 for rid in rids if snap.table_of[rid] in tables}
-        ranked = sorted(found, key=lambda r: (tables.index(snap.table_of[r]), r))
-        if len(ranked) == 1:
-            return Resolved(snap.table_of[ranked[0]], snap.get(ranked[0]), False)  # type: ignore[arg-type]
-        if ranked:
-            raise Ambiguous(query, ranked, [snap.name(r) for r in ranked])
-        # A fuzzy match is offered, never taken: a script must not act on a guess.
-        hits = [h for h in self.search(query, limit=8) if h.table in tables][:5]
-        raise NotFound(query, [f"{snap.name(h.id)} ({h.id})" for h in hits])
+        """The one record a person means by `query`: see `resolving.resolve`."""
+        return resolve(self.snapshot, self.search, query, tuple(tables))
 
     def prepare_search(self) -> SearchIndex:
         """The search index, built now if not yet (the TUI builds it in the background after opening).

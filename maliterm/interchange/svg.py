@@ -1,7 +1,7 @@
 """Pictures for the HTML report, drawn as SVG text by our own code: no network, no script.
 
 Every piece of data text (names, dates, labels) goes through `_x`: the characters XML forbids
-shown as escapes (`safe.xml_text`), then `&`, `<`, `>` and quotes as entities, so a name can only
+shown as escapes (`untrusted.xml_text`), then `&`, `<`, `>` and quotes as entities, so a name can only
 ever be text inside a <text> or <title> element. Output is deterministic (no ids, no timestamps).
 """
 

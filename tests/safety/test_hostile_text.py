@@ -231,6 +231,24 @@ def test_no_output_of_any_command_can_act_on_a_terminal(runner, tmp_path, place,
         json.loads(result.stdout)
 
 
+READ_FROM_INDEX = {("show",), ("timeline",), ("lineage",), ("search",)}
+
+
+@pytest.mark.parametrize(("path", "args"), [c for c in cases() if c.values[0] in READ_FROM_INDEX])
+def test_answers_from_the_derived_index_are_the_same_escaped_bytes(runner, place, path, args):
+    """A reading command's second run answers from the derived index (`maliterm.derived`): what
+    the first run printed from the file, checked above, byte for byte."""
+    from maliterm import derived
+
+    argv = place(args)
+    db = Path(argv[argv.index("--db") + 1])
+    first = runner(*path, *argv)  # reads the file, answers, then builds the index
+    assert derived.open_indexed(db) is not None
+    second = runner(*path, *argv)
+    assert (second.exit_code, second.stdout_bytes, second.stderr_bytes) == (first.exit_code, first.stdout_bytes,
+                                                                            first.stderr_bytes)
+
+
 # ---- each export parses, and keeps the text -----------------------------------------------
 
 @pytest.fixture(scope="module")

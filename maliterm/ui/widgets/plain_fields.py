@@ -2,7 +2,7 @@
 
 A field shows what it edits: a value read from a file or pasted in may hold an ESC or a
 bidi override. The value keeps every character (nothing anyone wrote is lost); only the
-drawing changes, one stand-in per character (`safe.stand_ins`), so the terminal never
+drawing changes, one stand-in per character (`untrusted.stand_ins`), so the terminal never
 receives a control character. Textual already shows field values as text, never markup.
 """
 
