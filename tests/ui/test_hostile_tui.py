@@ -13,7 +13,6 @@ import os
 import re
 from pathlib import Path
 
-import pytest
 from filelock import lock_descriptor, unlock_descriptor
 from textual import events
 from textual.command import CommandList

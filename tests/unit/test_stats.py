@@ -15,7 +15,7 @@ from maliterm import model as m
 from maliterm.cli import main
 from maliterm.stats import overview, period_key
 from maliterm.store import Store, init
-from maliterm.timeline import EventFilter, filter_events
+from maliterm.timeline import EventFilter
 
 ROOT = Path(__file__).parents[2]
 ACLED = ROOT / "tests" / "data" / "acled_sample.csv"
