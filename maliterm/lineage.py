@@ -3,7 +3,9 @@
 Lineage relations point from the younger group to its origin (`splinter_of`: child ->
 parent, `merged_into`: constituent -> successor, `renamed_to`: old -> new). The tree a
 person reads runs the other way, origin first, so a merger's successor appears under
-each of its constituents, marked with all its parents.
+each of its constituents, marked with all its parents. Its subtree is drawn once, at its
+first appearance; later ones are a line that says so (`see above`): drawn again under each
+constituent, nested mergers multiply, and one 3,562-group family ran to millions of lines.
 
 Memberships have a time: as of a date, a relation counts from its `start` until its `end`
 (a group that joined a merger and left it is under the merger only in between). Over all
@@ -44,6 +46,7 @@ class Node:
     children: list["Node"] = field(default_factory=list)
     cycle: bool = False  # the node already appears above itself and no dates explain it (bad data)
     again: bool = False  # the node appears above itself, later in time (joined, then left): a history
+    above: bool = False  # shown at an earlier appearance in the forest, with its subtree: not repeated here
 
 
 class Lineage:
@@ -120,21 +123,38 @@ class Lineage:
         """One level below `rid`, for trees that expand lazily."""
         return self.children_of.get(rid, [])
 
-    def tree(self, rid: str, edge: Edge | None = None, _path: tuple[str, ...] = (),
-             _edges: tuple[Edge | None, ...] = ()) -> Node:
-        """The full subtree under `rid` (for printing; the TUI expands level by level).
-        `_path` holds the groups above, `_edges[i]` the edge into `_path[i]`."""
-        node = Node(rid, edge, self.parents(rid))
-        if rid in _path:  # met again down this branch: shown, marked, not expanded
-            at = _path.index(rid)
-            if in_time_order([*_edges[at + 1:], edge]):
-                node.again = True
-            else:
-                node.cycle = True
-            return node
-        for e in self.children(rid):
-            node.children.append(self.tree(e.child, e, (*_path, rid), (*_edges, edge)))
-        return node
+    def tree(self, rid: str, drawn: set[str] | None = None) -> Node:
+        """The subtree under `rid` (for printing; the TUI expands level by level), each group's own
+        subtree in full only where it first appears, depth first; a group already in `drawn` (shared
+        by the trees of one forest) is one node with `above` set and nothing under it. A group met
+        again down its own branch is marked `again` or `cycle` instead.
+        A loop, not recursion: a family can run thousands of groups deep."""
+        drawn = set() if drawn is None else drawn
+        root = Node(rid, None, self.parents(rid))
+        path: list[str] = []  # the groups above the node in hand
+        path_edges: list[Edge | None] = []  # path_edges[i]: the edge into path[i]
+        todo: list[Node | None] = [root]  # None: the last child of path[-1] is done
+        while todo:
+            node = todo.pop()
+            if node is None:
+                path.pop()
+                path_edges.pop()
+                continue
+            if node.id in path:  # met again down this branch: shown, marked, not expanded
+                loop = [*path_edges[path.index(node.id) + 1:], node.edge]
+                node.again = in_time_order(loop)
+                node.cycle = not node.again
+                continue
+            if node.id in drawn:
+                node.above = True
+                continue
+            drawn.add(node.id)
+            node.children = [Node(e.child, e, self.parents(e.child)) for e in self.children(node.id)]
+            path.append(node.id)
+            path_edges.append(node.edge)
+            todo.append(None)
+            todo.extend(reversed(node.children))
+        return root
 
     def tops(self) -> list[str]:
         """Where trees start so that every group shows: the roots, then, for a loop with no way in
@@ -162,7 +182,8 @@ class Lineage:
         if focus is not None:
             comp = self.component(focus)
             tops = [t for t in tops if t in comp] or ([focus] if focus in comp else [])
-        return [self.tree(t) for t in tops]
+        drawn: set[str] = set()
+        return [self.tree(t, drawn) for t in tops]
 
     def when(self, edge: Edge) -> str:
         """An edge's dates in words: `2012`; `from 2017-01 until 2017-07, ended by Zenki`."""
@@ -172,12 +193,23 @@ class Lineage:
         return text
 
 
-REVISIT = {"cycle": "(cycle in the data)", "again": "(again: see above)"}
+NAMED_AGAIN_UP_TO = 6  # a merger's parents named at its later appearances (HTS had six); more are counted
+
+
+def parent_names(lin: Lineage, node: Node) -> str:
+    """Who a merger was formed from: every name; at a later appearance of a merger of many, their
+    number (named where it is drawn in full), so each appearance stays a line or two."""
+    if node.above and len(node.parents) > NAMED_AGAIN_UP_TO:
+        return f"{len(node.parents)} groups"
+    return " + ".join(lin.name(p) for p in node.parents)
+
+
+REVISIT = {"cycle": "(cycle in the data)", "again": "(again: see above)", "above": "(see above)"}
 
 
 def revisit(node: Node) -> str:
-    """The mark of a node shown again below itself, or ""."""
-    return REVISIT["cycle"] if node.cycle else REVISIT["again"] if node.again else ""
+    """The mark of a node shown again below itself, or whose subtree is drawn above, or ""."""
+    return next((REVISIT[k] for k in ("cycle", "again", "above") if getattr(node, k)), "")
 
 
 def in_time_order(loop: list[Edge | None]) -> bool:
@@ -209,5 +241,7 @@ def node_json(lin: Lineage, node: Node) -> dict:
         out["cycle"] = True
     if node.again:
         out["again"] = True
+    if node.above:
+        out["drawn_above"] = True
     out["children"] = [node_json(lin, c) for c in node.children]
     return out

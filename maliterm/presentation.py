@@ -18,7 +18,7 @@ from rich.tree import Tree
 
 from maliterm import dates, schema
 from maliterm import model as m
-from maliterm.lineage import Lineage, Node, revisit
+from maliterm.lineage import Lineage, Node, parent_names, revisit
 from maliterm.untrusted import literal, literal_line, one_line
 from maliterm.timeline import casualty_summary, events_at
 
@@ -318,8 +318,7 @@ def lineage_tree(lin: Lineage, nodes: list[Node], as_of: str | None) -> Tree:
             if node.edge.contested:
                 label.append("  CONTESTED", style="bold yellow")
         if len(node.parents) > 1:
-            label.append(f"  {m.MERGER_OF} ", style="yellow").append_text(
-                literal_line(" + ".join(lin.name(p) for p in node.parents), "yellow"))
+            label.append(f"  {m.MERGER_OF} ", style="yellow").append_text(literal_line(parent_names(lin, node), "yellow"))
         if mark := revisit(node):
             label.append(f"  {mark}", style="red" if node.cycle else "dim")
         branch = parent.add(label)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from maliterm import dates, schema
 from maliterm import model as m
 from maliterm.interchange import svg
-from maliterm.lineage import Lineage, Node
+from maliterm.lineage import Lineage, Node, parent_names, revisit
 from maliterm.untrusted import clean
 from maliterm.presentation import cite_text, counted, source_label
 from maliterm.timeline import casualty_summary
@@ -45,9 +45,9 @@ def _lineage_items(lin: Lineage, node: Node, depth: int = 0) -> list[tuple[int, 
         when = f", {lin.when(node.edge)}" if node.edge.date or node.edge.end else ""
         text += f" ({m.RELATION_TYPES[node.edge.type].lineage}{when}{', CONTESTED' if node.edge.contested else ''})"
     if len(node.parents) > 1:
-        text += f" — {m.MERGER_OF} " + " + ".join(lin.name(p) for p in node.parents)
-    if node.cycle:
-        text += " (cycle in the data)"
+        text += f" — {m.MERGER_OF} " + parent_names(lin, node)
+    if mark := revisit(node):  # a subtree drawn above is not drawn again: the list grows with the data
+        text += f" {mark}"
     items = [(depth, text)]
     for child in node.children:
         items += _lineage_items(lin, child, depth + 1)

@@ -193,8 +193,9 @@ class RelationsPane(Pane):
         self._add_all(top, Page(roots, lambda parent, r: self._add_actor(parent, r, None), lambda r: r))
         # A small lineage opens fully; a large one opens one level at a time.
         if len(self.lineage.members()) <= self.UNFOLD_UP_TO:
+            unfolded: set[str] = set()
             for node in top.children:
-                self._unfold(node)
+                self._unfold(node, unfolded)
         if not roots:
             top.add_leaf(Text("no lineage" + (" as of this date" if self.as_of else ""), style="dim italic"))
         self._show_relations()
@@ -203,16 +204,19 @@ class RelationsPane(Pane):
             status.append(f" · as of {self.as_of}", style="yellow")
         self.query_one("#relations-status", Static).update(status)
 
-    def _unfold(self, node: TreeNode[NodeData], seen: frozenset[str] = frozenset()) -> None:
+    def _unfold(self, node: TreeNode[NodeData], unfolded: set[str]) -> None:
+        """Open `node` and what is below it, each group once: a merger's subtree opens under its first
+        parent only (nested mergers would multiply it), and a cycle stops. The rest open on demand."""
         assert node.data is not None and node.data.target is not None  # a lineage node
         actor = node.data.target.id
-        if actor in seen:  # a cycle in the data: stop rather than loop
+        if actor in unfolded:
             return
+        unfolded.add(actor)
         self._load(node)
         node.expand()
         for child in node.children:
             if child.allow_expand:
-                self._unfold(child, seen | {actor})
+                self._unfold(child, unfolded)
 
     def _add_actor(self, parent: TreeNode[NodeData], actor: str, edge: Edge | None) -> TreeNode[NodeData]:
         assert self.lineage is not None
