@@ -624,6 +624,7 @@ SCALE_RSS_SCRIPT = """
 import gc, resource, sys, time
 from maliterm.store import Store
 store = Store.open(sys.argv[1], read_only=True)
+store.snapshot.prepare()  # the indexes built on first use, which the TUI builds after its first frame
 store.search("x")
 gc.collect()
 time.sleep(0.5)

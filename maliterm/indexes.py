@@ -299,11 +299,13 @@ class Snapshot:
         for lazy in ("_event_lists", "places_within"):
             getattr(self, lazy)  # a cached_property keeps what it built
 
-    @property
+    # cached_property, not property: an instance's own attribute wins over it, as `derived.IndexedSnapshot`
+    # sets its lists over SQLite; each is that of this snapshot's `_event_lists`, set once asked.
+    @cached_property
     def events_by_actor(self) -> dict[str, list[str]]:
         return self._event_lists[0]
 
-    @property
+    @cached_property
     def events_by_place(self) -> dict[str, list[str]]:
         return self._event_lists[1]
 
