@@ -92,12 +92,6 @@ class ReadView(Protocol):
 
     @property
     def tables(self) -> Mapping[str, Mapping[str, dict[str, Any]]]: ...
-    def prepare(self) -> None:
-        """Build now the indexes a person's first clicks ask for (`_event_lists`, `places_within`):
-        for a worker after the first frame, so that a click does not wait for them."""
-        for lazy in ("_event_lists", "places_within"):
-            getattr(self, lazy)  # a cached_property keeps what it built
-
     @property
     def events_by_actor(self) -> Mapping[str, list[str]]: ...
     @property
