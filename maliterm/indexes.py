@@ -81,6 +81,8 @@ def _put(index: dict[str, list[_T]], key: str, item: _T, rank: Callable[[_T], An
     index[key] = [*items[:i], item, *items[j:]]
 
 
+_EventLists = tuple[dict[str, list[str]], dict[str, list[str]]]  # events by actor, by place
+
 REBUILD_AT = 1000  # changed records above which (and above an eighth of all) `evolve` builds anew
 
 
@@ -157,18 +159,25 @@ class Snapshot:
             self.table_of.update(dict.fromkeys(self.tables[t], t))  # C speed: 100k+ ids
         events = self.tables["events"]
         # One parse per distinct date (100k events share a few thousand), not several per event.
-        per_date = Counter(ev["date"] for ev in events.values())
-        bounds = {d: (dates.sort_key(d), dates.latest(d)) for d in per_date}
+        ids, records = list(events), list(events.values())
+        on = [ev["date"] for ev in records]
+        per_date = Counter(on)
         self._spans: Counter[int] = Counter()
         for d, n in per_date.items():
             self._spans[_span_years(d)] += n
         prefix = {d: _date_prefix(d) for d in per_date}
-        # One pass over the records in file order (cache-friendly), then a sort on unique strings.
-        keyed = sorted((_order_key(prefix[ev["date"]], ev["title"], eid), eid, ev["date"]) for eid, ev in events.items())
-        self.event_order: list[str] = [k[1] for k in keyed]
-        self.event_keys = [bounds[k[2]][0] for k in keyed]
-        self.event_ends = [bounds[k[2]][1] for k in keyed]  # latest day of each date, for `events_between`
-        self.event_pos = {e: i for i, e in enumerate(self.event_order)}
+        # One pass over the records in file order (cache-friendly), then a sort of unique strings by
+        # index (comparing strings, not tuples), the lists then taken in that order by C-level maps.
+        keys = [_order_key(prefix[d], ev["title"], eid) for d, ev, eid in zip(on, records, ids)]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        del keys
+        self.event_order: list[str] = list(map(ids.__getitem__, order))
+        on = list(map(on.__getitem__, order))
+        starts = {d: dates.sort_key(d) for d in per_date}
+        ends = {d: dates.latest(d) for d in per_date}
+        self.event_keys = list(map(starts.__getitem__, on))
+        self.event_ends = list(map(ends.__getitem__, on))  # latest day of each date, for `events_between`
+        self.event_pos = dict(zip(self.event_order, range(len(order))))
         relations_by_actor: dict[str, list[dict[str, Any]]] = defaultdict(list)
         relations_by_event: dict[str, list[dict[str, Any]]] = defaultdict(list)
         quotes_by_speaker: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -179,17 +188,12 @@ class Snapshot:
             for rid in sorted(records):
                 for index, key in self._record_links(table, records[rid]):
                     index[key].append(records[rid])
-        events_by_actor: dict[str, list[str]] = defaultdict(list)
-        events_by_place: dict[str, list[str]] = defaultdict(list)
-        self.events_by_actor, self.events_by_place = events_by_actor, events_by_place
-        for eid in self.event_order:
-            for index, key in self._event_links(eid, events[eid]):
-                index[key].append(eid)
         # Plain dicts from here: a reader asking for a missing key must not add one.
         self.relations_by_actor, self.relations_by_event = dict(relations_by_actor), dict(relations_by_event)
         self.quotes_by_speaker = dict(quotes_by_speaker)
-        self.events_by_actor, self.events_by_place = dict(events_by_actor), dict(events_by_place)
-        self.places_within = _places_within(self.tables["places"])
+        # The events of each actor and place (`_event_lists`), the names (`by_name`), the places within
+        # places and the contested events are built on first use: the first screen (the timeline and
+        # its first event) needs none of them, and the events' lists alone are a second at 100k.
 
     def _set_tables(self, data: Mapping[str, dict[str, Any]]) -> None:
         self.tables: FrozenTable = FrozenTable({t: frozen(data.get(t, {})) for t in m.TABLES})
@@ -257,15 +261,52 @@ class Snapshot:
         to = self.relations_by_event if rec["type"] in m.EVENT_RELATION_TYPES else self.relations_by_actor
         return [(self.relations_by_actor, rec["from"]), (to, rec["to"])]
 
-    def _event_links(self, eid: str, ev: dict[str, Any]) -> list[tuple[dict[str, Any], str]]:
+    def _event_links(self, eid: str, ev: dict[str, Any], lists: "_EventLists") -> list[tuple[dict[str, Any], str]]:
         """(index, key) lists an event belongs in: each of its actors, claimants too, and its place."""
+        by_actor, by_place = lists
         actors = ev.get("actors")
         who = {a["actor"] for a in actors} if actors else set()
         if claims := self.relations_by_event.get(eid):  # few events are claimed: skip the generator
             who.update(r["from"] for r in claims)
-        links = [(self.events_by_actor, w) for w in who]
-        links.extend((self.events_by_place, place) for place in m.event_places(ev))
+        links = [(by_actor, w) for w in who]
+        links.extend((by_place, place) for place in m.event_places(ev))
         return links
+
+    @cached_property
+    def _event_lists(self) -> "_EventLists":
+        """(events of each actor, claimants included; events at each place), in timeline order.
+
+        Built on first use, once per snapshot. Two threads asking at once may both build it (Python
+        3.12 dropped `cached_property`'s lock): from the same immutable records they build equal
+        dicts, and either is kept. `evolve` updates a built one and leaves one not built unbuilt."""
+        by_actor: dict[str, list[str]] = defaultdict(list)
+        by_place: dict[str, list[str]] = defaultdict(list)
+        events = self.tables["events"]
+        for eid in self.event_order:
+            for index, key in self._event_links(eid, events[eid], (by_actor, by_place)):
+                index[key].append(eid)
+        return dict(by_actor), dict(by_place)  # plain dicts: a reader asking for a missing key must not add one
+
+    def prepare(self) -> None:
+        """Build now the indexes a person's first clicks ask for (`_event_lists`, `places_within`):
+        for a worker after the first frame, so that a click does not wait for them."""
+        for lazy in ("_event_lists", "places_within"):
+            getattr(self, lazy)  # a cached_property keeps what it built
+
+    # cached_property, not property: an instance's own attribute wins over it, as `derived.IndexedSnapshot`
+    # sets its lists over SQLite; each is that of this snapshot's `_event_lists`, set once asked.
+    @cached_property
+    def events_by_actor(self) -> dict[str, list[str]]:
+        return self._event_lists[0]
+
+    @cached_property
+    def events_by_place(self) -> dict[str, list[str]]:
+        return self._event_lists[1]
+
+    @cached_property
+    def places_within(self) -> dict[str, list[str]]:
+        """Enclosing place -> the places directly within it (built on first use, as `_event_lists`)."""
+        return _places_within(self.tables["places"])
 
     def _name_keys(self, table: str, rec: dict[str, Any]) -> set[str]:
         return {fold(name) for name in (m.label(table, rec), *m.alias_names(rec))}
@@ -297,8 +338,13 @@ class Snapshot:
         new._spans = Counter(self._spans)
         new.relations_by_actor, new.relations_by_event = dict(self.relations_by_actor), dict(self.relations_by_event)
         new.quotes_by_speaker = dict(self.quotes_by_speaker)
-        new.events_by_actor, new.events_by_place = dict(self.events_by_actor), dict(self.events_by_place)
-        new.places_within = self.places_within  # never changed in place: replaced when places change
+        # An index built here is kept up to date; one not yet built is left to be built from the new
+        # snapshot's records on first use (asking `self` for it here would build it for nothing).
+        if "_event_lists" in self.__dict__:
+            by_actor, by_place = self._event_lists
+            new.__dict__["_event_lists"] = (dict(by_actor), dict(by_place))
+        if "places_within" in self.__dict__:  # never changed in place: replaced when places change
+            new.__dict__["places_within"] = self.places_within
         if "by_name" in self.__dict__:  # built: keep it up to date; not yet: built from the records on first use
             new.__dict__["by_name"] = dict(self.by_name)
         new._reindex(data, changes)
@@ -323,10 +369,12 @@ class Snapshot:
                 for rel in (c.before, c.after):
                     if rel and rel["type"] in m.EVENT_RELATION_TYPES:
                         affected.setdefault(rel["to"], self.tables["events"].get(rel["to"]))
-        for eid, ev in affected.items():  # first: an event's links ask the claims as they were
-            if ev is not None and eid in self.event_pos:
-                for index, key in self._event_links(eid, ev):
-                    _drop(index, key, self.event_pos[eid], self.event_pos.__getitem__)
+        lists: _EventLists | None = self.__dict__.get("_event_lists")  # not built: nothing to keep up to date
+        if lists is not None:  # first: an event's links ask the claims as they were
+            for eid, ev in affected.items():
+                if ev is not None and eid in self.event_pos:
+                    for index, key in self._event_links(eid, ev, lists):
+                        _drop(index, key, self.event_pos[eid], self.event_pos.__getitem__)
         for c in changed:
             if c.before is not None:
                 self._link(c.table, c.id, c.before, False)
@@ -338,16 +386,17 @@ class Snapshot:
             else:
                 self.table_of[c.id] = c.table
         self._reorder_events(events)
-        if any(c.table == "places" for c in changed):  # places are few: rebuilt whole, cheaply
-            self.places_within = _places_within(self.tables["places"])
+        if any(c.table == "places" for c in changed) and "places_within" in self.__dict__:
+            self.__dict__["places_within"] = _places_within(self.tables["places"])  # places are few: rebuilt whole
 
         for c in changed:
             if c.after is not None:
                 self._link(c.table, c.id, c.after, True)
-        for eid in affected:
-            if (ev := self.tables["events"].get(eid)) is not None:
-                for index, key in self._event_links(eid, ev):
-                    _put(index, key, eid, self.event_pos.__getitem__)
+        if lists is not None:
+            for eid in affected:
+                if (ev := self.tables["events"].get(eid)) is not None:
+                    for index, key in self._event_links(eid, ev, lists):
+                        _put(index, key, eid, self.event_pos.__getitem__)
 
     def _link(self, table: str, rid: str, rec: dict[str, Any], link: bool) -> None:
         """Put a relation, quote or named record into (`link`) or take it out of the indexes by record."""

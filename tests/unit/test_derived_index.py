@@ -339,3 +339,16 @@ def test_a_slow_first_build_says_so_on_a_terminal(shipped, monkeypatch):
     monkeypatch.setattr(derived, "build", slow)
     invoke("lineage", "--db", str(shipped))
     assert any("Indexing" in s and "once per change of the file" in s for s in said), said
+
+
+def test_the_events_of_an_actor_come_from_the_index_not_from_every_event(shipped):
+    """The snapshot builds its events' lists from the records on first use; the derived index's
+    snapshot has its own over SQLite, and must never read every event to build them."""
+    build_index(shipped)
+    indexed_store = derived.open_indexed(shipped)
+    assert indexed_store is not None
+    snap = indexed_store.snapshot
+    with Store.open(shipped, read_only=True) as store:
+        expected = store.snapshot.events_by_actor
+    assert {a: list(snap.events_by_actor[a]) for a in expected} == expected
+    assert "_event_lists" not in vars(snap)

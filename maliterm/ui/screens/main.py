@@ -178,8 +178,10 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
 
     @work(thread=True, exclusive=True, group="search-index", exit_on_error=False, description="Search index not built")
     def warm_search(self) -> None:
-        """Build the search index after the panes show, so the first `/` keystroke is instant."""
+        """Build the indexes left for first use, then the search index, after the panes show, so the
+        first actor picked and the first `/` keystroke do not wait for them."""
         assert self.store is not None  # started once it is loaded
+        self.store.snapshot.prepare()
         self.store.prepare_search()
 
     @work(thread=True, exclusive=True, group="fulltext-index", exit_on_error=False,
