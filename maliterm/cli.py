@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -98,6 +99,10 @@ def main(ctx: click.Context, db: Path | None, read_only: bool) -> None:
     With no command, opens the TUI on --db (default: the shipped db.json).
     """
     if ctx.invoked_subcommand is None:
+        # Starting the TUI makes hundreds of thousands of long-lived objects (modules, classes, styles) and
+        # little garbage: the collector's passes over them cost a tenth of the first frame. The main
+        # screen turns it on again once the panes are painted (MainScreen.on_store_loaded).
+        gc.disable()
         from maliterm.store import default_path
         from maliterm.ui.app import make_app
 

@@ -6,6 +6,7 @@ through two signals and learns what a person picks from their `Navigate` message
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,7 +23,6 @@ from maliterm import dates
 from maliterm.errors import MalitermError
 from maliterm.untrusted import one_line
 from maliterm.timeline import EventFilter
-from maliterm.ui.dialogs.prompt import PromptScreen
 from maliterm.ui.messages import LoadProgress, Navigate, Selection, StoreChange, StoreLoaded, Target
 from maliterm.ui.panes.base import Pane
 from maliterm.ui.panes.dossier import DossierPane
@@ -41,6 +41,13 @@ LOAD_PHASES = ("reading", "checking", "indexing")  # what Store.open reports, in
 LOAD_WORDS = {"reading": "reading and parsing", "checking": "checking every record", "indexing": "indexing"}
 OPEN_AT_ONCE = 2_000_000  # bytes: a file this small opens before the first frame; larger ones in a worker
 NARROW = 120  # below this many columns the panes stack: timeline on top, dossier and tree below
+
+
+def collect_from_now_on() -> None:
+    """The garbage collector on (the CLI turns it off to start the TUI), past the objects made so far: they
+    live as long as the app, and frozen, no later collection rescans them."""
+    gc.freeze()
+    gc.enable()
 
 
 class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
@@ -91,14 +98,15 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
             yield LoadingIndicator()
             yield Static(one_line(f"Opening {self.path}…"), id="loading-text", markup=False)
             yield ProgressBar(total=len(LOAD_PHASES), show_eta=False, id="loading-bar")
+        panes = [pane() for pane in self.PANES]
+        # The width's classes set before anything is styled: set once mounted, they restyled every widget again.
+        self._apply_width(self.app.size.width, panes)
         with Container(id="panes"):
-            for pane in self.PANES:
-                yield pane()
+            yield from panes
         yield KeyFooter(compact=True)  # more keys in 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#panes").display = False
-        self._apply_width(self.size.width)
         from maliterm.storage import file_size
 
         if 0 <= file_size(self.path) <= OPEN_AT_ONCE:
@@ -117,16 +125,16 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
 
-    def _below(self) -> list[Pane]:
-        """The panes that take turns below the top one when the screen is narrow."""
-        return [p for p in self.query(Pane) if not p.ON_TOP_WHEN_NARROW]
+    def _below(self, panes: list[Pane] | None = None) -> list[Pane]:
+        """The panes that take turns below the top one when the screen is narrow (of `panes`, else of those mounted)."""
+        return [p for p in (self.query(Pane) if panes is None else panes) if not p.ON_TOP_WHEN_NARROW]
 
-    def _apply_width(self, width: int) -> None:
+    def _apply_width(self, width: int, panes: list[Pane] | None = None) -> None:
         narrow = width < NARROW
         self.set_class(narrow, "-narrow")
-        below = self._below()
+        below = self._below(panes)
         if below and not any(p.has_class("-turn") for p in below):
-            below[0].add_class("-turn")
+            below[0].add_class("-turn", update=panes is None)
         # Narrow, the panes below the top one take turns: each says how to reach the others.
         for pane in below:
             others = " · ".join(f"{p.FOCUS_KEY} {p.BINDING_GROUP_TITLE}" for p in below if p is not pane)
@@ -216,6 +224,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         # and started now they would hold back that very frame.
         self.call_after_refresh(self.warm_search)
         self.call_after_refresh(self.warm_fulltext)
+        self.call_after_refresh(collect_from_now_on)
 
     # ---- coordination --------------------------------------------------------------------
 
@@ -337,6 +346,8 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         self.app.push_screen(OverviewScreen(self.store, timeline.filter), back)
 
     def action_jump_year(self) -> None:
+        from maliterm.ui.dialogs.prompt import PromptScreen  # imported when first asked: a quicker first frame
+
         if self.store is None:
             return
 
@@ -352,6 +363,8 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         self.app.push_screen(PromptScreen("Jump to year", "YYYY", check=check), jump)
 
     def action_as_of(self) -> None:
+        from maliterm.ui.dialogs.prompt import PromptScreen
+
         if self.store is None:
             return
         relations = self.query_one(RelationsPane)
@@ -372,6 +385,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
     def action_export(self, fmt: str, selected_actor: bool = False) -> None:
         """Ask for a path, then write the export in a worker so the screen never waits on disk."""
         from maliterm.interchange.exporters import get
+        from maliterm.ui.dialogs.prompt import PromptScreen
 
         if self.store is None:
             return
