@@ -104,9 +104,13 @@ def main(ctx: click.Context, db: Path | None, read_only: bool) -> None:
         # screen turns it on again once the panes are painted (MainScreen.on_store_loaded).
         gc.disable()
         from maliterm.store import default_path
+        from maliterm.ui.opening import open_in_background
+
+        path = db or default_path()
+        opening = open_in_background(path, read_only)  # read while Textual is imported and starts
         from maliterm.ui.app import make_app
 
-        app = make_app(db or default_path(), read_only=read_only)
+        app = make_app(path, read_only=read_only, opening=opening)
         app.run()
         if app.load_error is not None:
             fail(app.load_error)

@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 LOAD_PHASES = ("reading", "checking", "indexing")  # what Store.open reports, in order
 LOAD_WORDS = {"reading": "reading and parsing", "checking": "checking every record", "indexing": "indexing"}
-OPEN_AT_ONCE = 2_000_000  # bytes: a file this small opens before the first frame; larger ones in a worker
 NARROW = 120  # below this many columns the panes stack: timeline on top, dossier and tree below
 
 
@@ -107,19 +106,16 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
 
     def on_mount(self) -> None:
         self.query_one("#panes").display = False
-        from maliterm.storage import file_size
-
-        if 0 <= file_size(self.path) <= OPEN_AT_ONCE:
-            # Tens of milliseconds: the first frame shows the panes, not a loading screen.
-            from maliterm.store import Store
-
-            try:
-                self.on_store_loaded(StoreLoaded(Store.open(self.path, read_only=self.read_only)))
-            except MalitermError as exc:
-                self._refuse(exc)
+        opening = self.app.opening
+        failed = opening.exception() if opening.done() else None
+        if opening.done() and failed is None and (store := opening.result()) is not None:
+            # Opened while Textual started (a small file): the first frame shows the panes, not a loading screen.
+            self.on_store_loaded(StoreLoaded(store))
+        elif isinstance(failed, MalitermError):
+            self._refuse(failed)
         else:
-            # After the first frame: orjson holds the GIL while it parses, which would keep the
-            # loading screen itself from being drawn.
+            # Still opening, or too big to open before the first frame: in a worker, after the loading
+            # screen is drawn (orjson holds the GIL while it parses, which would keep that frame back).
             self.call_after_refresh(self.load)
 
     def on_resize(self, event: Resize) -> None:
@@ -165,7 +161,10 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
                                            step, len(LOAD_PHASES)))
 
         try:
-            store = Store.open(self.path, read_only=self.read_only, progress=progress)
+            # Opened in the background unless too big (None); anything else it raised, the app's handler shows.
+            store = self.app.opening.result()
+            if store is None:
+                store = Store.open(self.path, read_only=self.read_only, progress=progress)
         except MalitermError as exc:
             self.app.call_from_thread(self._refuse, exc)
             return
