@@ -397,7 +397,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
             actor = shown.id
         default = Path.cwd() / f"{self.store.path.stem}{'-' + actor if actor else ''}{get(fmt).suffix}"
 
-        def check(value: str) -> str | None:
+        def check(value: str) -> str | None:  # asks the disk: the prompt runs it in a worker
             path = Path(value).expanduser()
             if path.exists():
                 return f"{path} exists; choose a new name (nothing is overwritten)"
@@ -409,7 +409,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
             if value:
                 self._write_export(fmt, Path(value).expanduser(), actor)
 
-        self.app.push_screen(PromptScreen(f"Export {fmt} to file", str(default), str(default), check), write)
+        self.app.push_screen(PromptScreen(f"Export {fmt} to file", str(default), str(default), check_disk=check), write)
 
     @work(thread=True, group="export", exit_on_error=False, description="Export failed")
     def _write_export(self, fmt: str, path: Path, actor: str | None) -> None:
