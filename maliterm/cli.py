@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -98,10 +99,18 @@ def main(ctx: click.Context, db: Path | None, read_only: bool) -> None:
     With no command, opens the TUI on --db (default: the shipped db.json).
     """
     if ctx.invoked_subcommand is None:
+        # Starting the TUI makes hundreds of thousands of long-lived objects (modules, classes, styles) and
+        # little garbage: the collector's passes over them cost a tenth of the first frame. The main
+        # screen turns it on again once the panes are painted (MainScreen.on_store_loaded).
+        gc.disable()
         from maliterm.store import default_path
+        from maliterm.ui.opening import open_in_background
+
+        path = db or default_path()
+        opening = open_in_background(path, read_only)  # read while Textual is imported and starts
         from maliterm.ui.app import make_app
 
-        app = make_app(db or default_path(), read_only=read_only)
+        app = make_app(path, read_only=read_only, opening=opening)
         app.run()
         if app.load_error is not None:
             fail(app.load_error)

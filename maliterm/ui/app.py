@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,7 @@ from textual.worker import Worker, WorkerState
 from maliterm import config
 from maliterm.errors import MalitermError
 from maliterm.untrusted import clean, one_line
+from maliterm.ui.opening import open_in_background
 from maliterm.ui.palette import MalitermCommands
 from maliterm.ui.screens.main import MainScreen
 from maliterm.ui.themes import HIGH_CONTRAST, THEME_CYCLE
@@ -33,10 +35,12 @@ class MalitermApp(App):
                 tooltip="Every actor, event and action"),
     ]
 
-    def __init__(self, path: Path, read_only: bool = False) -> None:
+    def __init__(self, path: Path, read_only: bool = False, opening: Future[Store | None] | None = None) -> None:
         super().__init__()
         self.path = path
         self.read_only = read_only
+        # The file is read in a thread of its own, never on the UI thread (the CLI starts it before importing Textual).
+        self.opening = opening or open_in_background(path, read_only)
         self.store: Store | None = None
         self.load_error: MalitermError | None = None  # a MalitermError when the file could not be opened
         self.settings = config.load()
@@ -90,6 +94,6 @@ class MalitermApp(App):
                     screen.set_saved_state("save FAILED")
 
 
-def make_app(path: Path, read_only: bool = False) -> MalitermApp:
-    """One factory for the CLI, the tests and the snapshot apps."""
-    return MalitermApp(path, read_only=read_only)
+def make_app(path: Path, read_only: bool = False, opening: Future[Store | None] | None = None) -> MalitermApp:
+    """One factory for the CLI, the tests and the snapshot apps; `opening`: the file already being opened."""
+    return MalitermApp(path, read_only=read_only, opening=opening)

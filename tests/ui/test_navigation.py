@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import threading
+
 from maliterm.ui.panes.relations import RelationsTree
 from maliterm.ui.widgets.line_list import LineList
 
@@ -237,9 +240,40 @@ async def test_export_refuses_to_overwrite(open_app, shipped, tmp_path, monkeypa
         app.screen.action_export("graphml")
         await pilot.pause()
         await pilot.press("end", "x", "backspace")  # an edit makes the dialog re-check the path
+        await app.workers.wait_for_complete()  # the path is checked in a worker
+        await pilot.pause()
         assert "exists" in str(app.screen.query_one("#prompt-error").render())
-        await pilot.press("enter", "escape")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "exists" in str(app.screen.query_one("#prompt-error").render())  # still asking: nothing written
+        await pilot.press("escape")
     assert (tmp_path / "db.graphml").read_text() == "keep me"
+
+
+async def test_the_export_prompt_asks_the_disk_off_the_ui_thread(open_app, shipped, tmp_path, monkeypatch):
+    """Whether the file exists is asked in a worker: a hung mount never freezes a keystroke."""
+    monkeypatch.chdir(tmp_path)
+    ui, asked = threading.get_ident(), []
+    real_stat = os.stat
+
+    def stat(path, *args, **kwargs):
+        if str(path).startswith(str(tmp_path)):
+            asked.append(threading.get_ident() == ui)
+        return real_stat(path, *args, **kwargs)
+
+    app = open_app(shipped)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(app, pilot)
+        app.screen.action_export("graphml")
+        await pilot.pause()
+        monkeypatch.setattr(os, "stat", stat)
+        await pilot.press("end", "x", "backspace", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        monkeypatch.setattr(os, "stat", real_stat)
+    assert (tmp_path / "db.graphml").exists()
+    assert asked and not any(asked)
 
 
 async def test_command_palette_clears_the_filter_and_opens_an_event_in_the_timeline(open_app, shipped):

@@ -6,6 +6,7 @@ through two signals and learns what a person picks from their `Navigate` message
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,7 +23,6 @@ from maliterm import dates
 from maliterm.errors import MalitermError
 from maliterm.untrusted import one_line
 from maliterm.timeline import EventFilter
-from maliterm.ui.dialogs.prompt import PromptScreen
 from maliterm.ui.messages import LoadProgress, Navigate, Selection, StoreChange, StoreLoaded, Target
 from maliterm.ui.panes.base import Pane
 from maliterm.ui.panes.dossier import DossierPane
@@ -39,8 +39,14 @@ if TYPE_CHECKING:
 
 LOAD_PHASES = ("reading", "checking", "indexing")  # what Store.open reports, in order
 LOAD_WORDS = {"reading": "reading and parsing", "checking": "checking every record", "indexing": "indexing"}
-OPEN_AT_ONCE = 2_000_000  # bytes: a file this small opens before the first frame; larger ones in a worker
 NARROW = 120  # below this many columns the panes stack: timeline on top, dossier and tree below
+
+
+def collect_from_now_on() -> None:
+    """The garbage collector on (the CLI turns it off to start the TUI), past the objects made so far: they
+    live as long as the app, and frozen, no later collection rescans them."""
+    gc.freeze()
+    gc.enable()
 
 
 class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
@@ -91,42 +97,40 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
             yield LoadingIndicator()
             yield Static(one_line(f"Opening {self.path}…"), id="loading-text", markup=False)
             yield ProgressBar(total=len(LOAD_PHASES), show_eta=False, id="loading-bar")
+        panes = [pane() for pane in self.PANES]
+        # The width's classes set before anything is styled: set once mounted, they restyled every widget again.
+        self._apply_width(self.app.size.width, panes)
         with Container(id="panes"):
-            for pane in self.PANES:
-                yield pane()
+            yield from panes
         yield KeyFooter(compact=True)  # more keys in 80 columns
 
     def on_mount(self) -> None:
         self.query_one("#panes").display = False
-        self._apply_width(self.size.width)
-        from maliterm.storage import file_size
-
-        if 0 <= file_size(self.path) <= OPEN_AT_ONCE:
-            # Tens of milliseconds: the first frame shows the panes, not a loading screen.
-            from maliterm.store import Store
-
-            try:
-                self.on_store_loaded(StoreLoaded(Store.open(self.path, read_only=self.read_only)))
-            except MalitermError as exc:
-                self._refuse(exc)
+        opening = self.app.opening
+        failed = opening.exception() if opening.done() else None
+        if opening.done() and failed is None and (store := opening.result()) is not None:
+            # Opened while Textual started (a small file): the first frame shows the panes, not a loading screen.
+            self.on_store_loaded(StoreLoaded(store))
+        elif isinstance(failed, MalitermError):
+            self._refuse(failed)
         else:
-            # After the first frame: orjson holds the GIL while it parses, which would keep the
-            # loading screen itself from being drawn.
+            # Still opening, or too big to open before the first frame: in a worker, after the loading
+            # screen is drawn (orjson holds the GIL while it parses, which would keep that frame back).
             self.call_after_refresh(self.load)
 
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
 
-    def _below(self) -> list[Pane]:
-        """The panes that take turns below the top one when the screen is narrow."""
-        return [p for p in self.query(Pane) if not p.ON_TOP_WHEN_NARROW]
+    def _below(self, panes: list[Pane] | None = None) -> list[Pane]:
+        """The panes that take turns below the top one when the screen is narrow (of `panes`, else of those mounted)."""
+        return [p for p in (self.query(Pane) if panes is None else panes) if not p.ON_TOP_WHEN_NARROW]
 
-    def _apply_width(self, width: int) -> None:
+    def _apply_width(self, width: int, panes: list[Pane] | None = None) -> None:
         narrow = width < NARROW
         self.set_class(narrow, "-narrow")
-        below = self._below()
+        below = self._below(panes)
         if below and not any(p.has_class("-turn") for p in below):
-            below[0].add_class("-turn")
+            below[0].add_class("-turn", update=panes is None)
         # Narrow, the panes below the top one take turns: each says how to reach the others.
         for pane in below:
             others = " · ".join(f"{p.FOCUS_KEY} {p.BINDING_GROUP_TITLE}" for p in below if p is not pane)
@@ -157,7 +161,10 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
                                            step, len(LOAD_PHASES)))
 
         try:
-            store = Store.open(self.path, read_only=self.read_only, progress=progress)
+            # Opened in the background unless too big (None); anything else it raised, the app's handler shows.
+            store = self.app.opening.result()
+            if store is None:
+                store = Store.open(self.path, read_only=self.read_only, progress=progress)
         except MalitermError as exc:
             self.app.call_from_thread(self._refuse, exc)
             return
@@ -218,6 +225,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         # and started now they would hold back that very frame.
         self.call_after_refresh(self.warm_search)
         self.call_after_refresh(self.warm_fulltext)
+        self.call_after_refresh(collect_from_now_on)
 
     # ---- coordination --------------------------------------------------------------------
 
@@ -339,6 +347,8 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         self.app.push_screen(OverviewScreen(self.store, timeline.filter), back)
 
     def action_jump_year(self) -> None:
+        from maliterm.ui.dialogs.prompt import PromptScreen  # imported when first asked: a quicker first frame
+
         if self.store is None:
             return
 
@@ -354,6 +364,8 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
         self.app.push_screen(PromptScreen("Jump to year", "YYYY", check=check), jump)
 
     def action_as_of(self) -> None:
+        from maliterm.ui.dialogs.prompt import PromptScreen
+
         if self.store is None:
             return
         relations = self.query_one(RelationsPane)
@@ -374,6 +386,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
     def action_export(self, fmt: str, selected_actor: bool = False) -> None:
         """Ask for a path, then write the export in a worker so the screen never waits on disk."""
         from maliterm.interchange.exporters import get
+        from maliterm.ui.dialogs.prompt import PromptScreen
 
         if self.store is None:
             return
@@ -386,7 +399,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
             actor = shown.id
         default = Path.cwd() / f"{self.store.path.stem}{'-' + actor if actor else ''}{get(fmt).suffix}"
 
-        def check(value: str) -> str | None:
+        def check(value: str) -> str | None:  # asks the disk: the prompt runs it in a worker
             path = Path(value).expanduser()
             if path.exists():
                 return f"{path} exists; choose a new name (nothing is overwritten)"
@@ -398,7 +411,7 @@ class MainScreen(ReadingActions, EditActions, ReportsWorkerErrors, Screen):
             if value:
                 self._write_export(fmt, Path(value).expanduser(), actor)
 
-        self.app.push_screen(PromptScreen(f"Export {fmt} to file", str(default), str(default), check), write)
+        self.app.push_screen(PromptScreen(f"Export {fmt} to file", str(default), str(default), check_disk=check), write)
 
     @work(thread=True, group="export", exit_on_error=False, description="Export failed")
     def _write_export(self, fmt: str, path: Path, actor: str | None) -> None:
