@@ -64,15 +64,22 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
         title = literal_line(source_label(self.store, self.source), "bold").append(": ").append_text(
             literal_line(src.get("title", self.source)))
         title.append(f"  ({len(self.paras)} paragraphs)", style="dim")
-        yield Static(title, id="reader-title", classes="pane-status", markup=False)
+        # Two widgets, not five: each costs the first frame its styles, its mount and its paint. The title
+        # is the view's border title; the status line and the keys (a Footer would cost most of the
+        # frame) are the two lines of one Static.
         view = ParagraphView(id="reader-text")
+        view.border_title = title
         index = self.start - 1 if self.start else 0
         view.set_document(self.paras, index, index if self.start and 0 <= index < len(self.paras) else None)
         yield view
         empty = Text("This source holds no text yet (maliterm source add FILE stores one).", style="italic")
-        yield Static("" if self.paras else empty, id="reader-status", classes="pane-status", markup=False)
-        # The keys in one line of our own: a Footer costs most of the reader's first frame.
-        yield Static(KEYS, id="reader-keys", classes="pane-status", markup=False)
+        yield Static(self._with_keys("" if self.paras else empty), id="reader-status", classes="pane-status",
+                     markup=False)
+
+    @staticmethod
+    def _with_keys(status: str | Text) -> Text:
+        """The status line above the line of keys."""
+        return Text.assemble(status, "\n", (KEYS, "dim"))
 
     @property
     def view(self) -> ParagraphView:
@@ -123,9 +130,9 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
         coded = "" if self.cites is None else f" · {self.cited} of {len(self.paras)} paragraphs cited"
         only = " · showing uncited only" if len(self.view.shown) < len(self.paras) else ""
         page = page_of(self.store.get(self.source) or {}, para)
-        # One line high (.pane-status): a new text needs no layout, on each cursor move either.
-        self.query_one("#reader-status", Static).update(
-            f"¶{para}{f' (p. {page})' if page else ''}: {cited} · sentence {self.view.sentence + 1}{coded}{only}",
+        # Two lines high (#reader-status): a new text needs no layout, on each cursor move either.
+        self.query_one("#reader-status", Static).update(self._with_keys(
+            f"¶{para}{f' (p. {page})' if page else ''}: {cited} · sentence {self.view.sentence + 1}{coded}{only}"),
             layout=False)
 
     # ---- actions ---------------------------------------------------------------------------
