@@ -81,7 +81,8 @@ class Layout:
         return self.starts[k - self.first + 1]
 
 
-class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
+class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=False):
+    # Its screen binds these keys and runs them here (focus would restyle the view before the first frame).
     BINDINGS = [
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
