@@ -48,7 +48,7 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
         Binding("n", "new", "New cited", tooltip="A new quotation, event, actor, place or relation cited here"),
         Binding("c", "claim", "Claim", show=False, tooltip="A claim on the record you came from, cited here"),
         Binding("f", "uncited", "Uncited only", tooltip="Show only the paragraphs nothing cites yet, or all"),
-        *(replace(b, action=f"view({b.action!r})") for b in ParagraphView.BINDINGS),
+        *(replace(b, action=f"view({b.action!r})") for b in ParagraphView.BINDINGS if isinstance(b, Binding)),
     ]
 
     def __init__(self, store: Store, source: str, para: int | None, editor) -> None:
