@@ -6,6 +6,8 @@ exactly as it was. It dismisses with a record to show when one is opened from th
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -32,7 +34,9 @@ KEYS = "esc back · ⏎ open · n new cited · \" quote · s sentence · f uncit
 
 
 class ReaderScreen(ReportsWorkerErrors, Screen):
-    AUTO_FOCUS = "#reader-text"  # focused as the screen is first shown: no second pass for a focus() after it
+    # Nothing takes focus: the screen passes the view's keys on to it (see BINDINGS), so the first frame
+    # has no restyle of the view for its focus (its six component styles made that 10% of the frame).
+    AUTO_FOCUS = ""
     BINDING_GROUP_TITLE = "Reader"
     HELP = ("The source's own text, paragraph by paragraph (the numbers are its 'para N'), and beside "
             "each paragraph the records that cite it. enter opens one; n adds a record cited to the "
@@ -44,6 +48,7 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
         Binding("n", "new", "New cited", tooltip="A new quotation, event, actor, place or relation cited here"),
         Binding("c", "claim", "Claim", show=False, tooltip="A claim on the record you came from, cited here"),
         Binding("f", "uncited", "Uncited only", tooltip="Show only the paragraphs nothing cites yet, or all"),
+        *(replace(b, action=f"view({b.action!r})") for b in ParagraphView.BINDINGS if isinstance(b, Binding)),
     ]
 
     def __init__(self, store: Store, source: str, para: int | None, editor) -> None:
@@ -64,15 +69,22 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
         title = literal_line(source_label(self.store, self.source), "bold").append(": ").append_text(
             literal_line(src.get("title", self.source)))
         title.append(f"  ({len(self.paras)} paragraphs)", style="dim")
-        yield Static(title, id="reader-title", classes="pane-status", markup=False)
+        # Two widgets, not five: each costs the first frame its styles, its mount and its paint. The title
+        # is the view's border title; the status line and the keys (a Footer would cost most of the
+        # frame) are the two lines of one Static.
         view = ParagraphView(id="reader-text")
+        view.border_title = title
         index = self.start - 1 if self.start else 0
         view.set_document(self.paras, index, index if self.start and 0 <= index < len(self.paras) else None)
         yield view
         empty = Text("This source holds no text yet (maliterm source add FILE stores one).", style="italic")
-        yield Static("" if self.paras else empty, id="reader-status", classes="pane-status", markup=False)
-        # The keys in one line of our own: a Footer costs most of the reader's first frame.
-        yield Static(KEYS, id="reader-keys", classes="pane-status", markup=False)
+        yield Static(self._with_keys("" if self.paras else empty), id="reader-status", classes="pane-status",
+                     markup=False)
+
+    @staticmethod
+    def _with_keys(status: str | Text) -> Text:
+        """The status line above the line of keys."""
+        return Text.assemble(status, "\n", (KEYS, "dim"))
 
     @property
     def view(self) -> ParagraphView:
@@ -123,12 +135,16 @@ class ReaderScreen(ReportsWorkerErrors, Screen):
         coded = "" if self.cites is None else f" · {self.cited} of {len(self.paras)} paragraphs cited"
         only = " · showing uncited only" if len(self.view.shown) < len(self.paras) else ""
         page = page_of(self.store.get(self.source) or {}, para)
-        # One line high (.pane-status): a new text needs no layout, on each cursor move either.
-        self.query_one("#reader-status", Static).update(
-            f"¶{para}{f' (p. {page})' if page else ''}: {cited} · sentence {self.view.sentence + 1}{coded}{only}",
+        # Two lines high (#reader-status): a new text needs no layout, on each cursor move either.
+        self.query_one("#reader-status", Static).update(self._with_keys(
+            f"¶{para}{f' (p. {page})' if page else ''}: {cited} · sentence {self.view.sentence + 1}{coded}{only}"),
             layout=False)
 
     # ---- actions ---------------------------------------------------------------------------
+
+    async def action_view(self, action: str) -> None:
+        """One of the view's own actions (its BINDINGS), run on it."""
+        await self.app.run_action(action, self.view)
 
     def action_back(self) -> None:
         self.dismiss(None)

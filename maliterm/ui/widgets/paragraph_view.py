@@ -31,7 +31,7 @@ from maliterm.ui.worker_errors import ReportsWorkerErrors
 GUTTER = 6  # "  13 " and a space
 MARGIN = 22  # the citing records beside the text
 AT_ONCE = 1_000_000  # characters: a document this small is wholly laid out before the first frame
-WINDOW = 3  # screens laid out each side of the cursor until the whole layout is in
+WINDOW = 1  # screens laid out above the cursor (two below) until the whole layout is in: each costs the first frame
 
 
 @lru_cache(maxsize=8)
@@ -81,7 +81,8 @@ class Layout:
         return self.starts[k - self.first + 1]
 
 
-class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
+class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=False):
+    # Its screen binds these keys and runs them here (focus would restyle the view before the first frame).
     BINDINGS = [
         Binding("up,k", "move(-1)", "Up", show=False),
         Binding("down,j", "move(1)", "Down", show=False),
@@ -185,8 +186,7 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         """A layout for the current width: the whole one if small, else a window and a worker."""
         width = self.text_width
         anchor = self._anchor() if keep_top else None
-        total = sum(map(len, map(self.paras.__getitem__, self.shown))) if len(self.shown) < 50_000 else AT_ONCE + 1
-        if total <= AT_ONCE:
+        if self._small():
             self._apply(Layout.of([line_count(self.paragraph_line(i), width) for i in self.shown], width), anchor)
             return
         # Paragraphs either side of the cursor, a few screens each way.
@@ -194,15 +194,28 @@ class ParagraphView(ReportsWorkerErrors, ScrollView, can_focus=True):
         before: list[int] = []
         after: list[int] = []
         lo = hi = self.cursor
-        while sum(before) < want and lo > 0:
+        above = below = 0
+        while above < want and lo > 0:
             lo -= 1
             before.append(line_count(self.paragraph_line(self.shown[lo]), width))
-        while sum(after) < 2 * want and hi < len(self.shown):
+            above += before[-1]
+        while below < 2 * want and hi < len(self.shown):
             after.append(line_count(self.paragraph_line(self.shown[hi]), width))
+            below += after[-1]
             hi += 1
         self._apply(Layout.of(before[::-1] + after, width, lo), anchor)
         # After the first frame: the worker holds the GIL often enough to slow that frame down.
         self.call_after_refresh(self._lay_out_all, tuple(self.shown), width)
+
+    def _small(self) -> bool:
+        """Whether the shown paragraphs hold at most AT_ONCE characters: counted only until they pass it,
+        as walking every paragraph of a big document costs milliseconds of the first frame."""
+        total = 0
+        for i in self.shown:
+            total += len(self.paras[i])
+            if total > AT_ONCE:
+                return False
+        return True
 
     @work(thread=True, exclusive=True, group="reader-layout", exit_on_error=False, description="Text not laid out")
     def _lay_out_all(self, shown: tuple[int, ...], width: int) -> None:
