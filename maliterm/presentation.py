@@ -9,7 +9,7 @@ line of its own), summaries and quotations through `literal`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
@@ -337,32 +337,37 @@ class LineTable:
             widths = ratio_reduce(excess, [1] * len(widths), widths, widths)
         return widths
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterator[Segment]:
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterable[Segment]:
         def text(cell: Text | str) -> Text:  # a string read as rich reads a table's string cell
             return cell if isinstance(cell, Text) else console.render_str(cell, highlight=False)
 
         texts = [[text(h) for h, _, _ in self.columns]] + [[text(c) for c in row] for row in self.rows]
         widths = self.widths(texts, [no_wrap for _, _, no_wrap in self.columns], options.max_width)
         last = len(widths) - 1
-        new_line = Segment.line()
+        drawn = Text(end="")  # one Text for the whole table: rendered once, not cell by cell
         for n, row in enumerate(texts):
             cells = []
             for i, (cell, width, (_, style, no_wrap)) in enumerate(zip(row, widths, self.columns)):
                 left, inner = int(i > 0), max(0, width - (i > 0) - (i < last))
-                lines: list[Text] = [*cell.wrap(console, inner, justify="left", overflow="ellipsis", no_wrap=no_wrap)] if inner else []
+                plain = cell.plain
+                if "\n" not in plain and "\t" not in plain and cell_len(plain) <= inner:
+                    lines = [cell]  # what wrapping it would give, padded below: most cells
+                else:
+                    lines = [*cell.wrap(console, inner, justify="left", overflow="ellipsis", no_wrap=no_wrap)] if inner else []
                 cells.append((lines, width, "bold" if n == 0 else style, left))
             height = max(1, *(len(lines) for lines, _, _, _ in cells))
             for k in range(height):
                 for lines, width, style, left in cells:
                     # A header cell sits at the bottom of its row, a body cell at the top (as in a Table).
                     at = k - (height - len(lines)) if n == 0 else k
-                    line = Text(" " * left)
+                    piece = Text(" " * left)
                     if 0 <= at < len(lines):
-                        line.append_text(lines[at])
-                    line.truncate(width, overflow="crop", pad=True)
-                    line.stylize_before(style)
-                    yield from line.render(console, end="")
-                yield new_line
+                        piece.append_text(lines[at])
+                    piece.truncate(width, overflow="crop", pad=True)
+                    piece.stylize_before(style)
+                    drawn.append_text(piece)
+                drawn.append("\n")
+        return drawn.render(console)
 
 
 def _cell_len(text: Text) -> int:
