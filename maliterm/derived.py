@@ -3,9 +3,9 @@
 `show`, `search`, `timeline` and `lineage` on a 100k-event file would otherwise read, check and
 index all of it (seconds, over a gigabyte) to print a few records. The index holds every record
 as its JSON bytes keyed by table and id, the snapshot's indexes (timeline order, events by actor
-and place, places within places, relations and quotes by record, names), the name search's keys,
-and the full-text tables of `fulltext` (the same file: `index_path`). `IndexedSnapshot`
-answers a `Snapshot`'s reads from it, decoding only the records a command touches, so the
+and place, places within places, relations and quotes by record, names), the name search's index
+(its entries and columns as tables, scanned in SQLite and read row by row), and the full-text
+tables of `fulltext` (the same file: `index_path`). `IndexedSnapshot` answers a `Snapshot`'s reads from it, decoding only the records a command touches, so the
 commands run the same code, and print the same bytes, whichever answers.
 
 It is DERIVED and never the truth. It lives in the user's cache folder, named by the database's
