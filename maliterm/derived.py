@@ -5,8 +5,9 @@ index all of it (seconds, over a gigabyte) to print a few records. The index hol
 as its JSON bytes keyed by table and id, the snapshot's indexes (timeline order, events by actor
 and place, places within places, relations and quotes by record, names), the name search's index
 (its entries and columns as tables, scanned in SQLite and read row by row), and the full-text
-tables of `fulltext` (the same file: `index_path`). `IndexedSnapshot` answers a `Snapshot`'s reads from it, decoding only the records a command touches, so the
-commands run the same code, and print the same bytes, whichever answers.
+tables of `fulltext` (the same file: `index_path`). `IndexedSnapshot` answers a `Snapshot`'s
+reads from it, decoding only the records a command touches, so the commands run the same code,
+and print the same bytes, whichever answers.
 
 It is DERIVED and never the truth. It lives in the user's cache folder, named by the database's
 real path, never beside the database (a repository never sees it, nothing to .gitignore); the
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from maliterm.resolving import Resolved
     from maliterm.search import Hit, SearchIndex
 
-LAYOUT = "3"  # bump when what is stored, or how, changes: every index is then rebuilt
+LAYOUT = "4"  # bump when what is stored, or how, changes: every index is then rebuilt
 RACY_NS = 2_000_000_000  # a file changed this recently when stat'ed may change again unseen (coarse clocks)
 V = TypeVar("V")
 
@@ -163,7 +164,7 @@ def _build_names(conn: sqlite3.Connection, index: SearchIndex) -> list[int]:
         conn.execute(f"CREATE TABLE name_{column} (i INTEGER PRIMARY KEY, key TEXT)")
         conn.executemany(f"INSERT INTO name_{column} VALUES (?, ?)",  # an empty key contains nothing
                          ((i, k) for i, k in enumerate(getattr(index, column).keys) if k))
-    conn.execute("CREATE TABLE name_fuzzy (j INTEGER PRIMARY KEY, key TEXT UNIQUE, entries BLOB)")
+    conn.execute("CREATE TABLE name_fuzzy (i INTEGER PRIMARY KEY, key TEXT UNIQUE, entries BLOB)")
     conn.executemany("INSERT INTO name_fuzzy VALUES (?, ?, ?)",
                      ((j, k, orjson.dumps(index.fuzzy_entries[k])) for j, k in enumerate(index.fuzzy_keys)))
     conn.execute("CREATE TABLE name_gram (gram TEXT PRIMARY KEY, names BLOB) WITHOUT ROWID")
@@ -293,8 +294,11 @@ class _Column(Sequence[V]):
     """A list of the snapshot in timeline order (`event_order`, `event_keys`, `event_ends`): bisect,
     slices and scans go to SQLite."""
 
-    def __init__(self, conn: sqlite3.Connection, columns: str, n: int, row: Callable[[tuple[Any, ...]], V]) -> None:
-        self._conn, self._columns, self._len, self._row = conn, columns, n, row
+    def __init__(self, conn: sqlite3.Connection, columns: str, n: int, row: Callable[[tuple[Any, ...]], V],
+                 table: str = "timeline", pos: str = "pos") -> None:
+        self._conn, self._len, self._row = conn, n, row
+        self._one = f"SELECT {columns} FROM {table} WHERE {pos} = ?"
+        self._range = f"SELECT {columns} FROM {table} WHERE {pos} >= ? AND {pos} < ? ORDER BY {pos}"
 
     def __len__(self) -> int:
         return self._len
@@ -309,45 +313,37 @@ class _Column(Sequence[V]):
             start, stop, step = i.indices(self._len)
             if step != 1:
                 return self[start:stop][::step] if start <= stop else [self[j] for j in range(start, stop, step)]
-            return [self._row(r) for r in self._conn.execute(
-                f"SELECT {self._columns} FROM timeline WHERE pos >= ? AND pos < ? ORDER BY pos", (start, stop))]
+            return self._between(start, stop)
         if i < 0:
             i += self._len
         if not 0 <= i < self._len:
             raise IndexError(i)
-        return self._row(self._conn.execute(f"SELECT {self._columns} FROM timeline WHERE pos = ?", (i,)).fetchone())
+        return self._at(i)
+
+    def _at(self, i: int) -> V:
+        return self._row(self._conn.execute(self._one, (i,)).fetchone())
+
+    def _between(self, start: int, stop: int) -> list[V]:
+        return [self._row(r) for r in self._conn.execute(self._range, (start, stop))]
 
     def __iter__(self) -> Iterator[V]:
         return iter(self[0:self._len])
 
 
-class _Rows(Sequence[V]):
-    """A list of the name search's index kept as a table by index (`i`): each row read when asked,
-    then kept; a row the table lacks is `missing` (an empty key, which the table leaves out)."""
+class _Rows(_Column[V]):
+    """A list of the name search's index kept as a table by entry index (`i`): each row read when
+    asked, then kept; a row the table lacks is `missing` (an empty key, which the table leaves out)."""
 
-    def __init__(self, conn: sqlite3.Connection, sql: str, n: int, row: Callable[[tuple[Any, ...]], V],
-                 missing: V | None = None) -> None:
-        self._conn, self._sql, self._len, self._row, self._missing = conn, sql, n, row, missing
+    def __init__(self, conn: sqlite3.Connection, columns: str, table: str, n: int,
+                 row: Callable[[tuple[Any, ...]], V], missing: V | None = None) -> None:
+        super().__init__(conn, columns, n, row, table, "i")
+        self._missing = missing
         self.cache: dict[int, V] = {}
 
-    def __len__(self) -> int:
-        return self._len
-
-    @overload
-    def __getitem__(self, i: int) -> V: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[V]: ...
-
-    def __getitem__(self, i: int | slice) -> V | list[V]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(self._len))]
-        if i < 0:
-            i += self._len
-        if not 0 <= i < self._len:
-            raise IndexError(i)
+    def _at(self, i: int) -> V:
         found = self.cache.get(i)
         if found is None:
-            row = self._conn.execute(self._sql, (i,)).fetchone()
+            row = self._conn.execute(self._one, (i,)).fetchone()
             if row is not None:
                 found = self._row(row)
             elif self._missing is not None:
@@ -356,6 +352,9 @@ class _Rows(Sequence[V]):
                 raise IndexError(i)
             self.cache[i] = found
         return found
+
+    def _between(self, start: int, stop: int) -> list[V]:
+        return [self._at(j) for j in range(start, stop)]
 
 
 class _Json(Mapping[str, Any]):
@@ -388,7 +387,7 @@ class _Scan:
 
     def __init__(self, conn: sqlite3.Connection, column: str, n: int) -> None:
         self._conn, self._table = conn, f"name_{column}"
-        self.keys: _Rows[str] = _Rows(conn, f"SELECT key FROM {self._table} WHERE i = ?", n, lambda r: r[0], "")
+        self.keys: _Rows[str] = _Rows(conn, "key", self._table, n, lambda r: r[0], "")
 
     def containing(self, needle: str, cap: int, dead: set[int]) -> list[int]:
         found: list[int] = []
@@ -477,11 +476,11 @@ class IndexedStore:
 
             conn, (n, keys, grams) = self._conn, self._names
             entries: _Rows[tuple[str, str, str, str]] = _Rows(
-                conn, "SELECT tbl, id, field, text FROM name_entry WHERE i = ?", n, tuple)
+                conn, "tbl, id, field, text", "name_entry", n, tuple)
             folded, names, skeletons, sounds = (_Scan(conn, c, n) for c in _SCANS)
             self._search = SearchIndex.from_parts(
                 entries, folded, names, skeletons, sounds,
-                _Rows(conn, "SELECT key FROM name_fuzzy WHERE j = ?", keys, lambda r: r[0]),
+                _Rows(conn, "key", "name_fuzzy", keys, lambda r: r[0]),
                 _Json(conn, "name_fuzzy", "key", "entries", keys), _Json(conn, "name_gram", "gram", "names", grams))
         return self._search.query(text, limit)
 
