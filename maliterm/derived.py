@@ -3,10 +3,11 @@
 `show`, `search`, `timeline` and `lineage` on a 100k-event file would otherwise read, check and
 index all of it (seconds, over a gigabyte) to print a few records. The index holds every record
 as its JSON bytes keyed by table and id, the snapshot's indexes (timeline order, events by actor
-and place, places within places, relations and quotes by record, names), the name search's keys,
-and the full-text tables of `fulltext` (the same file: `index_path`). `IndexedSnapshot`
-answers a `Snapshot`'s reads from it, decoding only the records a command touches, so the
-commands run the same code, and print the same bytes, whichever answers.
+and place, places within places, relations and quotes by record, names), the name search's index
+(its entries and columns as tables, scanned in SQLite and read row by row), and the full-text
+tables of `fulltext` (the same file: `index_path`). `IndexedSnapshot` answers a `Snapshot`'s
+reads from it, decoding only the records a command touches, so the commands run the same code,
+and print the same bytes, whichever answers.
 
 It is DERIVED and never the truth. It lives in the user's cache folder, named by the database's
 real path, never beside the database (a repository never sees it, nothing to .gitignore); the
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from maliterm.resolving import Resolved
     from maliterm.search import Hit, SearchIndex
 
-LAYOUT = "2"  # bump when what is stored, or how, changes: every index is then rebuilt
+LAYOUT = "4"  # bump when what is stored, or how, changes: every index is then rebuilt
 RACY_NS = 2_000_000_000  # a file changed this recently when stat'ed may change again unseen (coarse clocks)
 V = TypeVar("V")
 
@@ -135,8 +136,7 @@ def build(db: Path, snap: Snapshot, digest: str, st: os.stat_result, stat_time_n
                                   for key, items in index.items() for item in items))
                 meta[f"links:{kind}"] = [lo, _next_rowid(conn, "links") - 1, len(index)]
             conn.execute("CREATE INDEX links_key ON links (kind, key)")
-            conn.execute("CREATE TABLE names (state BLOB)")  # the name search's index, whole
-            conn.execute("INSERT INTO names VALUES (?)", (orjson.dumps(SearchIndex.from_store(snap).state()),))
+            meta["names"] = _build_names(conn, SearchIndex.from_store(snap))
             meta["max_span"] = snap.max_span_years
             meta["version"] = snap.version
             meta["racy"] = stat_time_ns - st.st_ctime_ns < RACY_NS or stat_time_ns - st.st_mtime_ns < RACY_NS
@@ -149,6 +149,27 @@ def build(db: Path, snap: Snapshot, digest: str, st: os.stat_result, stat_time_n
     finally:
         tmp.unlink(missing_ok=True)  # gone already once renamed; else a failed build leaves nothing
     return path
+
+
+# The name search's substring columns, each a table of (entry index, key) scanned in SQLite.
+_SCANS = ("folded", "names", "skeletons", "sounds")
+
+
+def _build_names(conn: sqlite3.Connection, index: SearchIndex) -> list[int]:
+    """Store the name search's index as tables: its entries, its columns, its fuzzy names and their
+    trigrams. Returns how many entries and fuzzy names it has."""
+    conn.execute("CREATE TABLE name_entry (i INTEGER PRIMARY KEY, tbl TEXT, id TEXT, field TEXT, text TEXT)")
+    conn.executemany("INSERT INTO name_entry VALUES (?, ?, ?, ?, ?)", ((i, *e) for i, e in enumerate(index.entries)))
+    for column in _SCANS:
+        conn.execute(f"CREATE TABLE name_{column} (i INTEGER PRIMARY KEY, key TEXT)")
+        conn.executemany(f"INSERT INTO name_{column} VALUES (?, ?)",  # an empty key contains nothing
+                         ((i, k) for i, k in enumerate(getattr(index, column).keys) if k))
+    conn.execute("CREATE TABLE name_fuzzy (i INTEGER PRIMARY KEY, key TEXT UNIQUE, entries BLOB)")
+    conn.executemany("INSERT INTO name_fuzzy VALUES (?, ?, ?)",
+                     ((j, k, orjson.dumps(index.fuzzy_entries[k])) for j, k in enumerate(index.fuzzy_keys)))
+    conn.execute("CREATE TABLE name_gram (gram TEXT PRIMARY KEY, names BLOB) WITHOUT ROWID")
+    conn.executemany("INSERT INTO name_gram VALUES (?, ?)", ((g, orjson.dumps(js)) for g, js in index.grams.items()))
+    return [len(index.entries), len(index.fuzzy_keys), len(index.grams)]
 
 
 def _next_rowid(conn: sqlite3.Connection, table: str) -> int:
@@ -273,8 +294,11 @@ class _Column(Sequence[V]):
     """A list of the snapshot in timeline order (`event_order`, `event_keys`, `event_ends`): bisect,
     slices and scans go to SQLite."""
 
-    def __init__(self, conn: sqlite3.Connection, columns: str, n: int, row: Callable[[tuple[Any, ...]], V]) -> None:
-        self._conn, self._columns, self._len, self._row = conn, columns, n, row
+    def __init__(self, conn: sqlite3.Connection, columns: str, n: int, row: Callable[[tuple[Any, ...]], V],
+                 table: str = "timeline", pos: str = "pos") -> None:
+        self._conn, self._len, self._row = conn, n, row
+        self._one = f"SELECT {columns} FROM {table} WHERE {pos} = ?"
+        self._range = f"SELECT {columns} FROM {table} WHERE {pos} >= ? AND {pos} < ? ORDER BY {pos}"
 
     def __len__(self) -> int:
         return self._len
@@ -289,16 +313,94 @@ class _Column(Sequence[V]):
             start, stop, step = i.indices(self._len)
             if step != 1:
                 return self[start:stop][::step] if start <= stop else [self[j] for j in range(start, stop, step)]
-            return [self._row(r) for r in self._conn.execute(
-                f"SELECT {self._columns} FROM timeline WHERE pos >= ? AND pos < ? ORDER BY pos", (start, stop))]
+            return self._between(start, stop)
         if i < 0:
             i += self._len
         if not 0 <= i < self._len:
             raise IndexError(i)
-        return self._row(self._conn.execute(f"SELECT {self._columns} FROM timeline WHERE pos = ?", (i,)).fetchone())
+        return self._at(i)
+
+    def _at(self, i: int) -> V:
+        return self._row(self._conn.execute(self._one, (i,)).fetchone())
+
+    def _between(self, start: int, stop: int) -> list[V]:
+        return [self._row(r) for r in self._conn.execute(self._range, (start, stop))]
 
     def __iter__(self) -> Iterator[V]:
         return iter(self[0:self._len])
+
+
+class _Rows(_Column[V]):
+    """A list of the name search's index kept as a table by entry index (`i`): each row read when
+    asked, then kept; a row the table lacks is `missing` (an empty key, which the table leaves out)."""
+
+    def __init__(self, conn: sqlite3.Connection, columns: str, table: str, n: int,
+                 row: Callable[[tuple[Any, ...]], V], missing: V | None = None) -> None:
+        super().__init__(conn, columns, n, row, table, "i")
+        self._missing = missing
+        self.cache: dict[int, V] = {}
+
+    def _at(self, i: int) -> V:
+        found = self.cache.get(i)
+        if found is None:
+            row = self._conn.execute(self._one, (i,)).fetchone()
+            if row is not None:
+                found = self._row(row)
+            elif self._missing is not None:
+                found = self._missing
+            else:
+                raise IndexError(i)
+            self.cache[i] = found
+        return found
+
+    def _between(self, start: int, stop: int) -> list[V]:
+        return [self._at(j) for j in range(start, stop)]
+
+
+class _Json(Mapping[str, Any]):
+    """A dict of the name search's index kept as a table of (key, JSON value): each read when asked."""
+
+    def __init__(self, conn: sqlite3.Connection, table: str, key: str, value: str, n: int) -> None:
+        self._conn, self._len = conn, n
+        self._one, self._all = f"SELECT {value} FROM {table} WHERE {key} = ?", f"SELECT {key} FROM {table}"
+        self._cache: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._cache:
+            row = self._conn.execute(self._one, (key,)).fetchone()
+            if row is None:
+                raise KeyError(key)
+            self._cache[key] = orjson.loads(row[0])
+        return self._cache[key]
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[str]:
+        return (r[0] for r in self._conn.execute(self._all))
+
+
+class _Scan:
+    """One column of the name search (`search._Column`'s keys and substring scan) as a table of
+    (entry index, key): the scan is SQLite's `instr`, in index order, so it finds what `str.find`
+    over the joined keys finds, in the same order."""
+
+    def __init__(self, conn: sqlite3.Connection, column: str, n: int) -> None:
+        self._conn, self._table = conn, f"name_{column}"
+        self.keys: _Rows[str] = _Rows(conn, "key", self._table, n, lambda r: r[0], "")
+
+    def containing(self, needle: str, cap: int, dead: set[int]) -> list[int]:
+        found: list[int] = []
+        if not needle:
+            return found
+        for i, key in self._conn.execute(f"SELECT i, key FROM {self._table} WHERE instr(key, ?) > 0 ORDER BY i",
+                                         (needle,)):
+            if len(found) >= cap:
+                break
+            self.keys.cache[i] = key
+            if i not in dead:
+                found.append(i)
+        return found
 
 
 class IndexedSnapshot(Snapshot):
@@ -336,8 +438,9 @@ class IndexedStore:
     read_only = True
     read_only_reason = "opened read-only"
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, snap: IndexedSnapshot, digest: str) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, snap: IndexedSnapshot, digest: str, names: list[int]) -> None:
         self.path = path
+        self._names = names  # sizes of the name search's index: entries, fuzzy names, trigrams
         self._conn = conn
         self._snap = snap
         self._digest = digest
@@ -371,7 +474,14 @@ class IndexedStore:
         if self._search is None:
             from maliterm.search import SearchIndex
 
-            self._search = SearchIndex.from_state(orjson.loads(self._conn.execute("SELECT state FROM names").fetchone()[0]))
+            conn, (n, keys, grams) = self._conn, self._names
+            entries: _Rows[tuple[str, str, str, str]] = _Rows(
+                conn, "tbl, id, field, text", "name_entry", n, tuple)
+            folded, names, skeletons, sounds = (_Scan(conn, c, n) for c in _SCANS)
+            self._search = SearchIndex.from_parts(
+                entries, folded, names, skeletons, sounds,
+                _Rows(conn, "key", "name_fuzzy", keys, lambda r: r[0]),
+                _Json(conn, "name_fuzzy", "key", "entries", keys), _Json(conn, "name_gram", "gram", "names", grams))
         return self._search.query(text, limit)
 
     def close(self) -> None:
@@ -401,7 +511,7 @@ def open_indexed(db: Path) -> IndexedStore | None:
                 raise LookupError("changed within the file clock's tick")
             if now_ns() - max(st.st_ctime_ns, st.st_mtime_ns) >= RACY_NS:
                 _settle(path, reader)
-        return IndexedStore(db, conn, IndexedSnapshot(conn, reader), digest)
+        return IndexedStore(db, conn, IndexedSnapshot(conn, reader), digest, reader["names"])
     except (OSError, sqlite3.Error, LookupError, ValueError, TypeError):
         conn.close()
         return None

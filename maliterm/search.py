@@ -16,10 +16,10 @@ import functools
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rapidfuzz import fuzz, process
 
@@ -79,6 +79,18 @@ def _name_search_fields(table: str, generation: int) -> tuple[tuple[str, str], .
     """(field, "alias" or "summary") of the fields the schema marks for the name search, in order;
     worked out once per table and schema `generation`, not once per record."""
     return tuple((f.name, f.search) for f in schema.fields(table) if f.search in ("alias", "summary"))
+
+
+Entry = tuple[str, str, str, str]  # (table, id, field, text)
+
+
+class Scan(Protocol):
+    """A searchable field across all entries: its keys by entry index, and the substring scan."""
+
+    @property
+    def keys(self) -> Sequence[str]: ...
+
+    def containing(self, needle: str, cap: int, dead: set[int]) -> list[int]: ...
 
 
 class _Column:
@@ -183,24 +195,20 @@ class SearchIndex:
                 entries.extend(cls.entries_of(table, rid, rec))
         return cls(entries)
 
-    def state(self) -> dict[str, object]:
-        """What `from_state` makes this index again from without folding a name (the derived index
-        keeps it as JSON: folding 100k titles costs seconds, reading them back a fraction)."""
-        return {"entries": self.entries, "folded": self.folded.keys,
-                "skeletons": self.skeletons.keys, "sounds": self.sounds.keys, "dead": sorted(self.dead),
-                "first": self.first, "fuzzy_entries": self.fuzzy_entries, "fuzzy_keys": self.fuzzy_keys,
-                "grams": self.grams}
-
     @classmethod
-    def from_state(cls, state: dict[str, Any]) -> "SearchIndex":
+    def from_parts(cls, entries: Sequence[Entry], folded: Scan, names: Scan, skeletons: Scan, sounds: Scan,
+                   fuzzy_keys: Sequence[str], fuzzy_entries: Mapping[str, list[int]],
+                   grams: Mapping[str, list[int]]) -> "SearchIndex":
+        """A read-only index whose parts are kept elsewhere (the derived index keeps them as SQLite
+        tables: the summaries are most of an index and a CLI search reads few of them, so it scans
+        and looks up there rather than reading the whole back). It answers `query` as the index its
+        parts were taken from; it is never `add`ed to or `remove`d from."""
         index = cls([])
-        index.entries = [tuple(e) for e in state["entries"]]
-        for column in ("folded", "skeletons", "sounds"):
-            getattr(index, column).extend(state[column])
-        index.names.extend([k if e[2] != "summary" else "" for e, k in zip(index.entries, index.folded.keys)])
-        index.dead = set(state["dead"])
-        index.first, index.fuzzy_entries, index.fuzzy_keys = state["first"], state["fuzzy_entries"], state["fuzzy_keys"]
-        index.grams = defaultdict(list, state["grams"])
+        # Sequences, scans and mappings in place of the lists, joined columns and dicts: read only.
+        index.entries = entries  # type: ignore[assignment]
+        index.folded, index.names = folded, names  # type: ignore[assignment]
+        index.skeletons, index.sounds = skeletons, sounds  # type: ignore[assignment]
+        index.fuzzy_keys, index.fuzzy_entries, index.grams = fuzzy_keys, fuzzy_entries, grams  # type: ignore[assignment]
         return index
 
     def query(self, text: str, limit: int = 20) -> list[Hit]:

@@ -171,6 +171,42 @@ def test_show_lineage_and_search_on_a_generated_file_agree(generated, monkeypatc
     same(generated, command[0], *json_flag, *command[1:], monkeypatch=monkeypatch)
 
 
+@pytest.fixture(scope="module")
+def generated_loaded(generated_file: tuple[Path, str]) -> Iterator[Store]:
+    with Store.open(generated_file[0], read_only=True) as store:
+        yield store
+
+
+def typo(word: str, at: int, how: int) -> str:
+    """A person's slip in `word`: a letter dropped, doubled, or two swapped."""
+    at %= max(len(word) - 1, 1)
+    return [word[:at] + word[at + 1:], word[:at + 1] + word[at:], word[:at] + word[at + 1:at + 2] + word[at] + word[at + 2:]][how]
+
+
+@SETTINGS
+@given(data=st.data())
+def test_the_name_search_ranks_the_same_from_the_index(generated, generated_loaded, data):
+    """Every pass of the name search (substring, words, skeleton, typo-forgiving) scanned in SQLite
+    finds and ranks what the loaded index finds, down to the caps that cut a common word's hits."""
+    records = json.loads(generated.read_text(encoding="utf-8"))
+    names = [m.label(t, rec) for t in m.NAMED_TABLES for rec in records[t].values()]
+    words = sorted({w for n in names for w in n.split()})
+    word = data.draw(st.sampled_from(words))
+    query = data.draw(st.sampled_from([
+        data.draw(st.sampled_from(names)), word, word[:3], word[1:-1],
+        typo(word, data.draw(st.integers(0, 30)), data.draw(st.integers(0, 2))),
+        " ".join(data.draw(st.lists(st.sampled_from(words), min_size=2, max_size=4))),
+        data.draw(st.sampled_from(["attack", "the", "al", "ansar dine", "mourabitoun", "zzqx"])),
+        data.draw(st.text(max_size=12))]))
+    limit = data.draw(st.sampled_from([1, 3, 20, 100]))
+    index = derived.open_indexed(generated)
+    assert index is not None
+    try:
+        assert index.search(query, limit) == generated_loaded.search(query, limit), (query, limit)
+    finally:
+        index.close()
+
+
 # ---- never trusted without checking it matches the file --------------------------------------
 
 def edit_title(db: Path, title: str) -> None:
