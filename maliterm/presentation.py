@@ -296,6 +296,25 @@ def event_line(store: Store, eid: str) -> Text:
     return line
 
 
+def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
+    """Take `total` off `values` in proportion to `ratios`, each part at most its maximum: rich's own
+    `ratio_reduce` (rich/_ratio.py, MIT), copied because that module is private to rich. Copied, not
+    rewritten: a Table rounds this way, and tests/unit/test_line_table.py checks we still draw alike."""
+    ratios = [ratio if most else 0 for ratio, most in zip(ratios, maximums)]
+    total_ratio, remaining, result = sum(ratios), total, []
+    if not total_ratio:
+        return values[:]
+    for ratio, most, value in zip(ratios, maximums, values):
+        if ratio and total_ratio > 0:
+            taken = min(most, round(ratio * remaining / total_ratio))
+            result.append(value - taken)
+            remaining -= taken
+            total_ratio -= ratio
+        else:
+            result.append(value)
+    return result
+
+
 class LineTable:
     """A table drawn as rich draws `Table(box=None, header_style="bold", pad_edge=False)` with
     these columns, for thousands of rows: the column widths worked out once, by rich's own rule
@@ -317,8 +336,6 @@ class LineTable:
     def widths(texts: list[list[Text]], no_wraps: list[bool], max_width: int) -> list[int]:
         """Each column's width with its padding (one space between columns, none at the edges),
         from the header's and rows' `texts`."""
-        from rich._ratio import ratio_reduce  # rich's own even reduction: the same rounding as a Table
-
         last = len(no_wraps) - 1
         pads = [(i > 0) + (i < last) for i in range(last + 1)]
         widest = [max(_cell_len(c) for c in column) for column in zip(*texts)]
@@ -331,10 +348,10 @@ class LineTable:
             ratios = [int(w == top and ok) for w, ok in zip(widths, wrapable)]
             if not top - second:
                 break
-            widths = ratio_reduce(excess, ratios, [min(excess, top - second)] * len(widths), widths)
+            widths = _ratio_reduce(excess, ratios, [min(excess, top - second)] * len(widths), widths)
             excess = sum(widths) - max_width
         if excess > 0:
-            widths = ratio_reduce(excess, [1] * len(widths), widths, widths)
+            widths = _ratio_reduce(excess, [1] * len(widths), widths, widths)
         return widths
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterable[Segment]:

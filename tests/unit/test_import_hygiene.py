@@ -98,3 +98,15 @@ def test_every_module_imports_on_its_own():
                            timeout=120).stdout.splitlines()
     assert int(lines[0]) > 50  # the walk found the package's modules
     assert lines[1:] == []
+
+
+def test_no_private_modules_of_libraries_are_imported():
+    """`from rich._ratio import ...` breaks on any release of rich that moves it: copy what we need."""
+    found = [f"{path.relative_to(PACKAGE.parent)}:{node.lineno}: {name}"
+             for path in sorted(PACKAGE.rglob("*.py"))
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             for name in ([node.module or ""] if isinstance(node, ast.ImportFrom) else
+                          [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+             if not name.startswith("maliterm") and any(part.startswith("_") and not part.startswith("__")
+                                                        for part in name.split("."))]
+    assert found == []
