@@ -306,9 +306,16 @@ async def loaded(app, pilot) -> list[tuple[float, bool]]:
     """Wait for the store and the work its load started; then record frames (see `record_frames`)."""
     while app.store is None:
         await pilot.pause(0.05)
-    # Background work started by the load (the search index) is not what these figures measure.
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    # Background work started by the load (the search and full-text indexes) is not what these figures
+    # measure. It starts after the panes' first refresh, so waiting once could return before it began
+    # (then a full-text build at 100k ran during the overview's figures: 0.8-1 s outliers). Wait until no
+    # worker has run for a few frames in a row.
+    quiet = 0
+    while quiet < 3:
+        await pilot.pause(0.05)
+        busy = any(not w.is_finished for w in app.workers)
+        await app.workers.wait_for_complete()
+        quiet = 0 if busy else quiet + 1
     return record_frames(app)
 
 
