@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from maliterm.paragraphs import citations_in
 from maliterm.storage import dumps
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,13 +37,8 @@ def paragraphs() -> dict[str, list[str]]:
 
 
 def citations(value) -> list[dict]:
-    """Every citation anywhere in a record (in `cite` lists, in facts, claims, casualties...)."""
-    if isinstance(value, dict):
-        found = [c for c in value.get("cite", ()) if isinstance(c, dict)]
-        return found + [c for k, v in value.items() if k != "cite" for c in citations(v)]
-    if isinstance(value, list):
-        return [c for v in value for c in citations(v)]
-    return []
+    """Every citation anywhere in a record, as the reader and `source show` find them."""
+    return [c for _, c in citations_in(value)]
 
 
 # Every file maliterm ships: the Mali dataset and the second conflict's example.

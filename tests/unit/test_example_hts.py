@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from maliterm.paragraphs import citations_in
+
 from lineage_helpers import under
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "hts-lineage.json"
@@ -22,13 +24,8 @@ def data() -> dict:
 
 
 def citations(value) -> list[dict]:
-    """Every citation anywhere in a record."""
-    if isinstance(value, dict):
-        found = [c for c in value.get("cite", ()) if isinstance(c, dict)]
-        return found + [c for k, v in value.items() if k != "cite" for c in citations(v)]
-    if isinstance(value, list):
-        return [c for v in value for c in citations(v)]
-    return []
+    """Every citation anywhere in a record, as the reader and `source show` find them."""
+    return [c for _, c in citations_in(value)]
 
 
 def lineage_json(runner, *args: str) -> dict:
